@@ -1,0 +1,165 @@
+#!/usr/bin/python3
+"""Load kubesim HDF5 traces into pandas.
+
+    import kubesim
+    t = kubesim.load("quickstart.h5")
+    t.pods, t.nodes, t.events, t.cluster_series      # pandas DataFrames
+    t.engine_event_types, t.engine_memory            # pandas DataFrames
+    t.attrs, t.summary, t.complete                   # dict, dict, bool
+    kubesim.startup_latency(t)                       # Series, seconds
+
+Times are float64 seconds of simulated time; NaN means the step never happened.
+Strings are decoded to ``str``.  A dataset missing from the file loads as an
+empty DataFrame with the documented columns, so analysis code can rely on the
+column names.  Run ``python3 kubesim.py TRACE.h5`` for a short summary.
+"""
+from __future__ import annotations
+
+import sys
+import warnings
+from dataclasses import dataclass, field
+
+import h5py
+import numpy as np
+import pandas as pd
+
+#: Columns of each table in the trace, by dataset path (schema version 1).
+COLUMNS = {
+    "pods": ["name", "namespace", "owner", "node", "priority", "cpu_milli", "mem_bytes",
+             "created", "scheduled", "pulled", "started", "ready", "finished", "deleted",
+             "attempts", "restarts", "phase"],
+    "nodes": ["name", "pool", "zone", "cpu_milli", "mem_bytes", "pods", "created"],
+    "events": ["time", "kind", "namespace", "name", "type", "reason", "message", "count", "source"],
+    "cluster_series": ["time", "pods", "pending", "running", "nodes",
+                       "cpu_requested_milli", "cpu_allocatable_milli",
+                       "mem_requested_bytes", "mem_allocatable_bytes",
+                       "sched_active", "sched_backoff", "sched_unschedulable"],
+    "engine/event_types": ["name", "count", "wall_s"],
+    "engine/memory": ["purpose", "peak_bytes", "allocations"],
+}
+
+
+@dataclass
+class Trace:
+    """One kubesim run, as read from its HDF5 trace file."""
+
+    path: str
+    attrs: dict
+    summary: dict
+    pods: pd.DataFrame
+    nodes: pd.DataFrame
+    events: pd.DataFrame
+    cluster_series: pd.DataFrame
+    engine_event_types: pd.DataFrame = field(default_factory=pd.DataFrame)
+    engine_memory: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def complete(self) -> bool:
+        """False when the run stopped early (the trace was written but not finished)."""
+        return bool(self.attrs.get("complete", 0))
+
+    def __repr__(self) -> str:
+        return (f"<kubesim.Trace {self.path!r} experiment={self.attrs.get('experiment')!r} "
+                f"pods={len(self.pods)} nodes={len(self.nodes)} events={len(self.events)} "
+                f"complete={self.complete}>")
+
+
+def _value(v):
+    """A scalar attribute value as a plain Python object (bytes decoded)."""
+    if isinstance(v, (bytes, np.bytes_)):
+        return v.decode("utf-8", "replace")
+    if isinstance(v, np.generic):
+        return v.item()
+    if isinstance(v, np.ndarray):
+        return [_value(x) for x in v.tolist()] if v.ndim else _value(v[()])
+    return v
+
+
+def _attrs(obj) -> dict:
+    return {k: _value(v) for k, v in obj.attrs.items()}
+
+
+def _table(f: h5py.File, path: str) -> pd.DataFrame:
+    """A compound dataset as a DataFrame, byte strings decoded; empty if missing."""
+    ds = f.get(path)
+    if not isinstance(ds, h5py.Dataset) or ds.dtype.names is None:
+        return pd.DataFrame(columns=COLUMNS.get(path, []))
+    df = pd.DataFrame(ds[()])
+    for col in df.columns:
+        if df[col].dtype == object:
+            df[col] = [v.decode("utf-8", "replace") if isinstance(v, bytes) else v for v in df[col]]
+    return df
+
+
+def load(path: str, warn: bool = True) -> Trace:
+    """Read the trace at *path*; warns (see :func:`warn_if_incomplete`) unless ``warn=False``."""
+    with h5py.File(path, "r") as f:
+        summary = f.get("summary")
+        trace = Trace(
+            path=str(path),
+            attrs=_attrs(f),
+            summary=_attrs(summary) if summary is not None else {},
+            pods=_table(f, "pods"),
+            nodes=_table(f, "nodes"),
+            events=_table(f, "events"),
+            cluster_series=_table(f, "cluster_series"),
+            engine_event_types=_table(f, "engine/event_types"),
+            engine_memory=_table(f, "engine/memory"),
+        )
+    if warn:
+        warn_if_incomplete(trace)
+    return trace
+
+
+def warn_if_incomplete(trace: Trace) -> bool:
+    """Issue a warning if the run did not finish (root attribute complete == 0); return complete."""
+    if not trace.complete:
+        warnings.warn(f"{trace.path}: trace is incomplete (the run stopped early); "
+                      "tables end where the run stopped", stacklevel=2)
+    return trace.complete
+
+
+def startup_latency(trace: Trace) -> pd.Series:
+    """Seconds from creation to container start, for pods that started; indexed by namespace/name."""
+    p = trace.pods
+    if p.empty:
+        return pd.Series(dtype="float64", name="startup_s")
+    s = (p["started"] - p["created"]).astype("float64")
+    s.index = p["namespace"].astype(str) + "/" + p["name"].astype(str)
+    return s[p["started"].notna().to_numpy()].rename("startup_s")
+
+
+def _main(argv: list[str]) -> int:
+    if len(argv) != 2 or argv[1] in ("-h", "--help"):
+        print(f"usage: {argv[0]} TRACE.h5", file=sys.stderr)
+        return 2
+    t = load(argv[1])
+    a, s = t.attrs, t.summary
+    print(f"{t.path}: experiment {a.get('experiment')!r}, kubesim {a.get('kubesim_version')}, "
+          f"schema {a.get('schema_version')}, seed {a.get('seed')}, "
+          f"{'complete' if t.complete else 'INCOMPLETE'}")
+    print(f"  simulated {a.get('duration_s', float('nan')):g} s, "
+          f"sampled every {a.get('sample_interval_s', float('nan')):g} s")
+    print(f"  tables: pods {len(t.pods)}, nodes {len(t.nodes)}, events {len(t.events)}, "
+          f"cluster_series {len(t.cluster_series)}, engine/event_types {len(t.engine_event_types)}, "
+          f"engine/memory {len(t.engine_memory)}")
+    if not t.pods.empty:
+        phases = t.pods["phase"].value_counts()
+        print("  pod phases: " + ", ".join(f"{k} {v}" for k, v in phases.items()))
+    lat = startup_latency(t)
+    if len(lat):
+        q = lat.quantile([0.5, 0.9, 0.99])
+        print(f"  startup latency: n={len(lat)} p50 {q[0.5]:.3f} s, p90 {q[0.9]:.3f} s, "
+              f"p99 {q[0.99]:.3f} s")
+    if not t.events.empty:
+        warn = t.events[t.events["type"] == "Warning"]["reason"].value_counts()
+        if len(warn):
+            print("  warning events: " + ", ".join(f"{k} {v}" for k, v in warn.head(5).items()))
+    if s:
+        print("  summary: " + ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
+                                        for k, v in s.items()))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(_main(sys.argv))

@@ -1,0 +1,126 @@
+/* testutil.c — see testutil.h. */
+#include "testutil.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char tmpdir[256];
+
+static void remove_tmpdir(void)
+{
+    if (tmpdir[0]) {
+        char cmd[300];
+        snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
+        if (system(cmd) != 0) fprintf(stderr, "testutil: could not remove %s\n", tmpdir);
+    }
+}
+
+static const char *ensure_tmpdir(void)
+{
+    if (!tmpdir[0]) {
+        snprintf(tmpdir, sizeof tmpdir, "/tmp/kubesim-test-XXXXXX");
+        if (!mkdtemp(tmpdir)) {
+            perror("mkdtemp");
+            abort();
+        }
+        atexit(remove_tmpdir);
+    }
+    return tmpdir;
+}
+
+const char *ks_test_path(const char *name)
+{
+    static char slots[16][512];
+    static int next;
+    char *p = slots[next++ % 16];
+    snprintf(p, 512, "%s/%s", ensure_tmpdir(), name);
+    return p;
+}
+
+const char *ks_test_write_file(const char *name, const char *text)
+{
+    const char *p = ks_test_path(name);
+    FILE *f = fopen(p, "w");
+    if (!f) {
+        perror(p);
+        abort();
+    }
+    fputs(text, f);
+    fclose(f);
+    return p;
+}
+
+int ks_test_file_exists(const char *path)
+{
+    struct stat st;
+    return stat(path, &st) == 0;
+}
+
+const char *ks_test_source_path(const char *rel)
+{
+    static char slots[8][1024];
+    static int next;
+    char *p = slots[next++ % 8];
+    snprintf(p, 1024, "%s/%s", KS_SOURCE_DIR, rel);
+    return p;
+}
+
+char *ks_test_read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    size_t cap = 4096, n = 0;
+    char *buf = malloc(cap);
+    size_t got;
+    while ((got = fread(buf + n, 1, cap - n - 1, f)) > 0) {
+        n += got;
+        if (cap - n - 1 == 0) buf = realloc(buf, cap *= 2);
+    }
+    fclose(f);
+    buf[n] = 0;
+    if (len) *len = n;
+    return buf;
+}
+
+
+ks_test_run ks_test_kubesim(const char *const *argv)
+{
+    ks_test_run r = {0};
+    const char *outp = ks_test_path("run.stdout");
+    const char *errp = ks_test_path("run.stderr");
+    pid_t pid = fork();
+    if (pid < 0) {
+        perror("fork");
+        abort();
+    }
+    if (pid == 0) {
+        if (!freopen(outp, "w", stdout) || !freopen(errp, "w", stderr)) _exit(127);
+        size_t n = 0;
+        while (argv[n]) n++;
+        char **args = calloc(n + 2, sizeof *args);
+        args[0] = (char *)KS_BINARY;
+        for (size_t i = 0; i < n; i++) args[i + 1] = (char *)argv[i];
+        execv(KS_BINARY, args);
+        _exit(127);
+    }
+    int st = 0;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
+    r.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+    r.out = ks_test_read_file(outp, NULL);
+    r.err = ks_test_read_file(errp, NULL);
+    if (!r.out) r.out = calloc(1, 1);
+    if (!r.err) r.err = calloc(1, 1);
+    return r;
+}
+
+void ks_test_run_free(ks_test_run *r)
+{
+    free(r->out);
+    free(r->err);
+    r->out = r->err = NULL;
+}
