@@ -85,9 +85,10 @@ def _table(f: h5py.File, path: str) -> pd.DataFrame:
     if not isinstance(ds, h5py.Dataset) or ds.dtype.names is None:
         return pd.DataFrame(columns=COLUMNS.get(path, []))
     df = pd.DataFrame(ds[()])
-    for col in df.columns:
-        if df[col].dtype == object:
-            df[col] = [v.decode("utf-8", "replace") if isinstance(v, bytes) else v for v in df[col]]
+    for col in ds.dtype.names:
+        if h5py.check_string_dtype(ds.dtype.fields[col][0]) is not None:
+            df[col] = pd.Series([v.decode("utf-8", "replace") if isinstance(v, bytes) else v
+                                 for v in df[col]], index=df.index, dtype=object)
     return df
 
 
@@ -107,15 +108,15 @@ def load(path: str, warn: bool = True) -> Trace:
             engine_memory=_table(f, "engine/memory"),
         )
     if warn:
-        warn_if_incomplete(trace)
+        warn_if_incomplete(trace, stacklevel=3)
     return trace
 
 
-def warn_if_incomplete(trace: Trace) -> bool:
+def warn_if_incomplete(trace: Trace, stacklevel: int = 2) -> bool:
     """Issue a warning if the run did not finish (root attribute complete == 0); return complete."""
     if not trace.complete:
         warnings.warn(f"{trace.path}: trace is incomplete (the run stopped early); "
-                      "tables end where the run stopped", stacklevel=2)
+                      "tables end where the run stopped", stacklevel=stacklevel)
     return trace.complete
 
 

@@ -4,19 +4,22 @@
  *   <quantity>        ::= <signedNumber><suffix>
  *   <suffix>          ::= <binarySI> | <decimalExponent> | <decimalSI>
  *   <binarySI>        ::= Ki | Mi | Gi | Ti | Pi | Ei
- *   <decimalSI>       ::= m | "" | k | M | G | T | P | E
- *   <decimalExponent> ::= "e" <signedNumber> | "E" <signedNumber>
+ *   <decimalSI>       ::= n | u | m | "" | k | M | G | T | P | E
+ *   <decimalExponent> ::= "e" <signedInteger> | "E" <signedInteger>
  *   <signedNumber>    ::= <number> | <sign><number>
  *   <number>          ::= <digits> | <digits>.<digits> | <digits>. | .<digits>
+ *   <signedInteger>   ::= <digits> | <sign><digits>
  *   <sign>            ::= "+" | "-"
  * No whitespace anywhere. "E" alone is the exa suffix; "E" followed by a signed number is an
- * exponent ("1E3" = 1000).
+ * exponent ("1E3" = 1000). "n" and "u" are in upstream's suffix table (suffix.go) though not in
+ * its grammar comment; the exponent is read with strconv.ParseInt there, hence an integer.
  *
  * Values are converted exactly (decimal arithmetic in 128-bit integers, never doubles), then
  * scaled: ks_quantity_milli gives milli-units (cpu), ks_quantity_value gives base units (bytes,
  * pods, GPUs). A fraction below the unit is rounded up, as upstream's MilliValue()/Value() do
  * ("0.1m" cpu -> 1 milli, "1.5" bytes -> 2). Upstream silently caps values beyond 2^63-1;
  * kubesim rejects them as overflow instead, since such a value is always a typo.
+ * On any error the output is left unchanged.
  */
 #ifndef KS_QUANTITY_H
 #define KS_QUANTITY_H
@@ -44,7 +47,8 @@ const char *ks_qty_strerror(ks_qty_err err);
  * Fractions below a nanosecond are truncated, as Go does. */
 ks_qty_err ks_duration_parse(const char *s, int64_t *out_ns);
 
-/* Formats NS like Go's Duration.String() ("1h2m3.5s", "250ms", "0s") into BUF (>= 32 bytes). */
-char *ks_duration_format(int64_t ns, char *buf, unsigned long bufsize);
+/* ks_duration_format, the inverse, is in the engine (sim/engine/ks_time.h): models print
+ * durations in event messages. */
+#include "ks_time.h"
 
 #endif

@@ -23,4 +23,8 @@ static inline double ks_time_to_sec(ks_time t) { return (double)t / 1e9; }
 /* Rounds to the nearest nanosecond; negative and non-finite inputs are the caller's bug. */
 static inline ks_time ks_time_from_sec(double s) { return (ks_time)(s * 1e9 + 0.5); }
 
+/* Formats NS like Go's Duration.String() ("1h2m3.5s", "250ms", "1.5\u00b5s", "0s") into BUF
+ * (32 bytes are always enough; shorter buffers get a truncated, terminated string). */
+char *ks_duration_format(int64_t ns, char *buf, unsigned long bufsize);
+
 #endif

@@ -1,0 +1,224 @@
+/* cluster.c — see cluster.h. */
+#include "cluster.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+
+static ks_mem_id mem_pods, mem_nodes, mem_objects, mem_events;
+
+const char *ks_pod_phase_name(ks_pod_phase p)
+{
+    static const char *names[] = {"Pending", "Running", "Succeeded", "Failed", "Unknown"};
+    return p <= KS_PHASE_UNKNOWN ? names[p] : "Unknown";
+}
+
+void ks_cluster_init(ks_cluster *c)
+{
+    memset(c, 0, sizeof *c);
+    mem_pods = ks_mem_purpose("pods");
+    mem_nodes = ks_mem_purpose("nodes");
+    mem_objects = ks_mem_purpose("controllers");
+    mem_events = ks_mem_purpose("events");
+}
+
+#define NODE_COLUMNS(X)                                                                                \
+    X(alloc_cpu) X(alloc_mem) X(alloc_eph) X(alloc_pods) X(req_cpu) X(req_mem) X(req_eph) X(nz_cpu)  \
+        X(nz_mem) X(npods)
+
+void ks_cluster_free(ks_cluster *c)
+{
+    ks_nodes *n = &c->nodes;
+    for (size_t i = 0; i < n->n; i++) {
+        ks_node_spec_free(&n->spec[i]);
+        ks_free(n->images[i]);
+    }
+#define FREE_COL(col) ks_free(n->col);
+    NODE_COLUMNS(FREE_COL)
+#undef FREE_COL
+    ks_free(n->spec);
+    ks_free(n->images);
+    ks_free(n->nimages);
+    ks_free(n->images_cap);
+    ks_free(n->puller_free_at);
+    ks_free(n->resource_version);
+    for (size_t i = 0; i < c->npods; i++) ks_free(c->pods[i].name);
+    ks_free(c->pods);
+    for (size_t i = 0; i < c->nrs; i++) ks_free(c->rs[i].name);
+    ks_free(c->rs);
+    ks_free(c->deployments);
+    for (size_t i = 0; i < c->nimages; i++) ks_free(c->images[i]);
+    ks_free(c->images);
+    ks_free(c->ev_keys);
+    ks_free(c->ev_counts);
+    memset(c, 0, sizeof *c);
+}
+
+uint64_t ks_cluster_bump(ks_cluster *c) { return ++c->revision; }
+
+static void nodes_grow(ks_nodes *n)
+{
+    if (n->n < n->cap) return;
+    size_t cap = n->cap ? n->cap * 2 : 64;
+#define GROW_COL(col) n->col = n->col ? ks_realloc(n->col, cap * sizeof *n->col) : ks_malloc(mem_nodes, cap * sizeof *n->col);
+    NODE_COLUMNS(GROW_COL)
+    GROW_COL(spec) GROW_COL(images) GROW_COL(nimages) GROW_COL(images_cap) GROW_COL(puller_free_at)
+    GROW_COL(resource_version)
+#undef GROW_COL
+    n->cap = cap;
+}
+
+uint32_t ks_cluster_add_node(ks_cluster *c, ks_node_spec *spec, ks_time now)
+{
+    ks_nodes *n = &c->nodes;
+    nodes_grow(n);
+    uint32_t i = (uint32_t)n->n++;
+    n->spec[i] = *spec;
+    memset(spec, 0, sizeof *spec);
+    n->alloc_cpu[i] = n->spec[i].cpu_milli;
+    n->alloc_mem[i] = n->spec[i].mem_bytes;
+    n->alloc_eph[i] = n->spec[i].eph_bytes;
+    n->alloc_pods[i] = n->spec[i].pods;
+    n->req_cpu[i] = n->req_mem[i] = n->req_eph[i] = n->nz_cpu[i] = n->nz_mem[i] = n->npods[i] = 0;
+    n->images[i] = NULL;
+    n->nimages[i] = n->images_cap[i] = 0;
+    n->puller_free_at[i] = now;
+    n->resource_version[i] = ks_cluster_bump(c);
+    for (size_t k = 0; k < n->spec[i].nimages; k++)
+        ks_node_add_image(c, i, ks_cluster_image_id(c, n->spec[i].images[k].name));
+    c->cpu_allocatable += n->alloc_cpu[i];
+    c->mem_allocatable += n->alloc_mem[i];
+    return i;
+}
+
+uint32_t ks_cluster_add_pod(ks_cluster *c, const char *name, const ks_pod_spec *spec, uint32_t owner, ks_time now)
+{
+    ks_grow(mem_pods, (void **)&c->pods, &c->pods_cap, c->npods + 1, sizeof *c->pods);
+    uint32_t i = (uint32_t)c->npods++;
+    c->pods[i] = (ks_pod){
+        .name = ks_strdup(mem_pods, name),
+        .spec = spec,
+        .owner = owner,
+        .node = KS_NONE,
+        .created = now,
+        .scheduled = KS_NEVER,
+        .pulled = KS_NEVER,
+        .started = KS_NEVER,
+        .ready = KS_NEVER,
+        .finished = KS_NEVER,
+        .deleted = KS_NEVER,
+        .phase = KS_PHASE_PENDING,
+        .resource_version = ks_cluster_bump(c),
+    };
+    c->pods_pending++;
+    return i;
+}
+
+void ks_cluster_assign(ks_cluster *c, uint32_t pod, uint32_t node)
+{
+    ks_pod *p = &c->pods[pod];
+    const ks_pod_spec *s = p->spec;
+    ks_nodes *n = &c->nodes;
+    p->node = node;
+    n->req_cpu[node] += s->req_cpu_milli;
+    n->req_mem[node] += s->req_mem_bytes;
+    n->req_eph[node] += s->req_eph_bytes;
+    n->nz_cpu[node] += s->nz_cpu_milli;
+    n->nz_mem[node] += s->nz_mem_bytes;
+    n->npods[node] += 1;
+    c->cpu_requested += s->req_cpu_milli;
+    c->mem_requested += s->req_mem_bytes;
+    c->pods_scheduled++;
+}
+
+uint32_t ks_cluster_image_id(ks_cluster *c, const char *ref)
+{
+    /* Linear: a cluster runs tens of distinct images, and lookups happen once per container start. */
+    for (size_t i = 0; i < c->nimages; i++)
+        if (strcmp(c->images[i], ref) == 0) return (uint32_t)i;
+    ks_grow(mem_objects, (void **)&c->images, &c->images_cap, c->nimages + 1, sizeof *c->images);
+    c->images[c->nimages] = ks_strdup(mem_objects, ref);
+    return (uint32_t)c->nimages++;
+}
+
+bool ks_node_has_image(const ks_cluster *c, uint32_t node, uint32_t image)
+{
+    const ks_nodes *n = &c->nodes;
+    for (uint32_t i = 0; i < n->nimages[node]; i++)
+        if (n->images[node][i] == image) return true;
+    return false;
+}
+
+void ks_node_add_image(ks_cluster *c, uint32_t node, uint32_t image)
+{
+    ks_nodes *n = &c->nodes;
+    if (ks_node_has_image(c, node, image)) return;
+    size_t cap = n->images_cap[node];
+    ks_grow(mem_nodes, (void **)&n->images[node], &cap, n->nimages[node] + 1, sizeof **n->images);
+    n->images_cap[node] = (uint32_t)cap;
+    n->images[node][n->nimages[node]++] = image;
+}
+
+static uint64_t fnv1a(uint64_t h, const char *s)
+{
+    for (; *s; s++) {
+        h ^= (unsigned char)*s;
+        h *= 0x100000001b3ull;
+    }
+    return h * 0x100000001b3ull; /* separator, so ("ab","c") and ("a","bc") differ */
+}
+
+/* The correlator's table maps a 64-bit hash of (kind, namespace, name, reason, message) to the
+ * number of times that event was seen. client-go aggregates only within a 10-minute window and
+ * drops into "(combined from similar events)" messages after 10 similar events; kubesim keeps the
+ * simpler exact count, which is what `kubectl get events` shows in its COUNT column for repeats. */
+static uint32_t correlate(ks_cluster *c, uint64_t key)
+{
+    if (key == 0) key = 1;
+    if ((c->ev_used + 1) * 2 > c->ev_cap) {
+        size_t ocap = c->ev_cap, ncap = ocap ? ocap * 2 : 1024;
+        uint64_t *ok = c->ev_keys;
+        uint32_t *oc = c->ev_counts;
+        c->ev_keys = ks_calloc(mem_events, ncap, sizeof *c->ev_keys);
+        c->ev_counts = ks_calloc(mem_events, ncap, sizeof *c->ev_counts);
+        c->ev_cap = ncap;
+        for (size_t i = 0; i < ocap; i++) {
+            if (!ok[i]) continue;
+            size_t j = ok[i] & (ncap - 1);
+            while (c->ev_keys[j]) j = (j + 1) & (ncap - 1);
+            c->ev_keys[j] = ok[i];
+            c->ev_counts[j] = oc[i];
+        }
+        ks_free(ok);
+        ks_free(oc);
+    }
+    size_t j = key & (c->ev_cap - 1);
+    while (c->ev_keys[j] && c->ev_keys[j] != key) j = (j + 1) & (c->ev_cap - 1);
+    if (!c->ev_keys[j]) {
+        c->ev_keys[j] = key;
+        c->ev_used++;
+    }
+    return ++c->ev_counts[j];
+}
+
+void ks_cluster_event(ks_cluster *c, ks_time now, const char *kind, const char *namespace, const char *name,
+                      const char *type, const char *reason, const char *source, const char *fmt, ...)
+{
+    char msg[1100];
+    va_list ap;
+    va_start(ap, fmt);
+    int len = vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    /* Event notes are truncated to 1024 bytes as upstream's recorder does: msg[:1020] + " ..."
+     * (pkg/scheduler/schedule_one.go truncateMessage). */
+    if (len > 1024) memcpy(msg + 1020, " ...", 5);
+    c->events_emitted++;
+    uint64_t h = 0xcbf29ce484222325ull;
+    h = fnv1a(fnv1a(fnv1a(fnv1a(fnv1a(h, kind), namespace), name), reason), msg);
+    uint32_t count = correlate(c, h);
+    if (!c->events) return;
+    ks_event_row row = {ks_time_to_sec(now), kind, namespace, name, type, reason, msg, source, count};
+    ks_table_append(c->events, &row);
+}

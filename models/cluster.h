@@ -1,0 +1,132 @@
+/* cluster.h — the authoritative cluster state ("etcd"): node, pod, ReplicaSet and Deployment
+ * tables, the global revision, and the Kubernetes Events sink.
+ *
+ * Pods are rows of dynamic state only; their spec is a pointer to a template shared by every pod
+ * made from it (a Deployment's template, a Pod document's spec), so a million pods cost a million
+ * small rows. Nodes are a structure of arrays: the scheduler's kernel streams over the columns
+ * (allocatable, requested, non-zero requested, pod count) without touching the specs.
+ *
+ * Every write bumps the global revision and stamps the object's resource_version, as etcd does;
+ * the API server model (timings of writes and watches) lives in world.c.
+ */
+#ifndef KS_CLUSTER_H
+#define KS_CLUSTER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ks_time.h"
+#include "spec.h"
+#include "trace.h"
+
+#define KS_NONE UINT32_MAX
+#define KS_NEVER ((ks_time)-1) /* a step that has not happened; written as NaN in the trace */
+
+typedef enum ks_pod_phase { KS_PHASE_PENDING, KS_PHASE_RUNNING, KS_PHASE_SUCCEEDED, KS_PHASE_FAILED, KS_PHASE_UNKNOWN } ks_pod_phase;
+const char *ks_pod_phase_name(ks_pod_phase p);
+
+typedef struct ks_pod {
+    char *name;
+    const ks_pod_spec *spec;
+    uint32_t owner; /* ReplicaSet index, or KS_NONE for a bare Pod */
+    uint32_t node;  /* KS_NONE while unbound */
+    ks_time created, scheduled, pulled, started, ready, finished, deleted;
+    uint32_t attempts, restarts;
+    uint8_t phase;
+    uint8_t queue_state;     /* scheduler.c: which queue holds the pod */
+    uint32_t next_container; /* kubelet.c: the container being started */
+    ks_time queued_at;       /* scheduler.c: activeQ timestamp (upstream QueuedPodInfo.Timestamp) */
+    ks_time backoff_until;
+    ks_time pull_requested;  /* kubelet.c: when the current image pull was asked for */
+    uint64_t resource_version;
+} ks_pod;
+
+typedef struct ks_nodes {
+    size_t n, cap;
+    ks_node_spec *spec;
+    /* status.allocatable */
+    int64_t *alloc_cpu, *alloc_mem, *alloc_eph, *alloc_pods;
+    /* Sums over the pods assigned to the node (bound or assumed by the scheduler): real requests
+     * (filter, BalancedAllocation) and non-zero requests (Fit scoring), pkg/scheduler/framework/
+     * types.go NodeInfo.Requested / NonZeroRequested. */
+    int64_t *req_cpu, *req_mem, *req_eph, *nz_cpu, *nz_mem, *npods;
+    /* kubelet: images present (interned ids), and when the serialized puller is next free. */
+    uint32_t **images;
+    uint32_t *nimages, *images_cap;
+    ks_time *puller_free_at;
+    uint64_t *resource_version;
+} ks_nodes;
+
+typedef struct ks_replicaset {
+    char *name;
+    const char *namespace;
+    uint32_t deployment;
+    const ks_pod_spec *tmpl;
+    int32_t replicas;
+    uint32_t active;        /* pods created and not terminated, as the controller observed */
+    uint32_t expected_adds; /* upstream ControllerExpectations: creates not yet observed */
+    uint32_t batch_left;    /* creates of the current slow-start batch still in flight */
+    uint32_t batch_size;
+    uint32_t created_this_sync;
+    bool sync_scheduled;
+    uint64_t resource_version;
+} ks_replicaset;
+
+typedef struct ks_deployment {
+    const ks_deployment_spec *spec;
+    uint32_t rs; /* KS_NONE until the controller created it */
+    uint64_t resource_version;
+} ks_deployment;
+
+/* One Kubernetes Event, as written to /events. */
+typedef struct ks_event_row {
+    double time;
+    const char *kind, *namespace, *name, *type, *reason, *message, *source;
+    uint32_t count;
+} ks_event_row;
+
+typedef struct ks_cluster {
+    uint64_t revision;
+    ks_nodes nodes;
+    ks_pod *pods;
+    size_t npods, pods_cap;
+    ks_replicaset *rs;
+    size_t nrs, rs_cap;
+    ks_deployment *deployments;
+    size_t ndeployments;
+    char **images; /* interned image references; id = index */
+    size_t nimages, images_cap;
+
+    /* Aggregates kept incrementally for /cluster_series and the summary. */
+    int64_t pods_pending, pods_running, pods_scheduled;
+    int64_t cpu_requested, mem_requested, cpu_allocatable, mem_allocatable;
+
+    /* Events: the trace table (NULL when not tracing) and the correlator's counts. */
+    ks_table *events;
+    uint64_t *ev_keys;
+    uint32_t *ev_counts;
+    size_t ev_cap, ev_used;
+    uint64_t events_emitted;
+} ks_cluster;
+
+void ks_cluster_init(ks_cluster *c);
+void ks_cluster_free(ks_cluster *c);
+
+/* Appends a node built from SPEC (the table takes ownership of the spec's contents). */
+uint32_t ks_cluster_add_node(ks_cluster *c, ks_node_spec *spec, ks_time now);
+/* Appends a pod row (Pending, unbound); the name is copied. */
+uint32_t ks_cluster_add_pod(ks_cluster *c, const char *name, const ks_pod_spec *spec, uint32_t owner, ks_time now);
+/* Accounts POD's requests on NODE (assume or bind) / releases them. */
+void ks_cluster_assign(ks_cluster *c, uint32_t pod, uint32_t node);
+uint32_t ks_cluster_image_id(ks_cluster *c, const char *ref);
+bool ks_node_has_image(const ks_cluster *c, uint32_t node, uint32_t image);
+void ks_node_add_image(ks_cluster *c, uint32_t node, uint32_t image);
+uint64_t ks_cluster_bump(ks_cluster *c);
+
+/* Records a Kubernetes Event. Identical events (same object, reason and message) are aggregated
+ * like client-go's EventCorrelator: the row's count is the number of occurrences so far. */
+void ks_cluster_event(ks_cluster *c, ks_time now, const char *kind, const char *namespace, const char *name,
+                      const char *type, const char *reason, const char *source, const char *fmt, ...)
+    __attribute__((format(printf, 9, 10)));
+
+#endif

@@ -1,0 +1,158 @@
+/* controllers.c — the Deployment and ReplicaSet controllers (kube-controller-manager).
+ *
+ * Each is a reconcile loop: observe (what its informer has delivered), compare with the spec,
+ * act (API writes). This version models creation and scale-up; rollouts and scale-down come with
+ * the control-plane issue.
+ *
+ * Deployment (pkg/controller/deployment/sync.go getNewReplicaSet): creates the ReplicaSet
+ * "<deployment>-<pod-template-hash>" with the Deployment's replicas and records
+ * ScalingReplicaSet "Scaled up replica set <rs> to <n>".
+ *
+ * ReplicaSet (pkg/controller/replicaset/replica_set.go manageReplicas): diff = replicas - active,
+ * capped at BurstReplicas = 500 per sync; creates in slow-start batches of 1, 2, 4, … — each batch
+ * issued at once, the next when the whole batch has returned (slowStartBatch with
+ * SlowStartInitialBatchSize = 1, pkg/controller/controller_utils.go). ControllerExpectations:
+ * the controller does not sync again until it has observed every pod it created, so a stale
+ * informer never double-creates. Each create records SuccessfulCreate "Created pod: <name>".
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "world.h"
+
+#define BURST_REPLICAS 500 /* pkg/controller/replicaset/replica_set.go */
+
+enum { DEPLOY_SYNC, DEPLOY_RS_COMMITTED };
+
+static ks_mem_id mem_ctrl;
+
+static void rs_request_sync(ks_world *w, uint32_t rs, ks_time delay)
+{
+    ks_replicaset *r = &w->cluster.rs[rs];
+    if (r->sync_scheduled) return;
+    r->sync_scheduled = true;
+    ks_sim_after(w->sim, delay, w->ev.rs_sync, rs, 0);
+}
+
+static void on_deploy(ks_sim *sim, void *ctx, const ks_event *ev)
+{
+    ks_world *w = ctx;
+    ks_cluster *c = &w->cluster;
+    ks_deployment *d = &c->deployments[ev->target];
+    if (ev->arg == DEPLOY_SYNC) {
+        if (d->rs != KS_NONE) return; /* scaling an existing ReplicaSet: a later issue */
+        ks_sim_after(sim, ks_world_api_write(w), w->ev.deploy_sync, ev->target, DEPLOY_RS_COMMITTED);
+        return;
+    }
+    /* The ReplicaSet create has committed. */
+    const ks_deployment_spec *ds = d->spec;
+    char name[512];
+    snprintf(name, sizeof name, "%s-%s", ds->name, ds->template_hash);
+    ks_grow(mem_ctrl, (void **)&c->rs, &c->rs_cap, c->nrs + 1, sizeof *c->rs);
+    uint32_t rs = (uint32_t)c->nrs++;
+    c->rs[rs] = (ks_replicaset){
+        .name = ks_strdup(mem_ctrl, name),
+        .namespace = ds->namespace,
+        .deployment = ev->target,
+        .tmpl = &ds->template,
+        .replicas = ds->replicas,
+        .resource_version = ks_cluster_bump(c),
+    };
+    d->rs = rs;
+    d->resource_version = ks_cluster_bump(c);
+    ks_cluster_event(c, ks_sim_now(sim), "Deployment", ds->namespace, ds->name, "Normal", "ScalingReplicaSet",
+                     "deployment-controller", "Scaled up replica set %s to %d", name, ds->replicas);
+    rs_request_sync(w, rs, ks_world_watch(w));
+}
+
+/* Issues one slow-start batch of creates; each commits after its own API write latency. */
+static void rs_issue_batch(ks_world *w, uint32_t rs, uint32_t size)
+{
+    ks_replicaset *r = &w->cluster.rs[rs];
+    r->batch_size = size;
+    r->batch_left = size;
+    r->expected_adds += size;
+    for (uint32_t i = 0; i < size; i++) ks_sim_after(w->sim, ks_world_api_write(w), w->ev.pod_committed, rs, 0);
+}
+
+static uint32_t rs_diff(const ks_replicaset *r)
+{
+    int64_t diff = (int64_t)r->replicas - (int64_t)r->active;
+    if (diff > BURST_REPLICAS) diff = BURST_REPLICAS;
+    return diff > 0 ? (uint32_t)diff : 0;
+}
+
+static void on_rs_sync(ks_sim *sim, void *ctx, const ks_event *ev)
+{
+    (void)sim;
+    ks_world *w = ctx;
+    ks_replicaset *r = &w->cluster.rs[ev->target];
+    r->sync_scheduled = false;
+    /* Expectations not yet satisfied: the observation of the last pod will resync. */
+    if (r->expected_adds || r->batch_left) return;
+    uint32_t diff = rs_diff(r);
+    if (diff == 0) return;
+    r->created_this_sync = 0;
+    rs_issue_batch(w, ev->target, 1);
+}
+
+/* The RS's pod informer: an observed create lowers the expectations; when all are observed and
+ * pods are still missing, the RS syncs again. */
+static void on_rs_observe(ks_sim *sim, void *ctx, const ks_event *ev)
+{
+    (void)sim;
+    ks_world *w = ctx;
+    ks_replicaset *r = &w->cluster.rs[ev->target];
+    r->active++;
+    r->expected_adds--;
+    if (r->expected_adds == 0 && r->batch_left == 0 && rs_diff(r) > 0) rs_request_sync(w, ev->target, 0);
+}
+
+static uint32_t ev_rs_observe;
+
+/* A create has committed: the pod exists in etcd from now on. */
+static void on_pod_committed(ks_sim *sim, void *ctx, const ks_event *ev)
+{
+    ks_world *w = ctx;
+    ks_cluster *c = &w->cluster;
+    uint32_t rs = ev->target;
+    /* Pod names: "<rs>-<5 characters>" from upstream's alphabet without vowels or confusable
+     * digits (k8s.io/apimachinery/pkg/util/rand String, used by generateName). */
+    static const char alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
+    char name[560];
+    int len = snprintf(name, sizeof name - 6, "%s-", c->rs[rs].name);
+    for (int i = 0; i < 5; i++) name[len + i] = alphabet[ks_rng_below(w->rng_names, sizeof alphabet - 1)];
+    name[len + 5] = 0;
+    uint32_t pod = ks_cluster_add_pod(c, name, c->rs[rs].tmpl, rs, ks_sim_now(sim));
+    ks_replicaset *r = &c->rs[rs];
+    ks_cluster_event(c, ks_sim_now(sim), "ReplicaSet", r->namespace, r->name, "Normal", "SuccessfulCreate",
+                     "replicaset-controller", "Created pod: %s", name);
+    ks_sim_after(sim, ks_world_watch(w), w->ev.sched_watch, pod, 0);
+    ks_sim_after(sim, ks_world_watch(w), ev_rs_observe, rs, 0);
+    r->created_this_sync++;
+    if (--r->batch_left == 0) {
+        /* slowStartBatch: the next batch doubles, bounded by what this sync still has to create. */
+        int64_t remaining = (int64_t)rs_diff(r) - (int64_t)(r->expected_adds);
+        int64_t budget = BURST_REPLICAS - (int64_t)r->created_this_sync;
+        if (remaining > budget) remaining = budget;
+        uint32_t next = r->batch_size * 2;
+        if ((int64_t)next > remaining) next = remaining > 0 ? (uint32_t)remaining : 0;
+        if (next) rs_issue_batch(w, rs, next);
+    }
+}
+
+void ks_controllers_register(ks_world *w)
+{
+    mem_ctrl = ks_mem_purpose("controllers");
+    w->ev.deploy_sync = ks_sim_register(w->sim, "deployment.sync", on_deploy, w);
+    w->ev.rs_sync = ks_sim_register(w->sim, "replicaset.sync", on_rs_sync, w);
+    w->ev.pod_committed = ks_sim_register(w->sim, "apiserver.pod_created", on_pod_committed, w);
+    ev_rs_observe = ks_sim_register(w->sim, "replicaset.observe", on_rs_observe, w);
+}
+
+void ks_controllers_start(ks_world *w)
+{
+    for (size_t i = 0; i < w->cluster.ndeployments; i++)
+        ks_sim_after(w->sim, ks_world_watch(w), w->ev.deploy_sync, (uint32_t)i, DEPLOY_SYNC);
+}

@@ -1,0 +1,157 @@
+/* kubelet.c — the node agent and its container runtime, one per node.
+ *
+ * A pod bound to the node reaches the kubelet through its watch. For each container in order
+ * (the runtime's SyncPod, pkg/kubelet/kuberuntime/kuberuntime_manager.go): ensure the image
+ * (pkg/kubelet/images/image_manager.go: IfNotPresent uses the node's image cache, Always pulls,
+ * Never fails if absent; pulls are serialized per node as with the default serializeImagePulls
+ * = true), create the container, start it. When every container has started, the status manager
+ * writes the pod's status (Running, Ready — probes come with the control-plane issue) through the
+ * API server.
+ *
+ * Events and their messages as the kubelet records them (pkg/kubelet/events/event.go reasons):
+ *   Pulling  "Pulling image \"<image>\""
+ *   Pulled   "Successfully pulled image \"<image>\" in <d> (<d> including waiting). Image size: <n> bytes."
+ *            or "Container image \"<image>\" already present on machine"
+ *   Created  "Created container <name>"
+ *   Started  "Started container <name>"
+ *   ErrImageNeverPull "Container image \"<image>\" is not present with pull policy of Never"
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "world.h"
+
+static void start_next_container(ks_world *w, uint32_t pod);
+
+static const ks_container *current(const ks_world *w, uint32_t pod)
+{
+    const ks_pod *p = &w->cluster.pods[pod];
+    return &p->spec->containers[p->next_container];
+}
+
+static int64_t image_bytes(const ks_world *w, const ks_container *ct)
+{
+    return ct->image_bytes > 0 ? ct->image_bytes : w->timings->default_image_bytes;
+}
+
+void ks_kubelet_watch_pod(ks_world *w, uint32_t pod)
+{
+    ks_sim_after(w->sim, ks_world_watch(w), w->ev.kubelet_pod, pod, 0);
+}
+
+static void on_pod(ks_sim *sim, void *ctx, const ks_event *ev)
+{
+    (void)sim;
+    ks_world *w = ctx;
+    w->cluster.pods[ev->target].next_container = 0;
+    start_next_container(w, ev->target);
+}
+
+/* Records an event on POD from the kubelet, at the current time. */
+#define POD_EVENT(w, pod, type, reason, ...)                                                            \
+    ks_cluster_event(&(w)->cluster, ks_sim_now((w)->sim), "Pod", (w)->cluster.pods[pod].spec->namespace, \
+                     (w)->cluster.pods[pod].name, type, reason, "kubelet", __VA_ARGS__)
+
+static void start_next_container(ks_world *w, uint32_t pod)
+{
+    ks_cluster *c = &w->cluster;
+    ks_pod *p = &c->pods[pod];
+    if (p->next_container == p->spec->ncontainers) {
+        p->started = ks_sim_now(w->sim);
+        ks_sim_after(w->sim, ks_world_api_write(w), w->ev.kubelet_status, pod, 0);
+        return;
+    }
+    const ks_container *ct = current(w, pod);
+    char ref[512];
+    uint32_t image = ks_cluster_image_id(c, ks_image_ref(ct->image, ref, sizeof ref));
+    bool present = ks_node_has_image(c, p->node, image);
+    if (ct->pull == KS_PULL_NEVER && !present) {
+        /* The pod waits in ErrImageNeverPull for ever, as upstream's does. */
+        POD_EVENT(w, pod, "Warning", "ErrImageNeverPull",
+                  "Container image \"%s\" is not present with pull policy of Never", ct->image);
+        return;
+    }
+    if (present && ct->pull != KS_PULL_ALWAYS) {
+        POD_EVENT(w, pod, "Normal", "Pulled", "Container image \"%s\" already present on machine", ct->image);
+        ks_sim_after(w->sim, ks_dist_sample_ns(&w->timings->container_create, w->rng_kubelet), w->ev.kubelet_created,
+                     pod, 0);
+        return;
+    }
+    /* Serialized pulls: this pull starts when the node's puller is free. */
+    ks_time now = ks_sim_now(w->sim), start = c->nodes.puller_free_at[p->node];
+    if (start < now) start = now;
+    const ks_timings *t = w->timings;
+    double bandwidth = ks_dist_sample(&t->image_pull_bandwidth, w->rng_kubelet);
+    ks_time transfer = bandwidth > 0 ? ks_time_from_sec((double)image_bytes(w, ct) / bandwidth) : 0;
+    ks_time duration = ks_dist_sample_ns(&t->image_pull_latency, w->rng_kubelet) + transfer;
+    c->nodes.puller_free_at[p->node] = start + duration;
+    p->pull_requested = now;
+    ks_sim_at(w->sim, start, w->ev.kubelet_pull_start, pod, 0);
+    ks_sim_at(w->sim, start + duration, w->ev.kubelet_pulled, pod, (uint64_t)duration);
+}
+
+static void on_pull_start(ks_sim *sim, void *ctx, const ks_event *ev)
+{
+    (void)sim;
+    ks_world *w = ctx;
+    POD_EVENT(w, ev->target, "Normal", "Pulling", "Pulling image \"%s\"", current(w, ev->target)->image);
+}
+
+static void on_pulled(ks_sim *sim, void *ctx, const ks_event *ev)
+{
+    ks_world *w = ctx;
+    ks_cluster *c = &w->cluster;
+    ks_pod *p = &c->pods[ev->target];
+    const ks_container *ct = current(w, ev->target);
+    char ref[512], took[32], waited[32];
+    ks_node_add_image(c, p->node, ks_cluster_image_id(c, ks_image_ref(ct->image, ref, sizeof ref)));
+    p->pulled = ks_sim_now(sim);
+    /* Durations truncated to milliseconds and printed like Go's time.Duration. */
+    ks_duration_format((int64_t)ev->arg / 1000000 * 1000000, took, sizeof took);
+    ks_duration_format((p->pulled - p->pull_requested) / 1000000 * 1000000, waited, sizeof waited);
+    POD_EVENT(w, ev->target, "Normal", "Pulled",
+              "Successfully pulled image \"%s\" in %s (%s including waiting). Image size: %lld bytes.", ct->image,
+              took, waited, (long long)image_bytes(w, ct));
+    ks_sim_after(sim, ks_dist_sample_ns(&w->timings->container_create, w->rng_kubelet), w->ev.kubelet_created,
+                 ev->target, 0);
+}
+
+static void on_created(ks_sim *sim, void *ctx, const ks_event *ev)
+{
+    ks_world *w = ctx;
+    POD_EVENT(w, ev->target, "Normal", "Created", "Created container %s", current(w, ev->target)->name);
+    ks_sim_after(sim, ks_dist_sample_ns(&w->timings->container_start, w->rng_kubelet), w->ev.kubelet_started,
+                 ev->target, 0);
+}
+
+static void on_started(ks_sim *sim, void *ctx, const ks_event *ev)
+{
+    (void)sim;
+    ks_world *w = ctx;
+    POD_EVENT(w, ev->target, "Normal", "Started", "Started container %s", current(w, ev->target)->name);
+    w->cluster.pods[ev->target].next_container++;
+    start_next_container(w, ev->target);
+}
+
+/* The status manager's write has committed: the API shows the pod Running and Ready. */
+static void on_status(ks_sim *sim, void *ctx, const ks_event *ev)
+{
+    ks_world *w = ctx;
+    ks_cluster *c = &w->cluster;
+    ks_pod *p = &c->pods[ev->target];
+    p->ready = ks_sim_now(sim);
+    p->phase = KS_PHASE_RUNNING;
+    p->resource_version = ks_cluster_bump(c);
+    c->pods_pending--;
+    c->pods_running++;
+}
+
+void ks_kubelet_register(ks_world *w)
+{
+    w->ev.kubelet_pod = ks_sim_register(w->sim, "kubelet.pod_added", on_pod, w);
+    w->ev.kubelet_pull_start = ks_sim_register(w->sim, "kubelet.pull_start", on_pull_start, w);
+    w->ev.kubelet_pulled = ks_sim_register(w->sim, "kubelet.pulled", on_pulled, w);
+    w->ev.kubelet_created = ks_sim_register(w->sim, "runtime.created", on_created, w);
+    w->ev.kubelet_started = ks_sim_register(w->sim, "runtime.started", on_started, w);
+    w->ev.kubelet_status = ks_sim_register(w->sim, "kubelet.status", on_status, w);
+}

@@ -1,0 +1,71 @@
+/* scheduler.h — kube-scheduler: scheduling queue, the NodeResourcesFit filter, the
+ * NodeResourcesFit and NodeResourcesBalancedAllocation scores with upstream integer arithmetic,
+ * node selection, binding and FailedScheduling messages.
+ *
+ * One cycle pops the best pod from activeQ, evaluates nodes starting at the round-robin index
+ * until numFeasibleNodesToFind feasible nodes are found, scores them, picks the highest total
+ * (reservoir sampling among ties, from the "scheduler" RNG stream), assumes the pod on the node and
+ * starts the binding, whose API write runs while the next cycle starts. The cycle's cost in
+ * simulated time comes from ks_timings (per cycle + per node evaluated).
+ */
+#ifndef KS_SCHEDULER_H
+#define KS_SCHEDULER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "ks_time.h"
+#include "spec.h"
+
+struct ks_world;
+struct ks_cluster;
+
+/* Where a pod is in the scheduling queue (ks_pod.queue_state). */
+enum { KS_Q_NONE, KS_Q_ACTIVE, KS_Q_BACKOFF, KS_Q_UNSCHEDULABLE, KS_Q_IN_FLIGHT, KS_Q_DONE };
+
+typedef struct ks_pod_heap {
+    uint32_t *ids;
+    size_t n, cap;
+} ks_pod_heap;
+
+typedef struct ks_scheduler {
+    const ks_sched_config *cfg;
+    ks_pod_heap active, backoff;
+    uint32_t *unschedulable; /* pods parked after an unschedulable attempt, in arrival order */
+    ks_time *unschedulable_since;
+    size_t nunschedulable, unschedulable_cap;
+    bool busy;                /* a cycle is in progress (its end event is pending) */
+    uint32_t next_start_node; /* upstream nextStartNodeIndex */
+    uint64_t attempts, bound, unschedulable_attempts;
+    /* Scratch per cycle, sized to the node count. */
+    uint32_t *feasible;
+    int64_t *scores;
+    size_t scratch_cap;
+} ks_scheduler;
+
+void ks_scheduler_init(struct ks_world *w);
+void ks_scheduler_free(ks_scheduler *s);
+/* The scheduler's informer saw an unbound pod: queue it. */
+void ks_scheduler_add_pod(struct ks_world *w, uint32_t pod);
+/* A cluster event that may make unschedulable pods schedulable (node added, pod deleted). */
+void ks_scheduler_move_all(struct ks_world *w);
+size_t ks_scheduler_active_len(const ks_scheduler *s);
+size_t ks_scheduler_backoff_len(const ks_scheduler *s);
+size_t ks_scheduler_unschedulable_len(const ks_scheduler *s);
+
+/* Upstream arithmetic, exposed for the tests (pkg/scheduler/framework/plugins/noderesources). */
+int64_t ks_score_least_allocated(int64_t requested, int64_t capacity);
+int64_t ks_score_most_allocated(int64_t requested, int64_t capacity);
+/* Weighted node score over cpu and memory: sum(s_i * w_i) / sum(w_i), integer division, resources
+ * with zero capacity skipped. */
+int64_t ks_score_fit(ks_fit_strategy strategy, int64_t req_cpu, int64_t cap_cpu, int64_t w_cpu,
+                     int64_t req_mem, int64_t cap_mem, int64_t w_mem);
+int64_t ks_score_balanced(int64_t req_cpu, int64_t cap_cpu, int64_t req_mem, int64_t cap_mem);
+/* pkg/scheduler/schedule_one.go numFeasibleNodesToFind. */
+uint32_t ks_num_feasible_nodes_to_find(int32_t percentage, uint32_t num_all_nodes);
+/* Builds the FitError message "0/N nodes are available: <counts sorted>." into BUF. REASONS are
+ * NREASONS (reason string, node count) pairs. */
+void ks_fit_error_message(char *buf, size_t bufsize, uint32_t num_all_nodes, const char *const *reasons,
+                          const uint32_t *counts, size_t nreasons);
+
+#endif

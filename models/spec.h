@@ -1,0 +1,171 @@
+/* spec.h — the desired-state types of Kubernetes objects, as the config gives them.
+ *
+ * These are what a manifest says (a Node's allocatable, a pod template's containers, a
+ * Deployment's replicas), parsed by workloads/config.c and read by the models. Pods made from one
+ * template share one ks_pod_spec; the cluster keeps only per-pod dynamic state (cluster.h).
+ *
+ * Ownership: every string and array here is allocated with ks_malloc under the purpose "config"
+ * and freed by the matching *_free function. Specs are immutable once the run starts.
+ */
+#ifndef KS_SPEC_H
+#define KS_SPEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "dist.h"
+#include "ks_time.h"
+
+typedef struct ks_kv {
+    char *key;
+    char *value;
+} ks_kv;
+
+/* A label map in the order the manifest wrote it (keys unique). */
+typedef struct ks_labels {
+    ks_kv *items;
+    size_t n;
+} ks_labels;
+
+typedef enum ks_taint_effect { KS_NO_SCHEDULE, KS_PREFER_NO_SCHEDULE, KS_NO_EXECUTE } ks_taint_effect;
+
+typedef struct ks_taint {
+    char *key;
+    char *value; /* "" when absent */
+    ks_taint_effect effect;
+} ks_taint;
+
+typedef enum ks_pull_policy { KS_PULL_IF_NOT_PRESENT, KS_PULL_ALWAYS, KS_PULL_NEVER } ks_pull_policy;
+
+typedef struct ks_container {
+    char *name;
+    char *image;         /* as written; ks_image_ref normalises it for cache lookups */
+    ks_pull_policy pull; /* defaulted as upstream: Always for :latest or no tag, else IfNotPresent */
+    int64_t image_bytes; /* annotation kubesim.io/image-size or the kubelet default */
+    /* Requests: *_set says whether the key was present, which upstream's scoring defaults need. */
+    int64_t cpu_milli, mem_bytes, eph_bytes;
+    bool cpu_set, mem_set;
+} ks_container;
+
+typedef struct ks_pod_spec {
+    char *namespace;
+    ks_labels labels;
+    ks_container *containers;
+    size_t ncontainers;
+    ks_container *init_containers;
+    size_t ninit;
+    int64_t overhead_cpu_milli, overhead_mem_bytes;
+    int32_t priority;
+    char *scheduler_name; /* "default-scheduler" unless set */
+    char *node_name;      /* spec.nodeName: "" when unset */
+    int64_t termination_grace_ns;
+
+    /* Derived by ks_pod_spec_finalize, per upstream's rules:
+     * effective request = max(sum of app containers, max of init containers) + overhead, per
+     * resource (pkg/api/v1/resource/helpers.go PodRequests); the non-zero variant used by the
+     * NodeResourcesFit score gives a container without a cpu/memory request 100m / 200Mi
+     * (pkg/scheduler/util/pod_resources.go GetNonzeroRequests). */
+    int64_t req_cpu_milli, req_mem_bytes, req_eph_bytes;
+    int64_t nz_cpu_milli, nz_mem_bytes;
+} ks_pod_spec;
+
+/* Upstream defaults for the non-zero scoring requests (pkg/scheduler/util/pod_resources.go). */
+#define KS_DEFAULT_MILLI_CPU_REQUEST 100
+#define KS_DEFAULT_MEMORY_REQUEST (200LL * 1024 * 1024)
+/* pkg/apis/core/v1/defaults.go: DefaultTerminationGracePeriodSeconds. */
+#define KS_DEFAULT_TERMINATION_GRACE KS_SEC(30)
+
+typedef struct ks_image {
+    char *name; /* normalised reference, e.g. "nginx:1.25" */
+    int64_t bytes;
+} ks_image;
+
+typedef struct ks_node_spec {
+    char *name;
+    char *pool; /* "" for a plain Node document */
+    char *zone; /* label topology.kubernetes.io/zone, "" if none */
+    ks_labels labels;
+    ks_taint *taints;
+    size_t ntaints;
+    bool unschedulable;
+    int64_t cpu_milli, mem_bytes, eph_bytes, pods; /* status.allocatable */
+    ks_image *images;                              /* status.images: pre-pulled */
+    size_t nimages;
+} ks_node_spec;
+
+typedef struct ks_pod_doc {
+    char *name;
+    ks_pod_spec spec;
+} ks_pod_doc;
+
+typedef struct ks_deployment_spec {
+    char *name;
+    char *namespace;
+    int32_t replicas;
+    ks_labels selector; /* spec.selector.matchLabels */
+    ks_pod_spec template;
+    char *template_hash; /* pod-template-hash, from the template's text */
+} ks_deployment_spec;
+
+typedef struct ks_node_pool {
+    char *name;
+    int64_t count;
+    char **zones;
+    size_t nzones;
+    ks_node_spec template; /* name, zone filled per node by ks_node_pool_node */
+} ks_node_pool;
+
+/* NodeResourcesFit scoring strategies (pkg/scheduler/apis/config/types.go ScoringStrategyType). */
+typedef enum ks_fit_strategy { KS_FIT_LEAST_ALLOCATED, KS_FIT_MOST_ALLOCATED } ks_fit_strategy;
+
+typedef struct ks_sched_profile {
+    char *scheduler_name;
+    ks_fit_strategy fit_strategy;
+    int64_t fit_cpu_weight, fit_mem_weight; /* scoringStrategy.resources; default 1:1 */
+    /* Score plugin weights; 0 = the plugin is disabled at the score extension point.
+     * Defaults from pkg/scheduler/apis/config/v1/default_plugins.go. */
+    int32_t fit_weight, balanced_weight;
+    bool fit_filter; /* NodeResourcesFit at the filter point */
+    int32_t percentage_of_nodes_to_score; /* -1: inherit the global value */
+} ks_sched_profile;
+
+typedef struct ks_sched_config {
+    ks_sched_profile *profiles;
+    size_t nprofiles;
+    int32_t percentage_of_nodes_to_score; /* 0 = adaptive (upstream default) */
+    ks_time pod_initial_backoff, pod_max_backoff;
+} ks_sched_config;
+
+/* Latency and duration knobs of the models, each a distribution (ControlPlane kind). */
+typedef struct ks_timings {
+    ks_dist api_write;        /* API server + etcd commit of one write */
+    ks_dist watch_delay;      /* from commit to a watcher's handler */
+    ks_dist image_pull_latency; /* registry round trips before bytes flow */
+    ks_dist image_pull_bandwidth; /* bytes per second */
+    int64_t default_image_bytes;
+    ks_dist container_create;
+    ks_dist container_start;
+    ks_dist sched_cycle_cost;  /* fixed cost of one scheduling cycle */
+    ks_dist sched_node_cost;   /* per node filtered and scored */
+} ks_timings;
+
+void ks_timings_default(ks_timings *t);
+void ks_timings_free(ks_timings *t);
+
+void ks_labels_free(ks_labels *l);
+const char *ks_labels_get(const ks_labels *l, const char *key);
+void ks_pod_spec_finalize(ks_pod_spec *s);
+void ks_pod_spec_free(ks_pod_spec *s);
+void ks_node_spec_free(ks_node_spec *s);
+void ks_deployment_spec_free(ks_deployment_spec *d);
+void ks_node_pool_free(ks_node_pool *p);
+void ks_sched_config_default(ks_sched_config *c);
+void ks_sched_config_free(ks_sched_config *c);
+/* The profile for a pod's schedulerName, or NULL if no profile has that name. */
+const ks_sched_profile *ks_sched_config_profile(const ks_sched_config *c, const char *scheduler_name);
+/* The image reference as upstream's image cache compares it: ":latest" added when there is no
+ * tag or digest. Writes into BUF; returns BUF. */
+char *ks_image_ref(const char *image, char *buf, size_t bufsize);
+
+#endif

@@ -1,0 +1,270 @@
+/* world.c — see world.h. */
+#include "world.h"
+
+#include <stddef.h>
+#include <stdio.h>
+#include <math.h>
+#include <string.h>
+
+#include "alloc.h"
+
+ks_time ks_world_api_write(ks_world *w) { return ks_dist_sample_ns(&w->timings->api_write, w->rng_api); }
+ks_time ks_world_watch(ks_world *w) { return ks_dist_sample_ns(&w->timings->watch_delay, w->rng_api); }
+
+static char *dup(const char *s) { return ks_strdup(ks_mem_purpose("nodes"), s ? s : ""); }
+
+static void labels_copy(ks_labels *dst, const ks_labels *src, size_t extra)
+{
+    dst->items = ks_malloc(ks_mem_purpose("nodes"), (src->n + extra + 1) * sizeof *dst->items);
+    dst->n = src->n;
+    for (size_t i = 0; i < src->n; i++) dst->items[i] = (ks_kv){dup(src->items[i].key), dup(src->items[i].value)};
+}
+
+static void labels_set(ks_labels *l, const char *key, const char *value)
+{
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->items[i].key, key) == 0) {
+            ks_free(l->items[i].value);
+            l->items[i].value = dup(value);
+            return;
+        }
+    l->items[l->n++] = (ks_kv){dup(key), dup(value)};
+}
+
+/* A deep copy of a node spec, with the name, pool and zone of the new node and the well-known
+ * labels the kubelet and cloud provider set: kubernetes.io/hostname and topology.kubernetes.io/zone
+ * (k8s.io/api/core/v1 well_known_labels.go). */
+static ks_node_spec node_copy(const ks_node_spec *src, const char *name, const char *pool, const char *zone)
+{
+    ks_node_spec n = *src;
+    n.name = dup(name);
+    n.pool = dup(pool);
+    n.zone = dup(zone);
+    labels_copy(&n.labels, &src->labels, 2);
+    labels_set(&n.labels, "kubernetes.io/hostname", name);
+    if (zone && *zone) labels_set(&n.labels, "topology.kubernetes.io/zone", zone);
+    n.taints = src->ntaints ? ks_malloc(ks_mem_purpose("nodes"), src->ntaints * sizeof *n.taints) : NULL;
+    for (size_t i = 0; i < src->ntaints; i++)
+        n.taints[i] = (ks_taint){dup(src->taints[i].key), dup(src->taints[i].value), src->taints[i].effect};
+    n.images = src->nimages ? ks_malloc(ks_mem_purpose("nodes"), src->nimages * sizeof *n.images) : NULL;
+    for (size_t i = 0; i < src->nimages; i++) n.images[i] = (ks_image){dup(src->images[i].name), src->images[i].bytes};
+    return n;
+}
+
+static uint32_t find_node(const ks_cluster *c, const char *name)
+{
+    for (size_t i = 0; i < c->nodes.n; i++)
+        if (strcmp(c->nodes.spec[i].name, name) == 0) return (uint32_t)i;
+    return KS_NONE;
+}
+
+typedef struct series_row {
+    double time;
+    int64_t pods, pending, running, nodes, cpu_requested_milli, cpu_allocatable_milli, mem_requested_bytes,
+        mem_allocatable_bytes, sched_active, sched_backoff, sched_unschedulable;
+} series_row;
+
+#define SERIES_COL(name, type) {#name, type, offsetof(series_row, name)}
+static const ks_column series_columns[] = {
+    SERIES_COL(time, KS_COL_F64),
+    SERIES_COL(pods, KS_COL_I64),
+    SERIES_COL(pending, KS_COL_I64),
+    SERIES_COL(running, KS_COL_I64),
+    SERIES_COL(nodes, KS_COL_I64),
+    SERIES_COL(cpu_requested_milli, KS_COL_I64),
+    SERIES_COL(cpu_allocatable_milli, KS_COL_I64),
+    SERIES_COL(mem_requested_bytes, KS_COL_I64),
+    SERIES_COL(mem_allocatable_bytes, KS_COL_I64),
+    SERIES_COL(sched_active, KS_COL_I64),
+    SERIES_COL(sched_backoff, KS_COL_I64),
+    SERIES_COL(sched_unschedulable, KS_COL_I64),
+};
+
+#define EVENT_COL(name, type) {#name, type, offsetof(ks_event_row, name)}
+static const ks_column event_columns[] = {
+    EVENT_COL(time, KS_COL_F64),     EVENT_COL(kind, KS_COL_STR),    EVENT_COL(namespace, KS_COL_STR),
+    EVENT_COL(name, KS_COL_STR),     EVENT_COL(type, KS_COL_STR),    EVENT_COL(reason, KS_COL_STR),
+    EVENT_COL(message, KS_COL_STR),  EVENT_COL(count, KS_COL_U32),   EVENT_COL(source, KS_COL_STR),
+};
+
+static void on_sample(ks_sim *sim, void *ctx, const ks_event *ev)
+{
+    ks_world *w = ctx;
+    const ks_cluster *c = &w->cluster;
+    series_row r = {
+        .time = ks_time_to_sec(ks_sim_now(sim)),
+        .pods = (int64_t)c->npods,
+        .pending = c->pods_pending,
+        .running = c->pods_running,
+        .nodes = (int64_t)c->nodes.n,
+        .cpu_requested_milli = c->cpu_requested,
+        .cpu_allocatable_milli = c->cpu_allocatable,
+        .mem_requested_bytes = c->mem_requested,
+        .mem_allocatable_bytes = c->mem_allocatable,
+        .sched_active = (int64_t)ks_scheduler_active_len(&w->sched),
+        .sched_backoff = (int64_t)ks_scheduler_backoff_len(&w->sched),
+        .sched_unschedulable = (int64_t)ks_scheduler_unschedulable_len(&w->sched),
+    };
+    ks_table_append(w->series, &r);
+    ks_sim_after(sim, w->sample_interval, ev->type, 0, 0);
+}
+
+ks_world *ks_world_create(ks_sim *sim, ks_rngs *rngs, const ks_world_params *p)
+{
+    ks_world *w = ks_calloc(ks_mem_purpose("engine"), 1, sizeof *w);
+    w->sim = sim;
+    w->rngs = rngs;
+    w->rng_api = ks_rng_stream(rngs, "apiserver");
+    w->rng_kubelet = ks_rng_stream(rngs, "kubelet");
+    w->rng_names = ks_rng_stream(rngs, "names");
+    w->rng_sched = ks_rng_stream(rngs, "scheduler");
+    w->timings = p->timings;
+    w->sample_interval = p->sample_interval;
+    w->sched.cfg = p->sched;
+    ks_cluster *c = &w->cluster;
+    ks_cluster_init(c);
+
+    /* Nodes: pools first, in order, "<pool>-<index>" with zones round-robin; then Node documents. */
+    char name[512];
+    for (size_t i = 0; i < p->npools; i++) {
+        const ks_node_pool *pool = &p->pools[i];
+        for (int64_t k = 0; k < pool->count; k++) {
+            snprintf(name, sizeof name, "%s-%lld", pool->name, (long long)k);
+            const char *zone = pool->nzones ? pool->zones[(size_t)k % pool->nzones] : pool->template.zone;
+            ks_node_spec n = node_copy(&pool->template, name, pool->name, zone);
+            ks_cluster_add_node(c, &n, 0);
+        }
+    }
+    for (size_t i = 0; i < p->nnodes; i++) {
+        ks_node_spec n = node_copy(&p->nodes[i], p->nodes[i].name, "", p->nodes[i].zone);
+        ks_cluster_add_node(c, &n, 0);
+    }
+
+    ks_scheduler_init(w);
+    ks_controllers_register(w);
+    ks_kubelet_register(w);
+
+    if (p->trace) {
+        c->events = ks_trace_table(p->trace, "/events", event_columns, sizeof event_columns / sizeof *event_columns,
+                                   sizeof(ks_event_row), 4096);
+        w->series = ks_trace_table(p->trace, "/cluster_series", series_columns,
+                                   sizeof series_columns / sizeof *series_columns, sizeof(series_row), 1024);
+        uint32_t sample = ks_sim_register(sim, "sample", on_sample, w);
+        w->ev.sample = sample;
+        ks_sim_at(sim, 0, sample, 0, 0);
+    }
+
+    /* Pod documents exist at t = 0. With spec.nodeName they are bound from the start and go to the
+     * kubelet; otherwise the scheduler's informer delivers them. */
+    for (size_t i = 0; i < p->npods; i++) {
+        const ks_pod_doc *d = &p->pods[i];
+        uint32_t pod = ks_cluster_add_pod(c, d->name, &d->spec, KS_NONE, 0);
+        if (d->spec.node_name && *d->spec.node_name) {
+            uint32_t node = find_node(c, d->spec.node_name);
+            if (node == KS_NONE) {
+                fprintf(stderr, "kubesim: error: Pod \"%s\": spec.nodeName: node \"%s\" does not exist\n", d->name,
+                        d->spec.node_name);
+                ks_world_destroy(w);
+                return NULL;
+            }
+            ks_cluster_assign(c, pod, node);
+            c->pods[pod].scheduled = 0;
+            c->pods[pod].queue_state = KS_Q_DONE;
+            ks_kubelet_watch_pod(w, pod);
+        } else {
+            ks_sim_after(sim, ks_world_watch(w), w->ev.sched_watch, pod, 0);
+        }
+    }
+
+    c->ndeployments = p->ndeployments;
+    c->deployments = ks_calloc(ks_mem_purpose("controllers"), p->ndeployments ? p->ndeployments : 1,
+                               sizeof *c->deployments);
+    for (size_t i = 0; i < p->ndeployments; i++)
+        c->deployments[i] = (ks_deployment){&p->deployments[i], KS_NONE, ks_cluster_bump(c)};
+    ks_controllers_start(w);
+    return w;
+}
+
+void ks_world_destroy(ks_world *w)
+{
+    if (!w) return;
+    ks_scheduler_free(&w->sched);
+    ks_cluster_free(&w->cluster);
+    ks_free(w);
+}
+
+typedef struct pod_row {
+    const char *name, *namespace, *owner, *node, *phase;
+    int32_t priority;
+    int64_t cpu_milli, mem_bytes;
+    double created, scheduled, pulled, started, ready, finished, deleted;
+    uint32_t attempts, restarts;
+} pod_row;
+
+#define POD_COL(name, type) {#name, type, offsetof(pod_row, name)}
+static const ks_column pod_columns[] = {
+    POD_COL(name, KS_COL_STR),      POD_COL(namespace, KS_COL_STR), POD_COL(owner, KS_COL_STR),
+    POD_COL(node, KS_COL_STR),      POD_COL(priority, KS_COL_I32),  POD_COL(cpu_milli, KS_COL_I64),
+    POD_COL(mem_bytes, KS_COL_I64), POD_COL(created, KS_COL_F64),   POD_COL(scheduled, KS_COL_F64),
+    POD_COL(pulled, KS_COL_F64),    POD_COL(started, KS_COL_F64),   POD_COL(ready, KS_COL_F64),
+    POD_COL(finished, KS_COL_F64),  POD_COL(deleted, KS_COL_F64),   POD_COL(attempts, KS_COL_U32),
+    POD_COL(restarts, KS_COL_U32),  POD_COL(phase, KS_COL_STR),
+};
+
+typedef struct node_row {
+    const char *name, *pool, *zone;
+    int64_t cpu_milli, mem_bytes, pods, cpu_requested_milli, mem_requested_bytes, pods_assigned;
+    double created;
+} node_row;
+
+#define NODE_COL(name, type) {#name, type, offsetof(node_row, name)}
+static const ks_column node_columns[] = {
+    NODE_COL(name, KS_COL_STR),          NODE_COL(pool, KS_COL_STR),
+    NODE_COL(zone, KS_COL_STR),          NODE_COL(cpu_milli, KS_COL_I64),
+    NODE_COL(mem_bytes, KS_COL_I64),     NODE_COL(pods, KS_COL_I64),
+    NODE_COL(cpu_requested_milli, KS_COL_I64), NODE_COL(mem_requested_bytes, KS_COL_I64),
+    NODE_COL(pods_assigned, KS_COL_I64), NODE_COL(created, KS_COL_F64),
+};
+
+static double when(ks_time t) { return t == KS_NEVER ? (double)NAN : ks_time_to_sec(t); }
+
+void ks_world_write_tables(ks_world *w, ks_trace *t)
+{
+    const ks_cluster *c = &w->cluster;
+    ks_table *pods = ks_trace_table(t, "/pods", pod_columns, sizeof pod_columns / sizeof *pod_columns,
+                                    sizeof(pod_row), 4096);
+    char owner[600];
+    for (size_t i = 0; i < c->npods; i++) {
+        const ks_pod *p = &c->pods[i];
+        if (p->owner != KS_NONE) snprintf(owner, sizeof owner, "ReplicaSet/%s", c->rs[p->owner].name);
+        else owner[0] = 0;
+        pod_row r = {
+            .name = p->name,
+            .namespace = p->spec->namespace,
+            .owner = owner,
+            .node = p->node != KS_NONE ? c->nodes.spec[p->node].name : "",
+            .phase = ks_pod_phase_name(p->phase),
+            .priority = p->spec->priority,
+            .cpu_milli = p->spec->req_cpu_milli,
+            .mem_bytes = p->spec->req_mem_bytes,
+            .created = when(p->created),
+            .scheduled = when(p->scheduled),
+            .pulled = when(p->pulled),
+            .started = when(p->started),
+            .ready = when(p->ready),
+            .finished = when(p->finished),
+            .deleted = when(p->deleted),
+            .attempts = p->attempts,
+            .restarts = p->restarts,
+        };
+        ks_table_append(pods, &r);
+    }
+    ks_table *nodes = ks_trace_table(t, "/nodes", node_columns, sizeof node_columns / sizeof *node_columns,
+                                     sizeof(node_row), 1024);
+    for (size_t i = 0; i < c->nodes.n; i++) {
+        const ks_node_spec *s = &c->nodes.spec[i];
+        node_row r = {s->name, s->pool, s->zone, c->nodes.alloc_cpu[i], c->nodes.alloc_mem[i], c->nodes.alloc_pods[i],
+                      c->nodes.req_cpu[i], c->nodes.req_mem[i], c->nodes.npods[i], 0.0};
+        ks_table_append(nodes, &r);
+    }
+}

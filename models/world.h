@@ -1,0 +1,78 @@
+/* world.h — the simulated cluster: state, control plane and node agents wired onto one kernel.
+ *
+ * ks_world owns the cluster tables and the model states (scheduler, controllers, kubelets), and
+ * registers their event handlers on the ks_sim it is given. The caller (the experiment runner in
+ * sim/cli) owns the sim, the RNG streams and the trace, and hands in the parsed specs, which must
+ * outlive the world.
+ *
+ * The flow of one pod, each arrow an event after a sampled latency:
+ *   Deployment sync -> ReplicaSet created -> RS sync: slow-start batches of pod creates
+ *   -> pod committed (created) -> scheduler watch -> activeQ -> scheduling cycle (filter, score,
+ *   select, assume) -> binding committed (scheduled) -> kubelet watch -> per container: image pull
+ *   (serialized per node) -> create -> start -> status write committed (Running, Ready).
+ */
+#ifndef KS_WORLD_H
+#define KS_WORLD_H
+
+#include "cluster.h"
+#include "rng.h"
+#include "scheduler.h"
+#include "sim.h"
+#include "trace.h"
+
+typedef struct ks_world_params {
+    const ks_node_pool *pools;
+    size_t npools;
+    const ks_node_spec *nodes;
+    size_t nnodes;
+    const ks_pod_doc *pods;
+    size_t npods;
+    const ks_deployment_spec *deployments;
+    size_t ndeployments;
+    const ks_sched_config *sched;
+    const ks_timings *timings;
+    ks_time sample_interval;
+    ks_trace *trace; /* may be NULL: no events or series are recorded */
+} ks_world_params;
+
+/* Event types of the models; values are the ks_sim type ids. */
+typedef struct ks_world_types {
+    uint32_t deploy_sync, rs_sync, pod_committed, sched_watch, sched_cycle, sched_bound,
+        sched_flush_backoff, sched_flush_unschedulable, kubelet_pod, kubelet_pull_start,
+        kubelet_pulled, kubelet_created, kubelet_started, kubelet_status, sample;
+} ks_world_types;
+
+typedef struct ks_world {
+    ks_sim *sim;
+    ks_rngs *rngs;
+    gsl_rng *rng_api, *rng_kubelet, *rng_names, *rng_sched;
+    const ks_timings *timings;
+    ks_cluster cluster;
+    ks_scheduler sched;
+    ks_world_types ev;
+    ks_time sample_interval;
+    ks_table *series;
+} ks_world;
+
+/* Builds the cluster at t = 0 (nodes, pre-bound and pending pods, Deployments) and schedules the
+ * first events. Returns NULL after printing an error (e.g. a pod's schedulerName has no profile). */
+ks_world *ks_world_create(ks_sim *sim, ks_rngs *rngs, const ks_world_params *p);
+void ks_world_destroy(ks_world *w);
+
+/* Writes /pods and /nodes (the state at the end of the run) into the trace. */
+void ks_world_write_tables(ks_world *w, ks_trace *t);
+
+/* Latency of one API write (apiserver + etcd commit) and of one watch delivery. */
+ks_time ks_world_api_write(ks_world *w);
+ks_time ks_world_watch(ks_world *w);
+
+/* Handlers of the modules (each module registers its own in ks_world_create). */
+void ks_controllers_register(ks_world *w);
+void ks_controllers_start(ks_world *w);
+void ks_kubelet_register(ks_world *w);
+/* A pod bound to a node reaches that node's kubelet (after the watch delay). */
+void ks_kubelet_watch_pod(ks_world *w, uint32_t pod);
+
+
+
+#endif

@@ -1,0 +1,62 @@
+/* config.h — loading and strictly validating experiment configs (multi-document YAML).
+ *
+ * Accepted kinds (apiVersion in brackets):
+ *   Experiment, NodePool, ControlPlane          [kubesim.io/v1alpha1]
+ *   Node, Pod                                   [v1]
+ *   Deployment                                  [apps/v1]
+ *   KubeSchedulerConfiguration                  [kubescheduler.config.k8s.io/v1]
+ * Upstream kinds that kubesim does not model (ConfigMap, Secret, ServiceAccount, Namespace, …)
+ * are accepted, skipped, and listed once as ignored. Kinds that kubesim will model but this
+ * version does not (ReplicaSet, Job, Service, PodDisruptionBudget, PriorityClass, Scenario,
+ * Workload, TraceReplay …) are errors that say so: silently dropping them would change the
+ * experiment.
+ *
+ * Validation is strict like `kubectl apply --validate=strict`: unknown fields, wrong types,
+ * negative or impossible values are errors; upstream fields kubesim does not model are accepted
+ * and each distinct field path is reported once as ignored. Every error names
+ * file:line:column, the field path and what was expected, e.g.
+ *   web.yaml:12:14: error: Deployment "web": spec.replicas: expected a non-negative integer, got "-3"
+ */
+#ifndef KS_CONFIG_H
+#define KS_CONFIG_H
+
+#include <stdio.h>
+
+#include "spec.h"
+
+typedef struct ks_experiment {
+    char *name;
+    ks_time duration;        /* default 30m */
+    uint64_t seed;           /* default 1 */
+    char *output;            /* default "<name>.h5" */
+    ks_time sample_interval; /* default 10s */
+    int threads;             /* 0 = let OpenMP decide */
+} ks_experiment;
+
+typedef struct ks_config {
+    ks_experiment experiment;
+    bool has_experiment;
+    ks_node_pool *pools;
+    size_t npools;
+    ks_node_spec *nodes; /* plain Node documents */
+    size_t nnodes;
+    ks_pod_doc *pods;
+    size_t npods;
+    ks_deployment_spec *deployments;
+    size_t ndeployments;
+    ks_sched_config sched;
+    ks_timings timings;
+    char *text;          /* every file's text, each preceded by "# kubesim: file <path>\n" */
+    char **ignored;      /* distinct ignored field paths / kinds, for the note */
+    size_t nignored;
+} ks_config;
+
+/* Loads and validates the files. On success returns 0 and fills *CFG. On bad input prints every
+ * error found (up to 20) to ERR and returns 2; *CFG is then freed/zeroed. Ignored fields are not
+ * printed here: see ks_config_print_ignored. */
+int ks_config_load(ks_config *cfg, const char *const *paths, size_t npaths, FILE *err);
+void ks_config_print_ignored(const ks_config *cfg, FILE *out);
+void ks_config_free(ks_config *cfg);
+
+
+#endif
