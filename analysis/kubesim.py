@@ -34,7 +34,7 @@ COLUMNS = {
                        "cpu_requested_milli", "cpu_allocatable_milli",
                        "mem_requested_bytes", "mem_allocatable_bytes",
                        "sched_active", "sched_backoff", "sched_unschedulable"],
-    "engine/event_types": ["name", "count", "wall_s"],
+    "engine/event_types": ["name", "count"],
     "engine/memory": ["purpose", "peak_bytes", "allocations"],
 }
 

@@ -41,7 +41,7 @@ ks_mem_id ks_mem_purpose(const char *name)
     return npurposes++;
 }
 
-static void out_of_memory(ks_mem_id purpose, size_t bytes)
+_Noreturn void ks_out_of_memory(ks_mem_id purpose, size_t bytes)
 {
     fprintf(stderr,
             "kubesim: out of memory allocating %zu bytes for \"%s\" (%zu bytes live in all, peak %zu)\n",
@@ -68,9 +68,9 @@ static void count_sub(ks_mem_id purpose, size_t bytes)
 
 void *ks_malloc(ks_mem_id purpose, size_t bytes)
 {
-    if (bytes > SIZE_MAX - sizeof(header)) out_of_memory(purpose, bytes);
+    if (bytes > SIZE_MAX - sizeof(header)) ks_out_of_memory(purpose, bytes);
     header *h = malloc(sizeof(header) + bytes);
-    if (!h) out_of_memory(purpose, bytes);
+    if (!h) ks_out_of_memory(purpose, bytes);
     h->bytes = bytes;
     h->purpose = (uint64_t)purpose;
     count_add(purpose, bytes);
@@ -79,7 +79,7 @@ void *ks_malloc(ks_mem_id purpose, size_t bytes)
 
 void *ks_calloc(ks_mem_id purpose, size_t count, size_t bytes)
 {
-    if (bytes && count > SIZE_MAX / bytes) out_of_memory(purpose, SIZE_MAX);
+    if (bytes && count > SIZE_MAX / bytes) ks_out_of_memory(purpose, SIZE_MAX);
     void *p = ks_malloc(purpose, count * bytes);
     memset(p, 0, count * bytes);
     return p;
@@ -94,9 +94,9 @@ void *ks_realloc(void *ptr, size_t bytes)
     header *h = (header *)ptr - 1;
     ks_mem_id purpose = (ks_mem_id)h->purpose;
     size_t old = h->bytes;
-    if (bytes > SIZE_MAX - sizeof(header)) out_of_memory(purpose, bytes);
+    if (bytes > SIZE_MAX - sizeof(header)) ks_out_of_memory(purpose, bytes);
     header *n = realloc(h, sizeof(header) + bytes);
-    if (!n) out_of_memory(purpose, bytes);
+    if (!n) ks_out_of_memory(purpose, bytes);
     n->bytes = bytes;
     count_sub(purpose, old);
     count_add(purpose, bytes);
@@ -128,7 +128,7 @@ void ks_grow(ks_mem_id purpose, void **ptr, size_t *cap, size_t need, size_t ele
     if (need <= *cap) return;
     size_t ncap = *cap ? *cap : 8;
     while (ncap < need) {
-        if (ncap > SIZE_MAX / 2 / elem) out_of_memory(purpose, SIZE_MAX);
+        if (ncap > SIZE_MAX / 2 / elem) ks_out_of_memory(purpose, SIZE_MAX);
         ncap *= 2;
     }
     *ptr = *ptr ? ks_realloc(*ptr, ncap * elem) : ks_malloc(purpose, ncap * elem);

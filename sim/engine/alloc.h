@@ -23,6 +23,9 @@ typedef int ks_mem_id;
  * (a string literal). */
 ks_mem_id ks_mem_purpose(const char *name);
 
+/* Prints the purpose and size and aborts; for allocations made outside these wrappers (GSL). */
+_Noreturn void ks_out_of_memory(ks_mem_id purpose, size_t bytes);
+
 void *ks_malloc(ks_mem_id purpose, size_t bytes);
 void *ks_calloc(ks_mem_id purpose, size_t count, size_t bytes);
 /* Moves the block to a new size; the purpose stays the one it was allocated with. */

@@ -69,10 +69,7 @@ gsl_rng *ks_rng_stream(ks_rngs *r, const char *role)
         if (strcmp(r->streams[i].role, role) == 0) return r->streams[i].g;
     ks_grow(r->mem, (void **)&r->streams, &r->cap, r->n + 1, sizeof *r->streams);
     gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
-    if (!g) {
-        /* gsl_rng_alloc only fails when malloc does: treat it like any out-of-memory. */
-        ks_malloc(r->mem, SIZE_MAX - 64);
-    }
+    if (!g) ks_out_of_memory(r->mem, sizeof(gsl_rng)); /* gsl_rng_alloc fails only when malloc does */
     gsl_rng_set(g, (unsigned long)ks_rng_role_seed(r->seed, role));
     r->streams[r->n++] = (stream){ks_strdup(r->mem, role), g};
     return g;

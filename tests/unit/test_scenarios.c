@@ -1,0 +1,249 @@
+/* End-to-end scenarios through the kubesim binary: a case worked out by hand, determinism across
+ * seeds and thread counts, every class of bad input, SIGINT, and the CLI's help. */
+#include <dirent.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "testutil.h"
+#include "tracecheck.h"
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+static ks_test_run run(const char *const *argv)
+{
+    ks_test_run r = ks_test_kubesim(argv);
+    if (r.status != 0) print_message("kubesim exited %d\nstderr:\n%s\n", r.status, r.err);
+    return r;
+}
+
+/* 3 nodes x 4 cpu, a Deployment of 13 pods x 1 cpu: exactly 12 Running, 1 Pending, and the
+ * Pending pod's FailedScheduling message is upstream's. */
+static void test_three_nodes_thirteen_pods(void **state)
+{
+    (void)state;
+    const char *out = ks_test_path("three.h5");
+    const char *argv[] = {"run", ks_test_source_path("tests/configs/three-nodes-13-pods.yaml"), "-o", out, "-q", NULL};
+    ks_test_run r = run(argv);
+    assert_int_equal(r.status, 0);
+    ks_test_run_free(&r);
+
+    size_t n = 0, nn = 0;
+    char **phase = ks_tc_strings(out, "/pods", "phase", &n);
+    char **node = ks_tc_strings(out, "/pods", "node", &nn);
+    assert_int_equal(n, 13);
+    int running = 0, pending = 0, per_node[3] = {0};
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(phase[i], "Running")) {
+            running++;
+            assert_true(strncmp(node[i], "small-", 6) == 0);
+            per_node[node[i][6] - '0']++;
+        } else if (!strcmp(phase[i], "Pending")) {
+            pending++;
+            assert_string_equal(node[i], "");
+        }
+    }
+    assert_int_equal(running, 12);
+    assert_int_equal(pending, 1);
+    for (int k = 0; k < 3; k++) assert_int_equal(per_node[k], 4);
+    ks_tc_free_strings(phase, n);
+    ks_tc_free_strings(node, nn);
+
+    char **reason = ks_tc_strings(out, "/events", "reason", &n);
+    char **msg = ks_tc_strings(out, "/events", "message", &nn);
+    int failed = 0, scheduled = 0, started = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(reason[i], "FailedScheduling")) {
+            assert_string_equal(msg[i], "0/3 nodes are available: 3 Insufficient cpu.");
+            failed++;
+        }
+        scheduled += !strcmp(reason[i], "Scheduled");
+        started += !strcmp(reason[i], "Started");
+    }
+    /* One failure at first, then one retry per 5-minute unschedulable flush within 10 minutes. */
+    assert_true(failed >= 1 && failed <= 3);
+    assert_int_equal(scheduled, 12);
+    assert_int_equal(started, 12);
+    ks_tc_free_strings(reason, n);
+    ks_tc_free_strings(msg, nn);
+
+    int64_t complete = -1, pods_pending = -1;
+    assert_int_equal(ks_tc_attr_i64(out, "/", "complete", &complete), 0);
+    assert_int_equal(complete, 1);
+    assert_int_equal(ks_tc_attr_i64(out, "/summary", "pods_pending", &pods_pending), 0);
+    assert_int_equal(pods_pending, 1);
+
+    /* Every step of a running pod's life is ordered; the pending one has NaN where it stopped. */
+    double *created = ks_tc_f64(out, "/pods", "created", &n);
+    double *sched = ks_tc_f64(out, "/pods", "scheduled", &n);
+    double *start = ks_tc_f64(out, "/pods", "started", &n);
+    double *ready = ks_tc_f64(out, "/pods", "ready", &n);
+    int nan_sched = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(sched[i])) {
+            nan_sched++;
+            assert_true(isnan(start[i]) && isnan(ready[i]));
+            continue;
+        }
+        assert_true(created[i] <= sched[i] && sched[i] <= start[i] && start[i] <= ready[i]);
+    }
+    assert_int_equal(nan_sched, 1);
+    free(created);
+    free(sched);
+    free(start);
+    free(ready);
+}
+
+static void test_same_seed_same_datasets_any_thread_count(void **state)
+{
+    (void)state;
+    const char *cfg = ks_test_source_path("configs/quickstart.yaml");
+    const char *a = ks_test_path("det-a.h5"), *b = ks_test_path("det-b.h5"), *c = ks_test_path("det-c.h5"),
+               *d = ks_test_path("det-d.h5");
+    const char *va[] = {"run", cfg, "-o", a, "-q", "--until", "10m", "--threads", "1", NULL};
+    const char *vb[] = {"run", cfg, "-o", b, "-q", "--until", "10m", "--threads", "1", NULL};
+    const char *vc[] = {"run", cfg, "-o", c, "-q", "--until", "10m", "--threads", "2", NULL};
+    const char *vd[] = {"run", cfg, "-o", d, "-q", "--until", "10m", "--seed", "43", NULL};
+    const char *const *all[] = {va, vb, vc, vd};
+    for (int i = 0; i < 4; i++) {
+        ks_test_run r = run(all[i]);
+        assert_int_equal(r.status, 0);
+        ks_test_run_free(&r);
+    }
+    char why[512] = "";
+    if (ks_tc_compare_datasets(a, b, why, sizeof why)) fail_msg("same seed twice: %s", why);
+    if (ks_tc_compare_datasets(a, c, why, sizeof why)) fail_msg("--threads 1 vs 2: %s", why);
+    /* The comparison can fail: another seed changes pod names and timings. */
+    assert_int_not_equal(ks_tc_compare_datasets(a, d, why, sizeof why), 0);
+    print_message("seed 42 vs 43: %s\n", why);
+}
+
+/* Each YAML file in tests/configs/bad starts with "# expect: LINE:COL SUBSTRING". */
+static void test_bad_inputs_exit_2_with_position_and_no_output(void **state)
+{
+    (void)state;
+    const char *dir = ks_test_source_path("tests/configs/bad");
+    DIR *dp = opendir(dir);
+    assert_non_null(dp);
+    struct dirent *de;
+    int cases = 0;
+    while ((de = readdir(dp))) {
+        size_t len = strlen(de->d_name);
+        if (len < 6 || strcmp(de->d_name + len - 5, ".yaml") != 0) continue;
+        char path[1024];
+        snprintf(path, sizeof path, "%s/%s", dir, de->d_name);
+        char *text = ks_test_read_file(path, NULL);
+        assert_non_null(text);
+        int line = 0, col = 0;
+        char expect[256] = "";
+        if (sscanf(text, "# expect: %d:%d %255[^\n]", &line, &col, expect) != 3)
+            fail_msg("%s: first line must be \"# expect: LINE:COL SUBSTRING\"", path);
+        free(text);
+        const char *out = ks_test_path("bad.h5");
+        for (int validate = 0; validate < 2; validate++) {
+            const char *argv_run[] = {"run", path, "-o", out, "-q", NULL};
+            const char *argv_val[] = {"validate", path, NULL};
+            ks_test_run r = ks_test_kubesim(validate ? argv_val : argv_run);
+            char pos[1100];
+            snprintf(pos, sizeof pos, "%s:%d:%d:", path, line, col);
+            if (r.status != 2 || !strstr(r.err, pos) || !strstr(r.err, expect))
+                fail_msg("%s (%s): status %d, want 2 and \"%s\" and \"%s\" in stderr:\n%s", de->d_name,
+                         validate ? "validate" : "run", r.status, pos, expect, r.err);
+            assert_false(ks_test_file_exists(out));
+            ks_test_run_free(&r);
+        }
+        cases++;
+    }
+    closedir(dp);
+    print_message("%d bad configs checked\n", cases);
+    assert_true(cases >= 10);
+}
+
+static void test_missing_file_and_bad_flags(void **state)
+{
+    (void)state;
+    const char *a1[] = {"run", "/nonexistent/kubesim.yaml", "-q", NULL};
+    ks_test_run r = ks_test_kubesim(a1);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "/nonexistent/kubesim.yaml"));
+    ks_test_run_free(&r);
+    const char *a2[] = {"run", ks_test_source_path("configs/quickstart.yaml"), "--seed", "abc", NULL};
+    r = ks_test_kubesim(a2);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "--seed"));
+    ks_test_run_free(&r);
+    const char *a3[] = {"frobnicate", NULL};
+    r = ks_test_kubesim(a3);
+    assert_int_equal(r.status, 2);
+    ks_test_run_free(&r);
+}
+
+static void test_help_and_version(void **state)
+{
+    (void)state;
+    const char *cmds[][3] = {{"--help", NULL, NULL}, {"run", "--help", NULL}, {"validate", "--help", NULL},
+                             {"bench", "--help", NULL}, {"bench", "engine", "--help"}, {"--version", NULL, NULL}};
+    for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
+        const char *argv[] = {cmds[i][0], cmds[i][1], cmds[i][2], NULL};
+        ks_test_run r = ks_test_kubesim(argv);
+        assert_int_equal(r.status, 0);
+        assert_true(strstr(r.out, "usage:") || strstr(r.out, "kubesim "));
+        ks_test_run_free(&r);
+    }
+}
+
+/* SIGINT: the run stops, the trace is renamed to its final path, readable, and complete = 0. */
+static void test_sigint_leaves_readable_incomplete_trace(void **state)
+{
+    (void)state;
+    const char *out = ks_test_path("interrupted.h5");
+    char tmp[1100];
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (!freopen("/dev/null", "w", stdout)) _exit(127);
+        /* A horizon of 100,000 hours keeps the periodic loops busy for minutes of wall time. */
+        execl(KS_BINARY, KS_BINARY, "run", ks_test_source_path("configs/quickstart.yaml"), "-o", out, "-q",
+              "--until", "100000h", (char *)NULL);
+        _exit(127);
+    }
+    /* Wait until the run has created its temporary trace, i.e. it is past validation. */
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", out, (long)pid);
+    for (int i = 0; i < 6000 && !ks_test_file_exists(tmp); i++) sleep_ms(10);
+    assert_true(ks_test_file_exists(tmp));
+    sleep_ms(200);
+    kill(pid, SIGINT);
+    int st = 0;
+    waitpid(pid, &st, 0);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 130);
+    assert_false(ks_test_file_exists(tmp));
+    int64_t complete = -1;
+    assert_int_equal(ks_tc_attr_i64(out, "/", "complete", &complete), 0);
+    assert_int_equal(complete, 0);
+    assert_true(ks_tc_rows(out, "/pods") > 0);
+    assert_true(ks_tc_rows(out, "/events") > 0);
+    assert_true(ks_tc_rows(out, "/cluster_series") > 0);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_three_nodes_thirteen_pods),
+        cmocka_unit_test(test_same_seed_same_datasets_any_thread_count),
+        cmocka_unit_test(test_bad_inputs_exit_2_with_position_and_no_output),
+        cmocka_unit_test(test_missing_file_and_bad_flags),
+        cmocka_unit_test(test_help_and_version),
+        cmocka_unit_test(test_sigint_leaves_readable_incomplete_trace),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,3144 @@
+/* config.c — see config.h.
+ *
+ * How it works. Each file is parsed into a yamltree (positions, quoted-ness, no duplicate keys).
+ * Each document is then walked against a table of fields per object type (the `field` arrays
+ * below): a key found in the table with a handler is parsed into the spec types of models/spec.h;
+ * a key in the table without a handler is an upstream field kubesim does not model, recorded
+ * once in cfg->ignored under its normalised path ("Pod spec.volumes"); any other key is an
+ * error. Handlers report errors at the node the user wrote, with the field path built up in
+ * ctx.path, and go on, so that one run lists up to KS_CONFIG_MAX_ERRORS problems. Checks that
+ * need every document (a pod's schedulerName against the scheduler profiles, Node names against
+ * NodePool-generated names) run once all files are read.
+ *
+ * A document with an error is not added to the config; the whole load then fails with status 2.
+ *
+ * Road not taken: generating the field tables from upstream's OpenAPI schema. It would make the
+ * "known upstream field" lists complete to the last field, but pulls a code generator and a
+ * 5 MB schema into the build for fields that are, by definition, ignored.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "quantity.h"
+#include "yamltree.h"
+
+#define KS_CONFIG_MAX_ERRORS 20
+
+static ks_mem_id cfg_mem(void) { return ks_mem_purpose("config"); }
+static char *dup(const char *s) { return ks_strdup(cfg_mem(), s); }
+
+/* ---------------------------------------------------------------------------------------------
+ * Loader state, paths and error reporting
+ * ------------------------------------------------------------------------------------------- */
+
+/* A named object, remembered for duplicate-name and node-name collision checks. */
+typedef struct objref {
+    const char *kind; /* static string */
+    char *ns;         /* "" for cluster-scoped kinds */
+    char *name;
+    const char *file; /* one of the caller's paths */
+    int line, col;
+    int64_t count;    /* NodePool: its node count */
+} objref;
+
+/* A schedulerName written in a pod spec, checked against the profiles once all files are read
+ * (the KubeSchedulerConfiguration may come after the pods). */
+typedef struct schedref {
+    const char *file;
+    int line, col;
+    const char *kind;
+    char *name, *path, *scheduler;
+} schedref;
+
+/* Where the one allowed document of a singleton kind was first seen. */
+typedef struct first_seen {
+    const char *file;
+    int line, col;
+} first_seen;
+
+typedef struct loader {
+    ks_config *cfg;
+    FILE *err;
+    int nerrors;
+    size_t cap_pools, cap_nodes, cap_pods, cap_deps, cap_ignored, cap_text, len_text;
+    objref *objs;
+    size_t nobjs, cap_objs;
+    size_t *obj_slots; /* open-addressing index into objs: slot = index + 1, 0 = empty */
+    size_t nslots;     /* a power of two, kept at least twice nobjs */
+    schedref *scheds;
+    size_t nscheds, cap_scheds;
+    first_seen experiment, control_plane, sched_config;
+    bool sched_bad; /* the KubeSchedulerConfiguration had errors: skip the schedulerName check */
+} loader;
+
+typedef struct ctx {
+    loader *L;
+    const char *file;
+    const char *kind; /* NULL until the document's kind is known */
+    const char *name; /* metadata.name, NULL when unknown */
+    char path[512];   /* e.g. "spec.template.spec.containers[0].resources" */
+    size_t plen;
+} ctx;
+
+static size_t path_append(ctx *c, const char *fmt, const char *sep, const char *s, size_t i)
+{
+    size_t mark = c->plen;
+    int n = s ? snprintf(c->path + c->plen, sizeof c->path - c->plen, fmt, sep, s)
+              : snprintf(c->path + c->plen, sizeof c->path - c->plen, fmt, i);
+    if (n > 0) c->plen += (size_t)n < sizeof c->path - c->plen ? (size_t)n : sizeof c->path - c->plen - 1;
+    return mark;
+}
+
+/* Appends ".KEY" (or "KEY" at the top) to the path; returns the mark for path_pop. */
+static size_t path_push(ctx *c, const char *key) { return path_append(c, "%s%s", c->plen ? "." : "", key, 0); }
+static size_t path_index(ctx *c, size_t i) { return path_append(c, "[%zu]", NULL, NULL, i); }
+static void path_pop(ctx *c, size_t mark)
+{
+    c->plen = mark;
+    c->path[mark] = 0;
+}
+
+static void report(loader *L, const char *file, int line, int col, const char *kind, const char *name,
+                   const char *path, const char *msg)
+{
+    if (L->nerrors >= KS_CONFIG_MAX_ERRORS) {
+        L->nerrors++;
+        return;
+    }
+    if (line > 0) fprintf(L->err, "%s:%d:%d: error: ", file, line, col);
+    else fprintf(L->err, "%s: error: ", file);
+    if (kind && name) fprintf(L->err, "%s \"%s\": ", kind, name);
+    else if (kind) fprintf(L->err, "%s: ", kind);
+    if (path && *path) fprintf(L->err, "%s: ", path);
+    fprintf(L->err, "%s\n", msg);
+    if (++L->nerrors == KS_CONFIG_MAX_ERRORS)
+        fprintf(L->err, "kubesim: error: too many errors; stopping after %d\n", KS_CONFIG_MAX_ERRORS);
+}
+
+__attribute__((format(printf, 3, 4))) static void err_at(ctx *c, const ks_ynode *n, const char *fmt, ...)
+{
+    char msg[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    report(c->L, c->file, n->line, n->col, c->kind, c->name, c->path, msg);
+}
+
+/* Copies TEXT for a message: at most 60 characters, newlines and tabs escaped. */
+static void clip(const char *text, char *out, size_t size)
+{
+    size_t n = 0, len = strlen(text);
+    for (size_t i = 0; text[i] && n + 4 < size; i++) {
+        if (i == 57 && len > 60) {
+            memcpy(out + n, "...", 3);
+            n += 3;
+            break;
+        }
+        if (text[i] == '\n' || text[i] == '\t') {
+            out[n++] = '\\';
+            out[n++] = text[i] == '\n' ? 'n' : 't';
+        } else {
+            out[n++] = text[i];
+        }
+    }
+    out[n] = 0;
+}
+
+/* How a node reads in "got …". With TYPED, a quoted scalar is called "the string" when the same
+ * text unquoted would be a number, a bool or null: that is when the quotes are the problem. */
+static const char *describe(const ks_ynode *n, bool typed_field, char *buf, size_t size)
+{
+    if (n->kind == KS_YMAPPING) return "a mapping";
+    if (n->kind == KS_YSEQUENCE) return n->nkids ? "a list" : "an empty list";
+    if (ks_yscalar_resolve(n) == KS_YS_NULL) return "null";
+    ks_ynode plain = *n;
+    plain.quoted = false;
+    char text[80];
+    clip(n->text, text, sizeof text);
+    bool typed = typed_field && n->quoted && ks_yscalar_resolve(&plain) != KS_YS_STR;
+    snprintf(buf, size, typed ? "the string \"%s\"" : "\"%s\"", text);
+    return buf;
+}
+
+/* "expected WHAT, got …" for a field whose type is at stake (integers, bools, strings, lists). */
+static void expect(ctx *c, const ks_ynode *n, const char *what)
+{
+    char d[128];
+    err_at(c, n, "expected %s, got %s", what, describe(n, true, d, sizeof d));
+}
+
+/* The same for a value whose text is at stake and where quoting does not matter (quantities,
+ * durations, names). */
+static void expect_text(ctx *c, const ks_ynode *n, const char *what)
+{
+    char d[128];
+    err_at(c, n, "expected %s, got %s", what, describe(n, false, d, sizeof d));
+}
+
+static void add_ignored(loader *L, const char *s)
+{
+    ks_config *cfg = L->cfg;
+    for (size_t i = 0; i < cfg->nignored; i++)
+        if (strcmp(cfg->ignored[i], s) == 0) return;
+    ks_grow(cfg_mem(), (void **)&cfg->ignored, &L->cap_ignored, cfg->nignored + 1, sizeof *cfg->ignored);
+    cfg->ignored[cfg->nignored++] = dup(s);
+}
+
+/* Records the current field as ignored, under "<Kind> <path>" with list indices dropped, the
+ * way `kubectl explain` names fields (spec.containers.livenessProbe). */
+static void note_ignored(ctx *c)
+{
+    char buf[600];
+    size_t n = (size_t)snprintf(buf, sizeof buf, "%s ", c->kind ? c->kind : "");
+    for (const char *p = c->path; *p && n + 1 < sizeof buf; p++) {
+        if (*p == '[') {
+            p = strchr(p, ']');
+            if (!p) break;
+            continue;
+        }
+        buf[n++] = *p;
+    }
+    buf[n] = 0;
+    add_ignored(c->L, buf);
+}
+
+__attribute__((format(printf, 2, 3))) static void note_ignored_text(ctx *c, const char *fmt, ...)
+{
+    char buf[600];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    va_end(ap);
+    add_ignored(c->L, buf);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Table-driven walking
+ * ------------------------------------------------------------------------------------------- */
+
+/* A handler parses the value V of one field into OBJ, the builder of the enclosing object. ARG
+ * is the field's table argument (an offset or an index). It is not called for null values:
+ * YAML null means "absent", as with kubectl. */
+typedef void (*field_fn)(ctx *c, const ks_ynode *v, void *obj, int arg);
+
+enum { F_REQUIRED = 1 };
+
+typedef struct field {
+    const char *key;
+    field_fn fn; /* NULL: a known upstream field that kubesim ignores */
+    int flags;
+    int arg;
+} field;
+
+static const field *field_find(const field *table, const char *key)
+{
+    for (const field *f = table; f->key; f++)
+        if (strcmp(f->key, key) == 0) return f;
+    return NULL;
+}
+
+/* Walks mapping MAP against TABLE. Returns false (after reporting) if MAP is not a mapping. */
+static bool walk_map(ctx *c, const ks_ynode *map, const field *table, void *obj)
+{
+    if (map->kind != KS_YMAPPING) {
+        expect(c, map, "a mapping");
+        return false;
+    }
+    for (size_t i = 0; i < ks_ymap_size(map); i++) {
+        const ks_ynode *k = ks_ymap_key(map, i), *v = ks_ymap_value(map, i);
+        const field *f = field_find(table, k->text);
+        if (!f) {
+            char key[80];
+            clip(k->text, key, sizeof key);
+            err_at(c, k, "unknown field \"%s\"", key);
+            continue;
+        }
+        size_t mark = path_push(c, k->text);
+        if (!f->fn) note_ignored(c);
+        else if (!ks_ynode_is_null(v)) f->fn(c, v, obj, f->arg);
+        path_pop(c, mark);
+    }
+    for (const field *f = table; f->key; f++)
+        if ((f->flags & F_REQUIRED) && ks_ynode_is_null(ks_ymap_get(map, f->key)))
+            err_at(c, map, "missing required field \"%s\"", f->key);
+    return true;
+}
+
+typedef void (*item_fn)(ctx *c, const ks_ynode *item, void *obj);
+
+static bool walk_seq(ctx *c, const ks_ynode *seq, item_fn fn, void *obj)
+{
+    if (seq->kind != KS_YSEQUENCE) {
+        expect(c, seq, "a list");
+        return false;
+    }
+    for (size_t i = 0; i < seq->nkids; i++) {
+        size_t mark = path_index(c, i);
+        fn(c, seq->kids[i], obj);
+        path_pop(c, mark);
+    }
+    return true;
+}
+
+/* A handler for fields already dealt with elsewhere (apiVersion and kind). */
+static void f_skip(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)c, (void)v, (void)obj, (void)arg;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Scalars
+ * ------------------------------------------------------------------------------------------- */
+
+/* A string, as kubectl's JSON view sees it: quoted, or plain text that YAML would not read as a
+ * number, bool or null. `image: 3` is an error there too. */
+static const char *get_str(ctx *c, const ks_ynode *v)
+{
+    if (v->kind != KS_YSCALAR || ks_yscalar_resolve(v) != KS_YS_STR) {
+        expect(c, v, "a string");
+        return NULL;
+    }
+    return v->text;
+}
+
+static const char *get_nonempty_str(ctx *c, const ks_ynode *v)
+{
+    const char *s = get_str(c, v);
+    if (s && !*s) {
+        expect(c, v, "a non-empty string");
+        return NULL;
+    }
+    return s;
+}
+
+static bool parse_int_text(const char *s, int64_t *out)
+{
+    int base = 10;
+    const char *p = s;
+    if (strncmp(s, "0x", 2) == 0 || strncmp(s, "0o", 2) == 0) {
+        base = s[1] == 'x' ? 16 : 8;
+        p = s + 2;
+    }
+    errno = 0;
+    char *end;
+    long long v = strtoll(p, &end, base);
+    if (errno || end == p || *end) return false;
+    *out = v;
+    return true;
+}
+
+/* An integer in [LO, HI]; quoted numbers are strings, as for kubectl. */
+static bool get_int(ctx *c, const ks_ynode *v, int64_t lo, int64_t hi, const char *what, int64_t *out)
+{
+    int64_t x;
+    if (v->kind != KS_YSCALAR || ks_yscalar_resolve(v) != KS_YS_INT || !parse_int_text(v->text, &x) || x < lo ||
+        x > hi) {
+        expect(c, v, what);
+        return false;
+    }
+    *out = x;
+    return true;
+}
+
+/* An unsigned 64-bit decimal integer (the experiment seed). */
+static bool get_uint64(ctx *c, const ks_ynode *v, const char *what, uint64_t *out)
+{
+    bool ok = v->kind == KS_YSCALAR && ks_yscalar_resolve(v) == KS_YS_INT &&
+              strspn(v->text, "0123456789") == strlen(v->text);
+    unsigned long long x = 0;
+    if (ok) {
+        errno = 0;
+        char *end;
+        x = strtoull(v->text, &end, 10);
+        ok = !errno && !*end;
+    }
+    if (!ok) {
+        expect(c, v, what);
+        return false;
+    }
+    *out = x;
+    return true;
+}
+
+static bool get_bool(ctx *c, const ks_ynode *v, bool *out)
+{
+    if (v->kind != KS_YSCALAR || ks_yscalar_resolve(v) != KS_YS_BOOL) {
+        expect(c, v, "true or false");
+        return false;
+    }
+    *out = v->text[0] == 't' || v->text[0] == 'T';
+    return true;
+}
+
+/* Upstream's Quantity.Sign() < 0: a minus sign before a non-zero mantissa. "-0" is zero. */
+static bool quantity_negative(const char *s)
+{
+    if (s[0] != '-') return false;
+    for (const char *p = s + 1; *p && strchr("0123456789.", *p); p++)
+        if (*p >= '1' && *p <= '9') return true;
+    return false;
+}
+
+/* A non-negative resource.Quantity, as a string or a plain number (both are valid upstream:
+ * Quantity unmarshals from JSON strings and numbers). MILLI selects ks_quantity_milli (cpu). */
+static bool get_quantity(ctx *c, const ks_ynode *v, bool milli, int64_t *out)
+{
+    ks_yscalar_type t = v->kind == KS_YSCALAR ? ks_yscalar_resolve(v) : KS_YS_NULL;
+    if (v->kind != KS_YSCALAR || t == KS_YS_NULL || t == KS_YS_BOOL) {
+        expect_text(c, v, "a quantity such as \"500m\" or \"1.5Gi\"");
+        return false;
+    }
+    int64_t x = 0;
+    ks_qty_err e = milli ? ks_quantity_milli(v->text, &x) : ks_quantity_value(v->text, &x);
+    if (e == KS_QTY_OVERFLOW) {
+        expect_text(c, v, "a quantity that fits in 64 bits");
+        return false;
+    }
+    if (e != KS_QTY_OK) {
+        expect_text(c, v, "a quantity such as \"500m\" or \"1.5Gi\"");
+        return false;
+    }
+    if (quantity_negative(v->text)) {
+        expect_text(c, v, "a non-negative quantity");
+        return false;
+    }
+    *out = x;
+    return true;
+}
+
+/* A Go duration ("300ms", "1.5h"); "0" may be written as a plain number. */
+static bool get_duration(ctx *c, const ks_ynode *v, int64_t *out)
+{
+    ks_yscalar_type t = v->kind == KS_YSCALAR ? ks_yscalar_resolve(v) : KS_YS_NULL;
+    int64_t ns = 0;
+    if ((t != KS_YS_STR && t != KS_YS_INT) || ks_duration_parse(v->text, &ns) != KS_QTY_OK) {
+        expect_text(c, v, "a duration such as \"300ms\", \"10s\" or \"1.5h\"");
+        return false;
+    }
+    *out = ns;
+    return true;
+}
+
+static bool get_positive_duration(ctx *c, const ks_ynode *v, int64_t *out)
+{
+    int64_t ns;
+    if (!get_duration(c, v, &ns)) return false;
+    if (ns <= 0) {
+        expect_text(c, v, "a duration greater than 0");
+        return false;
+    }
+    *out = ns;
+    return true;
+}
+
+/* One of the NULL-terminated NAMES; returns its index or -1 after reporting. */
+static int get_enum(ctx *c, const ks_ynode *v, const char *const *names)
+{
+    const char *s = v->kind == KS_YSCALAR && ks_yscalar_resolve(v) == KS_YS_STR ? v->text : NULL;
+    char what[256];
+    size_t n = (size_t)snprintf(what, sizeof what, "one of ");
+    for (int i = 0; names[i]; i++) {
+        if (s && strcmp(s, names[i]) == 0) return i;
+        n += (size_t)snprintf(what + n, sizeof what - n, "%s%s", i ? ", " : "", names[i]);
+        if (n >= sizeof what) n = sizeof what - 1;
+    }
+    expect(c, v, what);
+    return -1;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Names and labels (k8s.io/apimachinery/pkg/util/validation/validation.go)
+ * ------------------------------------------------------------------------------------------- */
+
+static bool is_lower_alnum(char ch) { return (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9'); }
+static bool is_alnum(char ch) { return is_lower_alnum(ch) || (ch >= 'A' && ch <= 'Z'); }
+
+/* [a-z0-9]([-a-z0-9]*[a-z0-9])? */
+static bool dns_part_ok(const char *s, size_t n)
+{
+    if (n == 0 || !is_lower_alnum(s[0]) || !is_lower_alnum(s[n - 1])) return false;
+    for (size_t i = 0; i < n; i++)
+        if (!is_lower_alnum(s[i]) && s[i] != '-') return false;
+    return true;
+}
+
+/* IsDNS1123Label: one part, at most 63 characters. */
+static bool is_dns_label(const char *s)
+{
+    size_t n = strlen(s);
+    return n <= 63 && dns_part_ok(s, n);
+}
+
+/* IsDNS1123Subdomain: dot-separated parts, at most 253 characters in all. */
+static bool is_dns_subdomain_n(const char *s, size_t n)
+{
+    if (n == 0 || n > 253) return false;
+    for (size_t start = 0;;) {
+        const char *dot = memchr(s + start, '.', n - start);
+        size_t end = dot ? (size_t)(dot - s) : n;
+        if (!dns_part_ok(s + start, end - start)) return false;
+        if (!dot) return true;
+        start = end + 1;
+    }
+}
+
+static bool is_dns_subdomain(const char *s) { return is_dns_subdomain_n(s, strlen(s)); }
+
+/* The name part of IsQualifiedName and IsValidLabelValue:
+ * ([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9], at most 63 characters. */
+static bool name_part_ok(const char *s, size_t n)
+{
+    if (n == 0 || n > 63 || !is_alnum(s[0]) || !is_alnum(s[n - 1])) return false;
+    for (size_t i = 0; i < n; i++)
+        if (!is_alnum(s[i]) && !strchr("-_.", s[i])) return false;
+    return true;
+}
+
+/* IsQualifiedName: [prefix/]name with a DNS-subdomain prefix. Label, annotation and taint keys. */
+static bool is_qualified_name(const char *s)
+{
+    const char *slash = strchr(s, '/');
+    if (!slash) return name_part_ok(s, strlen(s));
+    if (strchr(slash + 1, '/')) return false;
+    return is_dns_subdomain_n(s, (size_t)(slash - s)) && name_part_ok(slash + 1, strlen(slash + 1));
+}
+
+static bool is_label_value(const char *s) { return !*s || name_part_ok(s, strlen(s)); }
+
+#define WANT_SUBDOMAIN                                                                                  \
+    "a lowercase RFC 1123 subdomain (a-z, 0-9, '-' and '.', starting and ending with a letter or digit, " \
+    "at most 253 characters)"
+#define WANT_LABEL                                                                                     \
+    "a lowercase RFC 1123 label (a-z, 0-9 and '-', starting and ending with a letter or digit, at most " \
+    "63 characters)"
+#define WANT_KEY                                                                                        \
+    "a key of the form [prefix/]name (name: at most 63 characters of A-Z, a-z, 0-9, '-', '_' and '.', " \
+    "starting and ending with a letter or digit; prefix: a DNS subdomain)"
+#define WANT_LABEL_VALUE                                                                                \
+    "a label value (at most 63 characters of A-Z, a-z, 0-9, '-', '_' and '.', starting and ending with " \
+    "a letter or digit)"
+
+static const char *get_subdomain(ctx *c, const ks_ynode *v)
+{
+    const char *s = get_str(c, v);
+    if (s && !is_dns_subdomain(s)) {
+        expect_text(c, v, WANT_SUBDOMAIN);
+        return NULL;
+    }
+    return s;
+}
+
+static const char *get_dns_label(ctx *c, const ks_ynode *v)
+{
+    const char *s = get_str(c, v);
+    if (s && !is_dns_label(s)) {
+        expect_text(c, v, WANT_LABEL);
+        return NULL;
+    }
+    return s;
+}
+
+static void labels_add(ks_labels *l, size_t *cap, const char *key, const char *value)
+{
+    ks_grow(cfg_mem(), (void **)&l->items, cap, l->n + 1, sizeof *l->items);
+    l->items[l->n++] = (ks_kv){dup(key), dup(value)};
+}
+
+/* A map of label keys to label values, in the order written. */
+static void parse_labels(ctx *c, const ks_ynode *v, ks_labels *out, size_t *cap)
+{
+    if (v->kind != KS_YMAPPING) {
+        expect(c, v, "a mapping of label keys to values");
+        return;
+    }
+    for (size_t i = 0; i < ks_ymap_size(v); i++) {
+        const ks_ynode *k = ks_ymap_key(v, i), *val = ks_ymap_value(v, i);
+        if (!is_qualified_name(k->text)) {
+            expect_text(c, k, WANT_KEY);
+            continue;
+        }
+        size_t mark = path_push(c, k->text);
+        const char *s = ks_ynode_is_null(val) ? "" : get_str(c, val);
+        if (s && !is_label_value(s)) expect_text(c, val, WANT_LABEL_VALUE);
+        else if (s) labels_add(out, cap, k->text, s);
+        path_pop(c, mark);
+    }
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * ObjectMeta
+ * ------------------------------------------------------------------------------------------- */
+
+/* The annotation "kubesim.io/image-size" gives the size of the images of all the pod's
+ * containers (a quantity in bytes: "350Mi"), which decides the image pull time. Upstream has no
+ * such field: the size is known only to the registry. "kubesim.io/image-size.<container>" sets
+ * one container's size and wins over the pod-wide value. Without either, the kubelet model uses
+ * ControlPlane spec.kubelet.defaultImageSize (image_bytes 0 here). */
+#define IMAGE_SIZE_ANNOTATION "kubesim.io/image-size"
+
+typedef struct image_size {
+    const ks_ynode *key;
+    const char *container; /* points into key->text */
+    int64_t bytes;
+} image_size;
+
+typedef struct meta_build {
+    const ks_ynode *node, *name, *ns, *labels_node;
+    ks_labels labels;
+    size_t cap_labels;
+    bool image_set;
+    int64_t image_bytes;
+    image_size *sizes;
+    size_t nsizes, cap_sizes;
+} meta_build;
+
+static void meta_free(meta_build *m)
+{
+    ks_labels_free(&m->labels);
+    ks_free(m->sizes);
+}
+
+static void meta_name(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    if (get_subdomain(c, v)) ((meta_build *)obj)->name = v;
+}
+
+static void meta_namespace(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    if (get_dns_label(c, v)) ((meta_build *)obj)->ns = v;
+}
+
+static void meta_labels(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    meta_build *m = obj;
+    m->labels_node = v;
+    parse_labels(c, v, &m->labels, &m->cap_labels);
+}
+
+static void meta_annotation(ctx *c, meta_build *m, const ks_ynode *k, const ks_ynode *v)
+{
+    const char *s = ks_ynode_is_null(v) ? "" : get_str(c, v);
+    if (!s) return;
+    size_t plen = strlen(IMAGE_SIZE_ANNOTATION);
+    if (strncmp(k->text, IMAGE_SIZE_ANNOTATION, plen) != 0) return;
+    const char *rest = k->text + plen;
+    if (*rest && *rest != '.') return;
+    int64_t bytes;
+    if (!get_quantity(c, v, false, &bytes)) return;
+    if (!*rest) {
+        m->image_set = true;
+        m->image_bytes = bytes;
+        return;
+    }
+    ks_grow(cfg_mem(), (void **)&m->sizes, &m->cap_sizes, m->nsizes + 1, sizeof *m->sizes);
+    m->sizes[m->nsizes++] = (image_size){k, rest + 1, bytes};
+}
+
+/* Annotations are free-form strings upstream; only kubesim's own are read. */
+static void meta_annotations(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    if (v->kind != KS_YMAPPING) {
+        expect(c, v, "a mapping of annotation keys to string values");
+        return;
+    }
+    for (size_t i = 0; i < ks_ymap_size(v); i++) {
+        const ks_ynode *k = ks_ymap_key(v, i);
+        if (!is_qualified_name(k->text)) {
+            expect_text(c, k, WANT_KEY);
+            continue;
+        }
+        size_t mark = path_push(c, k->text);
+        meta_annotation(c, obj, k, ks_ymap_value(v, i));
+        path_pop(c, mark);
+    }
+}
+
+/* ObjectMeta (k8s.io/apimachinery/pkg/apis/meta/v1/types.go). */
+static const field meta_fields[] = {
+    {"name", meta_name, 0, 0},
+    {"namespace", meta_namespace, 0, 0},
+    {"labels", meta_labels, 0, 0},
+    {"annotations", meta_annotations, 0, 0},
+    {"generateName", NULL, 0, 0},
+    {"uid", NULL, 0, 0},
+    {"resourceVersion", NULL, 0, 0},
+    {"generation", NULL, 0, 0},
+    {"creationTimestamp", NULL, 0, 0},
+    {"deletionTimestamp", NULL, 0, 0},
+    {"deletionGracePeriodSeconds", NULL, 0, 0},
+    {"ownerReferences", NULL, 0, 0},
+    {"finalizers", NULL, 0, 0},
+    {"managedFields", NULL, 0, 0},
+    {"selfLink", NULL, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void walk_meta(ctx *c, const ks_ynode *v, meta_build *m)
+{
+    m->node = v;
+    walk_map(c, v, meta_fields, m);
+}
+
+/* Objects need a name; templates do not, so the check is the caller's. */
+static bool require_name(ctx *c, const meta_build *m)
+{
+    if (!m->node) return false; /* "metadata" itself is missing: reported by its table */
+    if (!ks_ynode_is_null(ks_ymap_get(m->node, "name"))) return m->name != NULL;
+    size_t mark = path_push(c, "metadata");
+    err_at(c, m->node, "missing required field \"name\"");
+    path_pop(c, mark);
+    return false;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Registry of named objects
+ * ------------------------------------------------------------------------------------------- */
+
+/* The registry is hashed because `kubectl get pods -o yaml` of a large cluster is a List of
+ * 100,000 pods: a linear search per object would make loading quadratic. */
+static size_t object_hash(const char *kind, const char *ns, const char *name)
+{
+    uint64_t h = 14695981039346656037u;
+    const char *parts[3] = {kind, ns, name};
+    for (int i = 0; i < 3; i++) {
+        for (const unsigned char *p = (const unsigned char *)parts[i]; *p; p++) h = (h ^ *p) * 1099511628211u;
+        h = (h ^ 0xff) * 1099511628211u;
+    }
+    return (size_t)h;
+}
+
+static const objref *find_object(const loader *L, const char *kind, const char *ns, const char *name)
+{
+    if (!L->nslots) return NULL;
+    for (size_t h = object_hash(kind, ns, name) & (L->nslots - 1); L->obj_slots[h]; h = (h + 1) & (L->nslots - 1)) {
+        const objref *o = &L->objs[L->obj_slots[h] - 1];
+        if (strcmp(o->kind, kind) == 0 && strcmp(o->ns, ns) == 0 && strcmp(o->name, name) == 0) return o;
+    }
+    return NULL;
+}
+
+static void index_object(loader *L, size_t i)
+{
+    const objref *o = &L->objs[i];
+    size_t h = object_hash(o->kind, o->ns, o->name) & (L->nslots - 1);
+    while (L->obj_slots[h]) h = (h + 1) & (L->nslots - 1);
+    L->obj_slots[h] = i + 1;
+}
+
+/* Keeps the load factor at or below one half, rebuilding the index when it doubles. */
+static void grow_object_index(loader *L)
+{
+    if (2 * (L->nobjs + 1) <= L->nslots) return;
+    ks_free(L->obj_slots);
+    L->nslots = L->nslots ? 2 * L->nslots : 64;
+    L->obj_slots = ks_calloc(cfg_mem(), L->nslots, sizeof *L->obj_slots);
+    for (size_t i = 0; i < L->nobjs; i++) index_object(L, i);
+}
+
+/* Registers KIND/NS/NAME at node NAME_N; reports a duplicate and returns false if it exists. */
+static bool register_object(ctx *c, const char *kind, const char *ns, const ks_ynode *name_n, int64_t count)
+{
+    loader *L = c->L;
+    const objref *prev = find_object(L, kind, ns, name_n->text);
+    if (prev) {
+        size_t mark = path_push(c, "metadata.name");
+        if (*ns)
+            err_at(c, name_n, "duplicate name: %s \"%s\" in namespace \"%s\" is already defined at %s:%d:%d", kind,
+                   name_n->text, ns, prev->file, prev->line, prev->col);
+        else
+            err_at(c, name_n, "duplicate name: %s \"%s\" is already defined at %s:%d:%d", kind, name_n->text,
+                   prev->file, prev->line, prev->col);
+        path_pop(c, mark);
+        return false;
+    }
+    grow_object_index(L);
+    ks_grow(cfg_mem(), (void **)&L->objs, &L->cap_objs, L->nobjs + 1, sizeof *L->objs);
+    L->objs[L->nobjs] = (objref){kind, dup(ns), dup(name_n->text), c->file, name_n->line, name_n->col, count};
+    index_object(L, L->nobjs++);
+    return true;
+}
+
+/* Singleton kinds (Experiment, ControlPlane, KubeSchedulerConfiguration): one per experiment. */
+static bool claim_singleton(ctx *c, first_seen *first, const ks_ynode *root)
+{
+    if (first->file) {
+        err_at(c, root, "only one %s is allowed; the first is at %s:%d:%d", c->kind, first->file, first->line,
+               first->col);
+        return false;
+    }
+    *first = (first_seen){c->file, root->line, root->col};
+    return true;
+}
+
+static void defer_scheduler_check(ctx *c, const ks_ynode *v)
+{
+    loader *L = c->L;
+    ks_grow(cfg_mem(), (void **)&L->scheds, &L->cap_scheds, L->nscheds + 1, sizeof *L->scheds);
+    L->scheds[L->nscheds++] = (schedref){c->file, v->line, v->col, c->kind, c->name ? dup(c->name) : NULL,
+                                         dup(c->path), dup(v->text)};
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Resource lists (requests, limits, overhead, allocatable, capacity)
+ * ------------------------------------------------------------------------------------------- */
+
+enum { R_CPU, R_MEM, R_EPH, R_PODS, R_N };
+static const char *const resource_names[R_N] = {"cpu", "memory", "ephemeral-storage", "pods"};
+
+typedef struct res_list {
+    const ks_ynode *node;
+    int64_t v[R_N]; /* cpu in millicores, the others in base units */
+    bool set[R_N];
+    const ks_ynode *at[R_N];
+} res_list;
+
+/* The slot of resource NAME, R_N for a valid name kubesim does not model (hugepages-<size>, or an
+ * extended resource with a domain such as nvidia.com/gpu), or -1 for an invalid one. Upstream
+ * accepts only these shapes (pkg/apis/core/validation/validation.go validateContainerResourceName
+ * and ValidateResourceName). PODS says whether "pods" is allowed (nodes only). */
+static int resource_slot(const char *name, bool pods)
+{
+    for (int i = 0; i < R_N; i++)
+        if (strcmp(name, resource_names[i]) == 0) return i == R_PODS && !pods ? -1 : i;
+    if (strncmp(name, "hugepages-", 10) == 0) {
+        int64_t size;
+        return ks_quantity_value(name + 10, &size) == KS_QTY_OK ? R_N : -1;
+    }
+    return strchr(name, '/') && is_qualified_name(name) ? R_N : -1;
+}
+
+static void parse_resources(ctx *c, const ks_ynode *v, res_list *r, bool pods)
+{
+    if (v->kind != KS_YMAPPING) {
+        expect(c, v, "a mapping of resource names to quantities");
+        return;
+    }
+    r->node = v;
+    for (size_t i = 0; i < ks_ymap_size(v); i++) {
+        const ks_ynode *k = ks_ymap_key(v, i), *val = ks_ymap_value(v, i);
+        int slot = resource_slot(k->text, pods);
+        if (slot < 0) {
+            err_at(c, k,
+                   "expected a resource name (cpu, memory, ephemeral-storage%s, hugepages-<size> or a "
+                   "domain-qualified name such as nvidia.com/gpu), got \"%.60s\"",
+                   pods ? ", pods" : "", k->text);
+            continue;
+        }
+        size_t mark = path_push(c, k->text);
+        int64_t x;
+        if (!ks_ynode_is_null(val) && get_quantity(c, val, slot == R_CPU, &x)) {
+            if (slot == R_N) {
+                note_ignored(c);
+            } else {
+                r->v[slot] = x;
+                r->set[slot] = true;
+                r->at[slot] = val;
+            }
+        }
+        path_pop(c, mark);
+    }
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Containers
+ * ------------------------------------------------------------------------------------------- */
+
+typedef struct ctr_build {
+    ks_container k;
+    res_list req, lim;
+    const ks_ynode *name_n;
+    bool pull_set;
+} ctr_build;
+
+static void ctr_name(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    ctr_build *b = obj;
+    if (!get_dns_label(c, v)) return;
+    b->k.name = dup(v->text);
+    b->name_n = v;
+}
+
+static void ctr_image(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    const char *s = get_str(c, v);
+    if (!s) return;
+    if (!*s || strchr(" \t\n", s[0]) || strchr(" \t\n", s[strlen(s) - 1])) {
+        expect_text(c, v, "an image reference without leading or trailing spaces");
+        return;
+    }
+    ((ctr_build *)obj)->k.image = dup(s);
+}
+
+static void ctr_pull(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    static const char *const names[] = {"IfNotPresent", "Always", "Never", NULL};
+    static const ks_pull_policy policies[] = {KS_PULL_IF_NOT_PRESENT, KS_PULL_ALWAYS, KS_PULL_NEVER};
+    int i = get_enum(c, v, names);
+    if (i < 0) return;
+    ((ctr_build *)obj)->k.pull = policies[i];
+    ((ctr_build *)obj)->pull_set = true;
+}
+
+static void res_requests(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    parse_resources(c, v, &((ctr_build *)obj)->req, false);
+}
+
+static void res_limits(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    parse_resources(c, v, &((ctr_build *)obj)->lim, false);
+}
+
+/* ResourceRequirements. */
+static const field resources_fields[] = {
+    {"requests", res_requests, 0, 0},
+    {"limits", res_limits, 0, 0},
+    {"claims", NULL, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void ctr_resources(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_map(c, v, resources_fields, obj);
+}
+
+/* Container (k8s.io/api/core/v1/types.go, v1.31). */
+static const field container_fields[] = {
+    {"name", ctr_name, F_REQUIRED, 0},
+    {"image", ctr_image, F_REQUIRED, 0},
+    {"resources", ctr_resources, 0, 0},
+    {"imagePullPolicy", ctr_pull, 0, 0},
+    {"command", NULL, 0, 0},
+    {"args", NULL, 0, 0},
+    {"workingDir", NULL, 0, 0},
+    {"ports", NULL, 0, 0},
+    {"envFrom", NULL, 0, 0},
+    {"env", NULL, 0, 0},
+    {"resizePolicy", NULL, 0, 0},
+    {"restartPolicy", NULL, 0, 0},
+    {"volumeMounts", NULL, 0, 0},
+    {"volumeDevices", NULL, 0, 0},
+    {"livenessProbe", NULL, 0, 0},
+    {"readinessProbe", NULL, 0, 0},
+    {"startupProbe", NULL, 0, 0},
+    {"lifecycle", NULL, 0, 0},
+    {"terminationMessagePath", NULL, 0, 0},
+    {"terminationMessagePolicy", NULL, 0, 0},
+    {"securityContext", NULL, 0, 0},
+    {"stdin", NULL, 0, 0},
+    {"stdinOnce", NULL, 0, 0},
+    {"tty", NULL, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+/* The pull policy upstream defaults when none is given (pkg/apis/core/v1/defaults.go
+ * SetDefaults_Container): Always when the tag is "latest" — which includes no tag and no digest,
+ * since the reference parser then assumes :latest — otherwise IfNotPresent. */
+static ks_pull_policy default_pull_policy(const char *image)
+{
+    char ref[1024];
+    const char *at = strchr(image, '@');
+    if (at) {
+        /* A digest pins the image; only an explicit ":latest" tag before it counts. */
+        size_t n = (size_t)(at - image) < sizeof ref - 1 ? (size_t)(at - image) : sizeof ref - 1;
+        memcpy(ref, image, n);
+        ref[n] = 0;
+        const char *slash = strrchr(ref, '/'), *colon = strrchr(ref, ':');
+        bool latest = colon && (!slash || colon > slash) && strcmp(colon, ":latest") == 0;
+        return latest ? KS_PULL_ALWAYS : KS_PULL_IF_NOT_PRESENT;
+    }
+    ks_image_ref(image, ref, sizeof ref);
+    size_t n = strlen(ref);
+    return n >= 7 && strcmp(ref + n - 7, ":latest") == 0 ? KS_PULL_ALWAYS : KS_PULL_IF_NOT_PRESENT;
+}
+
+/* Applies upstream's defaulting and the request <= limit validation, then fills b->k. Runs with
+ * the container's path. Returns false when the container is unusable (errors were reported). */
+static bool ctr_finish(ctx *c, ctr_build *b)
+{
+    if (!b->k.name || !b->k.image) return false;
+    bool ok = true;
+    for (int r = R_CPU; r <= R_EPH; r++) {
+        if (!b->req.set[r] && b->lim.set[r]) {
+            /* pkg/apis/core/v1/defaults.go SetDefaults_Pod: a resource with a limit and no request
+             * gets the limit as its request. */
+            b->req.v[r] = b->lim.v[r];
+            b->req.set[r] = true;
+        } else if (b->req.set[r] && b->lim.set[r] && b->req.v[r] > b->lim.v[r]) {
+            /* pkg/apis/core/validation/validation.go ValidateResourceRequirements. */
+            size_t mark = path_push(c, "resources.requests");
+            path_push(c, resource_names[r]);
+            err_at(c, b->req.at[r], "expected at most the %s limit (%s), got \"%s\"", resource_names[r],
+                   b->lim.at[r]->text, b->req.at[r]->text);
+            path_pop(c, mark);
+            ok = false;
+        }
+    }
+    b->k.cpu_milli = b->req.v[R_CPU];
+    b->k.cpu_set = b->req.set[R_CPU];
+    b->k.mem_bytes = b->req.v[R_MEM];
+    b->k.mem_set = b->req.set[R_MEM];
+    b->k.eph_bytes = b->req.v[R_EPH];
+    if (!b->pull_set) b->k.pull = default_pull_policy(b->k.image);
+    return ok;
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * PodSpec
+ * ------------------------------------------------------------------------------------------- */
+
+typedef struct pod_build {
+    ks_pod_spec *s;
+    size_t cap_c, cap_i;
+} pod_build;
+
+static bool container_name_taken(const ks_pod_spec *s, const char *name)
+{
+    for (size_t i = 0; i < s->ncontainers; i++)
+        if (strcmp(s->containers[i].name, name) == 0) return true;
+    for (size_t i = 0; i < s->ninit; i++)
+        if (strcmp(s->init_containers[i].name, name) == 0) return true;
+    return false;
+}
+
+static void add_container(ctx *c, const ks_ynode *item, pod_build *pb, bool init)
+{
+    ctr_build b = {0};
+    walk_map(c, item, container_fields, &b);
+    bool ok = ctr_finish(c, &b);
+    if (ok && container_name_taken(pb->s, b.k.name)) {
+        size_t mark = path_push(c, "name");
+        err_at(c, b.name_n, "duplicate container name \"%s\"", b.k.name);
+        path_pop(c, mark);
+        ok = false;
+    }
+    if (!ok) {
+        ks_free(b.k.name);
+        ks_free(b.k.image);
+        return;
+    }
+    ks_pod_spec *s = pb->s;
+    if (init) {
+        ks_grow(cfg_mem(), (void **)&s->init_containers, &pb->cap_i, s->ninit + 1, sizeof *s->init_containers);
+        s->init_containers[s->ninit++] = b.k;
+    } else {
+        ks_grow(cfg_mem(), (void **)&s->containers, &pb->cap_c, s->ncontainers + 1, sizeof *s->containers);
+        s->containers[s->ncontainers++] = b.k;
+    }
+}
+
+static void app_container(ctx *c, const ks_ynode *item, void *obj) { add_container(c, item, obj, false); }
+static void init_container(ctx *c, const ks_ynode *item, void *obj) { add_container(c, item, obj, true); }
+
+static void ps_containers(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    if (walk_seq(c, v, app_container, obj) && v->nkids == 0) expect(c, v, "at least one container");
+}
+
+static void ps_init_containers(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_seq(c, v, init_container, obj);
+}
+
+static void ps_priority(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    int64_t x;
+    if (get_int(c, v, INT32_MIN, INT32_MAX, "a 32-bit integer", &x)) ((pod_build *)obj)->s->priority = (int32_t)x;
+}
+
+static void ps_scheduler_name(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    ks_pod_spec *s = ((pod_build *)obj)->s;
+    if (!get_nonempty_str(c, v)) return;
+    ks_free(s->scheduler_name);
+    s->scheduler_name = dup(v->text);
+    defer_scheduler_check(c, v);
+}
+
+static void ps_node_name(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    ks_pod_spec *s = ((pod_build *)obj)->s;
+    if (!get_subdomain(c, v)) return;
+    ks_free(s->node_name);
+    s->node_name = dup(v->text);
+}
+
+static void ps_grace(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    int64_t x;
+    if (get_int(c, v, 0, INT64_MAX / 1000000000LL, "a non-negative integer", &x))
+        ((pod_build *)obj)->s->termination_grace_ns = KS_SEC(x);
+}
+
+static void ps_overhead(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    ks_pod_spec *s = ((pod_build *)obj)->s;
+    res_list r = {0};
+    parse_resources(c, v, &r, false);
+    s->overhead_cpu_milli = r.v[R_CPU];
+    s->overhead_mem_bytes = r.v[R_MEM];
+    if (r.set[R_EPH]) {
+        size_t mark = path_push(c, resource_names[R_EPH]);
+        note_ignored(c);
+        path_pop(c, mark);
+    }
+}
+
+/* PodSpec (k8s.io/api/core/v1/types.go, v1.31). nodeSelector, affinity, tolerations,
+ * topologySpreadConstraints and priorityClassName change scheduling; they are listed as ignored
+ * until the scheduler models them, so that a run never silently pretends to honour them. */
+static const field podspec_fields[] = {
+    {"containers", ps_containers, F_REQUIRED, 0},
+    {"initContainers", ps_init_containers, 0, 0},
+    {"priority", ps_priority, 0, 0},
+    {"schedulerName", ps_scheduler_name, 0, 0},
+    {"nodeName", ps_node_name, 0, 0},
+    {"terminationGracePeriodSeconds", ps_grace, 0, 0},
+    {"overhead", ps_overhead, 0, 0},
+    {"volumes", NULL, 0, 0},
+    {"ephemeralContainers", NULL, 0, 0},
+    {"restartPolicy", NULL, 0, 0},
+    {"activeDeadlineSeconds", NULL, 0, 0},
+    {"dnsPolicy", NULL, 0, 0},
+    {"nodeSelector", NULL, 0, 0},
+    {"serviceAccountName", NULL, 0, 0},
+    {"serviceAccount", NULL, 0, 0},
+    {"automountServiceAccountToken", NULL, 0, 0},
+    {"hostNetwork", NULL, 0, 0},
+    {"hostPID", NULL, 0, 0},
+    {"hostIPC", NULL, 0, 0},
+    {"shareProcessNamespace", NULL, 0, 0},
+    {"securityContext", NULL, 0, 0},
+    {"imagePullSecrets", NULL, 0, 0},
+    {"hostname", NULL, 0, 0},
+    {"subdomain", NULL, 0, 0},
+    {"affinity", NULL, 0, 0},
+    {"tolerations", NULL, 0, 0},
+    {"hostAliases", NULL, 0, 0},
+    {"priorityClassName", NULL, 0, 0},
+    {"dnsConfig", NULL, 0, 0},
+    {"readinessGates", NULL, 0, 0},
+    {"runtimeClassName", NULL, 0, 0},
+    {"enableServiceLinks", NULL, 0, 0},
+    {"preemptionPolicy", NULL, 0, 0},
+    {"topologySpreadConstraints", NULL, 0, 0},
+    {"setHostnameAsFQDN", NULL, 0, 0},
+    {"os", NULL, 0, 0},
+    {"hostUsers", NULL, 0, 0},
+    {"schedulingGates", NULL, 0, 0},
+    {"resourceClaims", NULL, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void pod_spec_init(ks_pod_spec *s)
+{
+    memset(s, 0, sizeof *s);
+    /* pkg/apis/core/v1/defaults.go SetDefaults_PodSpec: 30 s grace period. */
+    s->termination_grace_ns = KS_DEFAULT_TERMINATION_GRACE;
+}
+
+static void set_image_sizes(ks_container *k, size_t n, const meta_build *m)
+{
+    for (size_t i = 0; i < n; i++) {
+        k[i].image_bytes = m->image_set ? m->image_bytes : 0;
+        for (size_t j = 0; j < m->nsizes; j++)
+            if (strcmp(m->sizes[j].container, k[i].name) == 0) k[i].image_bytes = m->sizes[j].bytes;
+    }
+}
+
+/* Completes a pod spec once its document (or template) is walked: namespace, labels from the
+ * metadata, defaults, image sizes from the annotations, and the derived requests. */
+static void pod_spec_finish(ctx *c, ks_pod_spec *s, meta_build *m, const char *ns, const char *meta_path)
+{
+    s->namespace = dup(ns);
+    s->labels = m->labels;
+    m->labels = (ks_labels){0};
+    m->cap_labels = 0;
+    /* pkg/apis/core/v1/defaults.go SetDefaults_PodSpec: schedulerName "default-scheduler". */
+    if (!s->scheduler_name) s->scheduler_name = dup("default-scheduler");
+    if (!s->node_name) s->node_name = dup("");
+    for (size_t j = 0; j < m->nsizes; j++) {
+        if (container_name_taken(s, m->sizes[j].container)) continue;
+        size_t mark = path_push(c, meta_path);
+        path_push(c, "annotations");
+        err_at(c, m->sizes[j].key, "expected \"%s.<container name>\" naming a container of this pod, got \"%.60s\"",
+               IMAGE_SIZE_ANNOTATION, m->sizes[j].key->text);
+        path_pop(c, mark);
+    }
+    set_image_sizes(s->containers, s->ncontainers, m);
+    set_image_sizes(s->init_containers, s->ninit, m);
+    ks_pod_spec_finalize(s);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Pod
+ * ------------------------------------------------------------------------------------------- */
+
+typedef struct pod_doc_build {
+    meta_build meta;
+    pod_build pb;
+} pod_doc_build;
+
+static void pod_metadata(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_meta(c, v, &((pod_doc_build *)obj)->meta);
+}
+
+static void pod_spec(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_map(c, v, podspec_fields, &((pod_doc_build *)obj)->pb);
+}
+
+static const field pod_fields[] = {
+    {"apiVersion", f_skip, 0, 0},
+    {"kind", f_skip, 0, 0},
+    {"metadata", pod_metadata, F_REQUIRED, 0},
+    {"spec", pod_spec, F_REQUIRED, 0},
+    {"status", NULL, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void load_pod(ctx *c, const ks_ynode *root)
+{
+    loader *L = c->L;
+    int errors = L->nerrors;
+    ks_pod_spec spec;
+    pod_spec_init(&spec);
+    pod_doc_build b = {.pb = {.s = &spec}};
+    walk_map(c, root, pod_fields, &b);
+    bool named = require_name(c, &b.meta);
+    const char *ns = b.meta.ns ? b.meta.ns->text : "default";
+    pod_spec_finish(c, &spec, &b.meta, ns, "metadata");
+    if (named) register_object(c, "Pod", ns, b.meta.name, 0);
+    if (L->nerrors == errors) {
+        ks_config *cfg = L->cfg;
+        ks_grow(cfg_mem(), (void **)&cfg->pods, &L->cap_pods, cfg->npods + 1, sizeof *cfg->pods);
+        cfg->pods[cfg->npods++] = (ks_pod_doc){dup(b.meta.name->text), spec};
+    } else {
+        ks_pod_spec_free(&spec);
+    }
+    meta_free(&b.meta);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Deployment
+ * ------------------------------------------------------------------------------------------- */
+
+typedef struct dep_build {
+    ks_deployment_spec d;
+    meta_build meta, tmeta;
+    pod_build pb;
+    const ks_ynode *template_n;
+    size_t cap_selector;
+    bool selector_ok;
+} dep_build;
+
+static void sel_match_labels(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    dep_build *b = obj;
+    int errors = c->L->nerrors;
+    parse_labels(c, v, &b->d.selector, &b->cap_selector);
+    if (v->kind == KS_YMAPPING && ks_ymap_size(v) == 0) expect(c, v, "at least one label");
+    b->selector_ok = c->L->nerrors == errors;
+}
+
+/* LabelSelector. matchExpressions are not evaluated yet: the ReplicaSet controller model selects
+ * its pods by matchLabels. */
+static const field selector_fields[] = {
+    {"matchLabels", sel_match_labels, F_REQUIRED, 0},
+    {"matchExpressions", NULL, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void tpl_metadata(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_meta(c, v, &((dep_build *)obj)->tmeta);
+}
+
+static void tpl_spec(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_map(c, v, podspec_fields, &((dep_build *)obj)->pb);
+}
+
+/* PodTemplateSpec. */
+static const field template_fields[] = {
+    {"metadata", tpl_metadata, 0, 0},
+    {"spec", tpl_spec, F_REQUIRED, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void dep_replicas(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    int64_t x;
+    if (get_int(c, v, 0, INT32_MAX, "a non-negative integer", &x)) ((dep_build *)obj)->d.replicas = (int32_t)x;
+}
+
+static void dep_selector(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_map(c, v, selector_fields, obj);
+}
+
+static void dep_template(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    ((dep_build *)obj)->template_n = v;
+    walk_map(c, v, template_fields, obj);
+}
+
+/* Validated so that a typo is caught, then listed as ignored: rollouts are not modelled yet. */
+static void int_or_percent(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)obj, (void)arg;
+    int64_t x;
+    if (v->kind == KS_YSCALAR && ks_yscalar_resolve(v) == KS_YS_INT) {
+        get_int(c, v, 0, INT32_MAX, "a non-negative integer or a percentage such as \"25%\"", &x);
+        return;
+    }
+    const char *s = v->kind == KS_YSCALAR && ks_yscalar_resolve(v) == KS_YS_STR ? v->text : "";
+    size_t digits = strspn(s, "0123456789");
+    if (digits == 0 || digits > 9 || strcmp(s + digits, "%") != 0)
+        expect(c, v, "a non-negative integer or a percentage such as \"25%\"");
+}
+
+static const field rolling_update_fields[] = {
+    {"maxSurge", int_or_percent, 0, 0},
+    {"maxUnavailable", int_or_percent, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void strategy_type(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)obj, (void)arg;
+    static const char *const names[] = {"RollingUpdate", "Recreate", NULL};
+    get_enum(c, v, names);
+}
+
+static void strategy_rolling(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_map(c, v, rolling_update_fields, obj);
+}
+
+static const field strategy_fields[] = {
+    {"type", strategy_type, 0, 0},
+    {"rollingUpdate", strategy_rolling, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void dep_strategy(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    if (walk_map(c, v, strategy_fields, obj)) note_ignored(c);
+}
+
+static void dep_nonneg_ignored(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)obj, (void)arg;
+    int64_t x;
+    if (get_int(c, v, 0, INT32_MAX, "a non-negative integer", &x)) note_ignored(c);
+}
+
+static void dep_paused(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)obj, (void)arg;
+    bool p;
+    if (get_bool(c, v, &p)) note_ignored(c);
+}
+
+/* DeploymentSpec (k8s.io/api/apps/v1/types.go). */
+static const field depspec_fields[] = {
+    {"replicas", dep_replicas, 0, 0},
+    {"selector", dep_selector, F_REQUIRED, 0},
+    {"template", dep_template, F_REQUIRED, 0},
+    {"strategy", dep_strategy, 0, 0},
+    {"minReadySeconds", dep_nonneg_ignored, 0, 0},
+    {"revisionHistoryLimit", dep_nonneg_ignored, 0, 0},
+    {"progressDeadlineSeconds", dep_nonneg_ignored, 0, 0},
+    {"paused", dep_paused, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void dep_metadata(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_meta(c, v, &((dep_build *)obj)->meta);
+}
+
+static void dep_spec(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_map(c, v, depspec_fields, obj);
+}
+
+static const field deployment_fields[] = {
+    {"apiVersion", f_skip, 0, 0},
+    {"kind", f_skip, 0, 0},
+    {"metadata", dep_metadata, F_REQUIRED, 0},
+    {"spec", dep_spec, F_REQUIRED, 0},
+    {"status", NULL, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+/* FNV-1a, 32 bits, as upstream's pod-template-hash (pkg/controller/controller_utils.go
+ * ComputeHash uses hash/fnv New32a). */
+static uint32_t fnv_bytes(uint32_t h, const void *data, size_t n)
+{
+    const unsigned char *p = data;
+    for (size_t i = 0; i < n; i++) {
+        h ^= p[i];
+        h *= 16777619u;
+    }
+    return h;
+}
+
+/* Hashes a canonical rendering of the tree rather than its source text, so that comments,
+ * indentation and flow-vs-block style do not change the hash. Kinds and quoting are part of it:
+ * "3" and 3 are different values to the API. */
+static uint32_t fnv_node(uint32_t h, const ks_ynode *n)
+{
+    unsigned char tag[2] = {(unsigned char)n->kind, (unsigned char)(n->kind == KS_YSCALAR && n->quoted)};
+    h = fnv_bytes(h, tag, sizeof tag);
+    if (n->kind == KS_YSCALAR) return fnv_bytes(h, n->text, strlen(n->text) + 1);
+    for (size_t i = 0; i < n->nkids; i++) h = fnv_node(h, n->kids[i]);
+    return fnv_bytes(h, "\xff", 1);
+}
+
+/* Upstream renders the hash in decimal and maps each character through rand.SafeEncodeString's
+ * alphabet (k8s.io/apimachinery/pkg/util/rand/rand.go), which has no vowels, so that no word is
+ * ever spelled. Zero-padding to 10 digits gives every hash the same length (upstream does not
+ * pad; its hashes are 6 to 10 characters, mostly 10). */
+static char *template_hash(const ks_ynode *tpl)
+{
+    static const char alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
+    char digits[16];
+    snprintf(digits, sizeof digits, "%010" PRIu32, fnv_node(2166136261u, tpl));
+    char *out = ks_malloc(cfg_mem(), 11);
+    for (int i = 0; i < 10; i++) out[i] = alphabet[(unsigned char)digits[i] % (sizeof alphabet - 1)];
+    out[10] = 0;
+    return out;
+}
+
+/* pkg/apis/apps/validation/validation.go ValidateDeploymentSpec: the selector must select the
+ * template's labels ("`selector` does not match template `labels`"). */
+static void check_selector(ctx *c, dep_build *b)
+{
+    const ks_labels *sel = &b->d.selector, *tl = &b->d.template.labels;
+    for (size_t i = 0; i < sel->n; i++) {
+        const char *have = ks_labels_get(tl, sel->items[i].key);
+        if (have && strcmp(have, sel->items[i].value) == 0) continue;
+        const ks_ynode *at = b->tmeta.labels_node ? b->tmeta.labels_node : b->tmeta.node ? b->tmeta.node : b->template_n;
+        size_t mark = path_push(c, "spec.template.metadata.labels");
+        err_at(c, at, "selector does not match template labels: the selector needs %s=%s", sel->items[i].key,
+               sel->items[i].value);
+        path_pop(c, mark);
+        return;
+    }
+}
+
+static void load_deployment(ctx *c, const ks_ynode *root)
+{
+    loader *L = c->L;
+    int errors = L->nerrors;
+    dep_build b = {.d = {.replicas = 1}}; /* pkg/apis/apps/v1/defaults.go SetDefaults_Deployment */
+    pod_spec_init(&b.d.template);
+    b.pb.s = &b.d.template;
+    walk_map(c, root, deployment_fields, &b);
+    bool named = require_name(c, &b.meta);
+    const char *ns = b.meta.ns ? b.meta.ns->text : "default";
+    pod_spec_finish(c, &b.d.template, &b.tmeta, ns, "spec.template.metadata");
+    if (b.selector_ok && b.template_n) check_selector(c, &b);
+    if (named) register_object(c, "Deployment", ns, b.meta.name, 0);
+    if (L->nerrors == errors) {
+        b.d.name = dup(b.meta.name->text);
+        b.d.namespace = dup(ns);
+        b.d.template_hash = template_hash(b.template_n);
+        ks_config *cfg = L->cfg;
+        ks_grow(cfg_mem(), (void **)&cfg->deployments, &L->cap_deps, cfg->ndeployments + 1, sizeof *cfg->deployments);
+        cfg->deployments[cfg->ndeployments++] = b.d;
+    } else {
+        ks_deployment_spec_free(&b.d);
+    }
+    meta_free(&b.meta);
+    meta_free(&b.tmeta);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Node and NodePool
+ * ------------------------------------------------------------------------------------------- */
+
+typedef struct node_build {
+    ks_node_spec n;
+    meta_build meta;
+    res_list alloc, capacity;
+    const ks_ynode *status_n;
+    size_t cap_taints, cap_images;
+} node_build;
+
+typedef struct taint_build {
+    ks_taint t;
+    const ks_ynode *key_n;
+    bool effect_set;
+} taint_build;
+
+static void taint_key(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    const char *s = get_str(c, v);
+    if (s && !is_qualified_name(s)) {
+        expect_text(c, v, WANT_KEY);
+        return;
+    }
+    if (!s) return;
+    ((taint_build *)obj)->t.key = dup(s);
+    ((taint_build *)obj)->key_n = v;
+}
+
+static void taint_value(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    const char *s = get_str(c, v);
+    if (s && !is_label_value(s)) {
+        expect_text(c, v, WANT_LABEL_VALUE);
+        return;
+    }
+    if (!s) return;
+    ks_free(((taint_build *)obj)->t.value);
+    ((taint_build *)obj)->t.value = dup(s);
+}
+
+static void taint_effect(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    static const char *const names[] = {"NoSchedule", "PreferNoSchedule", "NoExecute", NULL};
+    static const ks_taint_effect effects[] = {KS_NO_SCHEDULE, KS_PREFER_NO_SCHEDULE, KS_NO_EXECUTE};
+    int i = get_enum(c, v, names);
+    if (i < 0) return;
+    ((taint_build *)obj)->t.effect = effects[i];
+    ((taint_build *)obj)->effect_set = true;
+}
+
+/* Taint (k8s.io/api/core/v1/types.go). */
+static const field taint_fields[] = {
+    {"key", taint_key, F_REQUIRED, 0},
+    {"value", taint_value, 0, 0},
+    {"effect", taint_effect, F_REQUIRED, 0},
+    {"timeAdded", NULL, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void add_taint(ctx *c, const ks_ynode *item, void *obj)
+{
+    node_build *nb = obj;
+    taint_build b = {0};
+    walk_map(c, item, taint_fields, &b);
+    if (!b.t.value) b.t.value = dup("");
+    bool ok = b.t.key && b.effect_set;
+    for (size_t i = 0; ok && i < nb->n.ntaints; i++) {
+        if (strcmp(nb->n.taints[i].key, b.t.key) != 0 || nb->n.taints[i].effect != b.t.effect) continue;
+        /* pkg/apis/core/validation/validation.go validateNodeTaints. */
+        size_t mark = path_push(c, "key");
+        err_at(c, b.key_n, "duplicate taint: taints must be unique by key and effect (\"%s\")", b.t.key);
+        path_pop(c, mark);
+        ok = false;
+    }
+    if (!ok) {
+        ks_free(b.t.key);
+        ks_free(b.t.value);
+        return;
+    }
+    ks_grow(cfg_mem(), (void **)&nb->n.taints, &nb->cap_taints, nb->n.ntaints + 1, sizeof *nb->n.taints);
+    nb->n.taints[nb->n.ntaints++] = b.t;
+}
+
+static void ns_unschedulable(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    get_bool(c, v, &((node_build *)obj)->n.unschedulable);
+}
+
+static void ns_taints(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_seq(c, v, add_taint, obj);
+}
+
+/* NodeSpec. */
+static const field nodespec_fields[] = {
+    {"unschedulable", ns_unschedulable, 0, 0},
+    {"taints", ns_taints, 0, 0},
+    {"podCIDR", NULL, 0, 0},
+    {"podCIDRs", NULL, 0, 0},
+    {"providerID", NULL, 0, 0},
+    {"configSource", NULL, 0, 0},
+    {"externalID", NULL, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+typedef struct image_build {
+    const ks_ynode *names;
+    int64_t bytes;
+} image_build;
+
+static void img_names(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    if (v->kind != KS_YSEQUENCE) {
+        expect(c, v, "a list of image names");
+        return;
+    }
+    bool ok = true;
+    for (size_t i = 0; i < v->nkids; i++) {
+        size_t mark = path_index(c, i);
+        ok = get_nonempty_str(c, v->kids[i]) && ok;
+        path_pop(c, mark);
+    }
+    if (ok) ((image_build *)obj)->names = v;
+}
+
+static void img_size(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    get_int(c, v, 0, INT64_MAX, "a non-negative integer", &((image_build *)obj)->bytes);
+}
+
+/* ContainerImage. */
+static const field image_fields[] = {
+    {"names", img_names, 0, 0},
+    {"sizeBytes", img_size, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void add_image(ctx *c, const ks_ynode *item, void *obj)
+{
+    node_build *nb = obj;
+    image_build b = {0};
+    walk_map(c, item, image_fields, &b);
+    for (size_t i = 0; b.names && i < b.names->nkids; i++) {
+        char ref[1024];
+        ks_image_ref(b.names->kids[i]->text, ref, sizeof ref);
+        ks_grow(cfg_mem(), (void **)&nb->n.images, &nb->cap_images, nb->n.nimages + 1, sizeof *nb->n.images);
+        nb->n.images[nb->n.nimages++] = (ks_image){dup(ref), b.bytes};
+    }
+}
+
+static void st_resources(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    node_build *nb = obj;
+    parse_resources(c, v, arg ? &nb->alloc : &nb->capacity, true);
+}
+
+static void st_images(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_seq(c, v, add_image, obj);
+}
+
+/* NodeStatus. */
+static const field nodestatus_fields[] = {
+    {"capacity", st_resources, 0, 0},
+    {"allocatable", st_resources, 0, 1},
+    {"images", st_images, 0, 0},
+    {"phase", NULL, 0, 0},
+    {"conditions", NULL, 0, 0},
+    {"addresses", NULL, 0, 0},
+    {"daemonEndpoints", NULL, 0, 0},
+    {"nodeInfo", NULL, 0, 0},
+    {"volumesInUse", NULL, 0, 0},
+    {"volumesAttached", NULL, 0, 0},
+    {"config", NULL, 0, 0},
+    {"runtimeHandlers", NULL, 0, 0},
+    {"features", NULL, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void node_metadata(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_meta(c, v, &((node_build *)obj)->meta);
+}
+
+static void node_spec(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_map(c, v, nodespec_fields, obj);
+}
+
+static void node_status(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    ((node_build *)obj)->status_n = v;
+    walk_map(c, v, nodestatus_fields, obj);
+}
+
+static const field node_fields[] = {
+    {"apiVersion", f_skip, 0, 0},
+    {"kind", f_skip, 0, 0},
+    {"metadata", node_metadata, F_REQUIRED, 0},
+    {"spec", node_spec, 0, 0},
+    {"status", node_status, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+/* A NodePool's template is a Node without apiVersion and kind. */
+static const field node_template_fields[] = {
+    {"metadata", node_metadata, 0, 0},
+    {"spec", node_spec, 0, 0},
+    {"status", node_status, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+/* kubelet's default maxPods (pkg/kubelet/apis/config/v1beta1/defaults.go), which is what a
+ * node's allocatable pods is unless the kubelet is configured otherwise. */
+#define KS_DEFAULT_MAX_PODS 110
+
+/* Fills the node's resources (allocatable, or capacity when allocatable is absent, as a kubelet
+ * without reservations reports), labels and zone. PREFIX is the path of the Node object. AT is
+ * where to report when there is no status at all. */
+static void node_finish(ctx *c, node_build *nb, const char *prefix, const ks_ynode *at)
+{
+    const res_list *r = nb->alloc.node ? &nb->alloc : &nb->capacity;
+    bool written = r->node && ks_ymap_get(r->node, "cpu") && ks_ymap_get(r->node, "memory");
+    if (!written) {
+        size_t mark = path_push(c, prefix);
+        path_push(c, "status.allocatable");
+        err_at(c, r->node ? r->node : nb->status_n ? nb->status_n : at, "expected allocatable cpu and memory");
+        path_pop(c, mark);
+    }
+    nb->n.cpu_milli = r->v[R_CPU];
+    nb->n.mem_bytes = r->v[R_MEM];
+    nb->n.eph_bytes = r->v[R_EPH];
+    nb->n.pods = r->set[R_PODS] ? r->v[R_PODS] : KS_DEFAULT_MAX_PODS;
+    nb->n.labels = nb->meta.labels;
+    nb->meta.labels = (ks_labels){0};
+    const char *zone = ks_labels_get(&nb->n.labels, "topology.kubernetes.io/zone");
+    nb->n.zone = dup(zone ? zone : "");
+}
+
+static void load_node(ctx *c, const ks_ynode *root)
+{
+    loader *L = c->L;
+    int errors = L->nerrors;
+    node_build nb = {0};
+    walk_map(c, root, node_fields, &nb);
+    bool named = require_name(c, &nb.meta);
+    node_finish(c, &nb, "", root);
+    if (named) register_object(c, "Node", "", nb.meta.name, 0);
+    if (L->nerrors == errors) {
+        nb.n.name = dup(nb.meta.name->text);
+        nb.n.pool = dup("");
+        ks_config *cfg = L->cfg;
+        ks_grow(cfg_mem(), (void **)&cfg->nodes, &L->cap_nodes, cfg->nnodes + 1, sizeof *cfg->nodes);
+        cfg->nodes[cfg->nnodes++] = nb.n;
+    } else {
+        ks_node_spec_free(&nb.n);
+    }
+    meta_free(&nb.meta);
+}
+
+typedef struct pool_build {
+    ks_node_pool p;
+    meta_build meta; /* the pool's own metadata; the template's is nb.meta */
+    node_build nb;
+    const ks_ynode *zones_n, *template_n;
+    size_t cap_zones;
+} pool_build;
+
+static void pool_count(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    get_int(c, v, 0, INT32_MAX, "a non-negative integer", &((pool_build *)obj)->p.count);
+}
+
+static void pool_zone(ctx *c, const ks_ynode *item, void *obj)
+{
+    pool_build *b = obj;
+    const char *s = get_nonempty_str(c, item);
+    if (s && !is_label_value(s)) {
+        expect_text(c, item, WANT_LABEL_VALUE);
+        return;
+    }
+    if (!s) return;
+    for (size_t i = 0; i < b->p.nzones; i++) {
+        if (strcmp(b->p.zones[i], s) == 0) {
+            err_at(c, item, "duplicate zone \"%s\"", s);
+            return;
+        }
+    }
+    ks_grow(cfg_mem(), (void **)&b->p.zones, &b->cap_zones, b->p.nzones + 1, sizeof *b->p.zones);
+    b->p.zones[b->p.nzones++] = dup(s);
+}
+
+static void pool_zones(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    ((pool_build *)obj)->zones_n = v;
+    walk_seq(c, v, pool_zone, obj);
+}
+
+static void pool_template(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    ((pool_build *)obj)->template_n = v;
+    walk_map(c, v, node_template_fields, &((pool_build *)obj)->nb);
+}
+
+static const field poolspec_fields[] = {
+    {"count", pool_count, F_REQUIRED, 0},
+    {"zones", pool_zones, 0, 0},
+    {"template", pool_template, F_REQUIRED, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void pool_metadata(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_meta(c, v, &((pool_build *)obj)->meta);
+}
+
+static void pool_spec(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_map(c, v, poolspec_fields, obj);
+}
+
+static const field pool_fields[] = {
+    {"apiVersion", f_skip, 0, 0},
+    {"kind", f_skip, 0, 0},
+    {"metadata", pool_metadata, F_REQUIRED, 0},
+    {"spec", pool_spec, F_REQUIRED, 0},
+    {NULL, NULL, 0, 0},
+};
+
+/* Node names are "<pool>-<index>", which must stay valid DNS subdomains. */
+static void check_pool_name(ctx *c, const pool_build *b)
+{
+    char last[300];
+    snprintf(last, sizeof last, "%s-%" PRId64, b->meta.name->text, b->p.count > 0 ? b->p.count - 1 : 0);
+    if (is_dns_subdomain(last)) return;
+    size_t mark = path_push(c, "metadata.name");
+    expect_text(c, b->meta.name, "a name short enough for the node names \"<name>-<index>\" (253 characters)");
+    path_pop(c, mark);
+}
+
+static void pool_build_free(pool_build *b)
+{
+    ks_node_spec_free(&b->nb.n);
+    for (size_t i = 0; i < b->p.nzones; i++) ks_free(b->p.zones[i]);
+    ks_free(b->p.zones);
+}
+
+static void load_pool(ctx *c, const ks_ynode *root)
+{
+    loader *L = c->L;
+    int errors = L->nerrors;
+    pool_build b = {0};
+    walk_map(c, root, pool_fields, &b);
+    bool named = require_name(c, &b.meta);
+    if (b.template_n) node_finish(c, &b.nb, "spec.template", b.template_n);
+    if (b.p.nzones && b.nb.n.zone && *b.nb.n.zone) {
+        size_t mark = path_push(c, "spec.zones");
+        err_at(c, b.zones_n, "set either spec.zones or the template label topology.kubernetes.io/zone, not both");
+        path_pop(c, mark);
+    }
+    if (named) {
+        check_pool_name(c, &b);
+        register_object(c, "NodePool", "", b.meta.name, b.p.count);
+    }
+    if (L->nerrors == errors) {
+        b.p.name = dup(b.meta.name->text);
+        b.p.template = b.nb.n;
+        b.p.template.name = dup(""); /* set per node by the models */
+        b.p.template.pool = dup(b.p.name);
+        ks_config *cfg = L->cfg;
+        ks_grow(cfg_mem(), (void **)&cfg->pools, &L->cap_pools, cfg->npools + 1, sizeof *cfg->pools);
+        cfg->pools[cfg->npools++] = b.p;
+    } else {
+        pool_build_free(&b);
+    }
+    meta_free(&b.meta);
+    meta_free(&b.nb.meta);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Experiment
+ * ------------------------------------------------------------------------------------------- */
+
+typedef struct exp_build {
+    ks_experiment e;
+    meta_build meta;
+} exp_build;
+
+static void exp_duration(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    get_positive_duration(c, v, &((exp_build *)obj)->e.duration);
+}
+
+static void exp_seed(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    get_uint64(c, v, "a non-negative integer", &((exp_build *)obj)->e.seed);
+}
+
+static void exp_output(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    exp_build *b = obj;
+    if (!get_nonempty_str(c, v)) return;
+    ks_free(b->e.output);
+    b->e.output = dup(v->text);
+}
+
+static void exp_sample_interval(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    get_positive_duration(c, v, &((exp_build *)obj)->e.sample_interval);
+}
+
+static void exp_threads(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    int64_t x;
+    if (get_int(c, v, 0, INT32_MAX, "a non-negative integer", &x)) ((exp_build *)obj)->e.threads = (int)x;
+}
+
+static const field expspec_fields[] = {
+    {"duration", exp_duration, 0, 0},
+    {"seed", exp_seed, 0, 0},
+    {"output", exp_output, 0, 0},
+    {"sampleInterval", exp_sample_interval, 0, 0},
+    {"threads", exp_threads, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void exp_metadata(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_meta(c, v, &((exp_build *)obj)->meta);
+}
+
+static void exp_spec(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_map(c, v, expspec_fields, obj);
+}
+
+static const field experiment_fields[] = {
+    {"apiVersion", f_skip, 0, 0},
+    {"kind", f_skip, 0, 0},
+    {"metadata", exp_metadata, F_REQUIRED, 0},
+    {"spec", exp_spec, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+/* kubesim's own defaults, documented in config.h: a 30 minute run sampled every 10 s. */
+static ks_experiment experiment_defaults(void)
+{
+    return (ks_experiment){.duration = KS_MIN(30), .seed = 1, .sample_interval = KS_SEC(10), .threads = 0};
+}
+
+static void load_experiment(ctx *c, const ks_ynode *root)
+{
+    loader *L = c->L;
+    int errors = L->nerrors;
+    if (!claim_singleton(c, &L->experiment, root)) return;
+    exp_build b = {.e = experiment_defaults()};
+    walk_map(c, root, experiment_fields, &b);
+    require_name(c, &b.meta);
+    if (L->nerrors == errors) {
+        b.e.name = dup(b.meta.name->text);
+        L->cfg->experiment = b.e;
+        L->cfg->has_experiment = true;
+    } else {
+        ks_free(b.e.output);
+    }
+    meta_free(&b.meta);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * ControlPlane: distributions
+ * ------------------------------------------------------------------------------------------- */
+
+typedef enum dist_unit { U_DURATION, U_BYTES } dist_unit;
+
+typedef struct dist_form {
+    const char *name;
+    ks_dist_kind kind;
+    const char *params[2];
+} dist_form;
+
+static const dist_form dist_forms[] = {
+    {"constant", KS_DIST_CONSTANT, {NULL, NULL}},
+    {"uniform", KS_DIST_UNIFORM, {"low", "high"}},
+    {"exponential", KS_DIST_EXPONENTIAL, {"mean", NULL}},
+    {"normal", KS_DIST_NORMAL, {"mean", "stddev"}},
+    {"lognormal", KS_DIST_LOGNORMAL, {"median", "p99"}},
+    {"empirical", KS_DIST_EMPIRICAL, {NULL, NULL}},
+};
+#define DIST_FORMS "constant, uniform, exponential, normal, lognormal or empirical"
+
+/* One value of a distribution: a non-negative duration in nanoseconds, or a quantity of bytes. */
+static bool dist_value(ctx *c, const ks_ynode *v, dist_unit u, double *out)
+{
+    int64_t x;
+    if (u == U_BYTES) {
+        if (!get_quantity(c, v, false, &x)) return false;
+    } else {
+        if (!get_duration(c, v, &x)) return false;
+        if (x < 0) {
+            expect_text(c, v, "a non-negative duration");
+            return false;
+        }
+    }
+    *out = (double)x;
+    return true;
+}
+
+static bool dist_params(ctx *c, const ks_ynode *v, const dist_form *f, dist_unit u, ks_dist *d)
+{
+    if (v->kind != KS_YMAPPING) {
+        expect(c, v, "a mapping");
+        return false;
+    }
+    double x[2] = {0, 0};
+    bool ok = true, seen[2] = {false, false};
+    for (size_t i = 0; i < ks_ymap_size(v); i++) {
+        const ks_ynode *k = ks_ymap_key(v, i), *val = ks_ymap_value(v, i);
+        int j = f->params[0] && strcmp(k->text, f->params[0]) == 0   ? 0
+                : f->params[1] && strcmp(k->text, f->params[1]) == 0 ? 1
+                                                                     : -1;
+        if (j < 0) {
+            err_at(c, k, "unknown field \"%.60s\"", k->text);
+            ok = false;
+            continue;
+        }
+        if (ks_ynode_is_null(val)) continue;
+        size_t mark = path_push(c, k->text);
+        ok = dist_value(c, val, u, &x[j]) && ok;
+        seen[j] = true;
+        path_pop(c, mark);
+    }
+    for (int j = 0; j < 2; j++) {
+        if (f->params[j] && !seen[j]) {
+            err_at(c, v, "missing required field \"%s\"", f->params[j]);
+            ok = false;
+        }
+    }
+    d->a = x[0];
+    d->b = x[1];
+    return ok;
+}
+
+static bool dist_empirical(ctx *c, const ks_ynode *v, dist_unit u, ks_dist *d)
+{
+    if (v->kind != KS_YSEQUENCE) {
+        expect(c, v, "a list of values");
+        return false;
+    }
+    d->values = ks_malloc(cfg_mem(), (v->nkids ? v->nkids : 1) * sizeof *d->values);
+    d->n = v->nkids;
+    bool ok = true;
+    for (size_t i = 0; i < v->nkids; i++) {
+        size_t mark = path_index(c, i);
+        ok = dist_value(c, v->kids[i], u, &d->values[i]) && ok;
+        path_pop(c, mark);
+    }
+    return ok;
+}
+
+/* The mapping form {<form>: parameters}; AT receives the node to report the check against. */
+static bool dist_mapping(ctx *c, const ks_ynode *v, dist_unit u, ks_dist *d)
+{
+    if (ks_ymap_size(v) != 1) {
+        err_at(c, ks_ymap_size(v) > 1 ? ks_ymap_key(v, 1) : v, "expected exactly one of %s", DIST_FORMS);
+        return false;
+    }
+    const ks_ynode *k = ks_ymap_key(v, 0), *val = ks_ymap_value(v, 0);
+    const dist_form *f = NULL;
+    for (size_t i = 0; i < sizeof dist_forms / sizeof *dist_forms; i++)
+        if (strcmp(dist_forms[i].name, k->text) == 0) f = &dist_forms[i];
+    if (!f) {
+        err_at(c, k, "expected a distribution (%s), got \"%.60s\"", DIST_FORMS, k->text);
+        return false;
+    }
+    size_t mark = path_push(c, k->text);
+    d->kind = f->kind;
+    bool ok;
+    if (ks_ynode_is_null(val)) {
+        expect(c, val, f->kind == KS_DIST_CONSTANT ? "a value" : f->kind == KS_DIST_EMPIRICAL ? "a list of values" : "a mapping");
+        ok = false;
+    } else if (f->kind == KS_DIST_CONSTANT) {
+        ok = dist_value(c, val, u, &d->a);
+    } else if (f->kind == KS_DIST_EMPIRICAL) {
+        ok = dist_empirical(c, val, u, d);
+    } else {
+        ok = dist_params(c, val, f, u, d);
+    }
+    const char *why = ok ? ks_dist_check(d) : NULL;
+    if (why) {
+        err_at(c, val, "invalid %s distribution: %s", f->name, why);
+        ok = false;
+    }
+    path_pop(c, mark);
+    return ok;
+}
+
+/* A distribution: a plain value (a constant) or a mapping with exactly one form. Replaces *OUT
+ * only when valid, freeing what it held. */
+static void parse_dist(ctx *c, const ks_ynode *v, dist_unit u, ks_dist *out)
+{
+    ks_dist d = {.kind = KS_DIST_CONSTANT};
+    bool ok;
+    if (v->kind == KS_YSCALAR) {
+        ok = dist_value(c, v, u, &d.a);
+    } else if (v->kind == KS_YMAPPING) {
+        ok = dist_mapping(c, v, u, &d);
+    } else {
+        expect(c, v, u == U_BYTES ? "a quantity or a distribution (" DIST_FORMS ")"
+                                  : "a duration or a distribution (" DIST_FORMS ")");
+        ok = false;
+    }
+    if (!ok) {
+        ks_dist_free(&d);
+        return;
+    }
+    ks_dist_free(out);
+    *out = d;
+}
+
+static void cp_dist(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    parse_dist(c, v, U_DURATION, (ks_dist *)((char *)obj + arg));
+}
+
+static void cp_bandwidth(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    parse_dist(c, v, U_BYTES, (ks_dist *)((char *)obj + arg));
+}
+
+static void cp_image_size(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    get_quantity(c, v, false, &((ks_timings *)obj)->default_image_bytes);
+}
+
+#define TIMING(f) ((int)offsetof(ks_timings, f))
+
+static const field cp_apiserver_fields[] = {
+    {"writeLatency", cp_dist, 0, TIMING(api_write)},
+    {"watchLatency", cp_dist, 0, TIMING(watch_delay)},
+    {NULL, NULL, 0, 0},
+};
+
+static const field cp_kubelet_fields[] = {
+    {"imagePullLatency", cp_dist, 0, TIMING(image_pull_latency)},
+    {"imagePullBandwidth", cp_bandwidth, 0, TIMING(image_pull_bandwidth)},
+    {"defaultImageSize", cp_image_size, 0, 0},
+    {"containerCreateLatency", cp_dist, 0, TIMING(container_create)},
+    {"containerStartLatency", cp_dist, 0, TIMING(container_start)},
+    {NULL, NULL, 0, 0},
+};
+
+static const field cp_scheduler_fields[] = {
+    {"cycleCost", cp_dist, 0, TIMING(sched_cycle_cost)},
+    {"perNodeCost", cp_dist, 0, TIMING(sched_node_cost)},
+    {NULL, NULL, 0, 0},
+};
+
+static void cp_section(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    static const field *const sections[] = {cp_apiserver_fields, cp_kubelet_fields, cp_scheduler_fields};
+    walk_map(c, v, sections[arg], obj);
+}
+
+static const field cpspec_fields[] = {
+    {"apiserver", cp_section, 0, 0},
+    {"kubelet", cp_section, 0, 1},
+    {"scheduler", cp_section, 0, 2},
+    {NULL, NULL, 0, 0},
+};
+
+typedef struct cp_build {
+    ks_timings t;
+    meta_build meta;
+} cp_build;
+
+static void cp_metadata(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_meta(c, v, &((cp_build *)obj)->meta);
+}
+
+static void cp_spec(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_map(c, v, cpspec_fields, &((cp_build *)obj)->t);
+}
+
+static const field control_plane_fields[] = {
+    {"apiVersion", f_skip, 0, 0},
+    {"kind", f_skip, 0, 0},
+    {"metadata", cp_metadata, F_REQUIRED, 0},
+    {"spec", cp_spec, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void load_control_plane(ctx *c, const ks_ynode *root)
+{
+    loader *L = c->L;
+    int errors = L->nerrors;
+    if (!claim_singleton(c, &L->control_plane, root)) return;
+    cp_build b = {0};
+    ks_timings_default(&b.t);
+    walk_map(c, root, control_plane_fields, &b);
+    require_name(c, &b.meta);
+    if (L->nerrors == errors) {
+        ks_timings_free(&L->cfg->timings);
+        L->cfg->timings = b.t;
+    } else {
+        ks_timings_free(&b.t);
+    }
+    meta_free(&b.meta);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * KubeSchedulerConfiguration (pkg/scheduler/apis/config/v1, v1.31)
+ * ------------------------------------------------------------------------------------------- */
+
+enum {
+    P_MULTI_POINT, /* first: the specific extension points override it, as upstream merges them */
+    P_QUEUE_SORT,
+    P_PRE_ENQUEUE,
+    P_PRE_FILTER,
+    P_FILTER,
+    P_POST_FILTER,
+    P_PRE_SCORE,
+    P_SCORE,
+    P_RESERVE,
+    P_PERMIT,
+    P_PRE_BIND,
+    P_BIND,
+    P_POST_BIND,
+    P_N
+};
+
+static const char *const point_names[P_N] = {"multiPoint", "queueSort", "preEnqueue", "preFilter", "filter",
+                                             "postFilter", "preScore", "score", "reserve", "permit",
+                                             "preBind", "bind", "postBind"};
+
+#define FIT_PLUGIN "NodeResourcesFit"
+#define BALANCED_PLUGIN "NodeResourcesBalancedAllocation"
+
+/* The in-tree plugins of v1.31 (pkg/scheduler/framework/plugins/names/names.go). */
+static const char *const known_plugins[] = {
+    "PrioritySort",    "SchedulingGates", "NodeUnschedulable", "NodeName",          "TaintToleration",
+    "NodeAffinity",    "NodePorts",       FIT_PLUGIN,          "VolumeRestrictions", "EBSLimits",
+    "GCEPDLimits",     "NodeVolumeLimits", "AzureDiskLimits",  "VolumeBinding",      "VolumeZone",
+    "PodTopologySpread", "InterPodAffinity", "DefaultPreemption", BALANCED_PLUGIN,   "ImageLocality",
+    "DefaultBinder",   "DynamicResources", NULL,
+};
+
+static bool is_known_plugin(const char *name)
+{
+    for (size_t i = 0; known_plugins[i]; i++)
+        if (strcmp(known_plugins[i], name) == 0) return true;
+    return false;
+}
+
+typedef struct profile_build {
+    ks_sched_profile p;
+    const ks_ynode *name_n;
+    const ks_ynode *points[P_N];
+} profile_build;
+
+typedef struct ksc_build {
+    ks_sched_config sc;
+    size_t cap_profiles;
+    const ks_ynode *initial_n, *max_n;
+    int64_t initial_s, max_s;
+} ksc_build;
+
+/* The default profile of ks_sched_config_default (spec.c), so that the defaults live in one
+ * place. The caller owns the returned scheduler_name. */
+static ks_sched_profile default_profile(void)
+{
+    ks_sched_config tmp;
+    ks_sched_config_default(&tmp);
+    ks_sched_profile p = tmp.profiles[0];
+    ks_free(tmp.profiles);
+    return p;
+}
+
+/* Effect of enabling or disabling one plugin at one extension point. Only NodeResourcesFit and
+ * NodeResourcesBalancedAllocation are configurable in this version. A score weight of 0 means 1
+ * (pkg/scheduler/framework/runtime/framework.go NewFramework: "a weight of zero is not
+ * permitted"). Disabling "*" disables every default plugin at that point. */
+static void apply_plugin(ctx *c, ks_sched_profile *p, int point, bool enable, const char *name, int32_t weight)
+{
+    bool fit = strcmp(name, FIT_PLUGIN) == 0, bal = strcmp(name, BALANCED_PLUGIN) == 0;
+    bool all = strcmp(name, "*") == 0;
+    bool score = point == P_SCORE || point == P_MULTI_POINT, filter = point == P_FILTER || point == P_MULTI_POINT;
+    int32_t w = weight ? weight : 1;
+    if (enable) {
+        if (fit && score) p->fit_weight = w;
+        if (fit && filter) p->fit_filter = true;
+        if (bal && score) p->balanced_weight = w;
+    } else {
+        if ((fit || all) && score) p->fit_weight = 0;
+        if ((fit || all) && filter) p->fit_filter = false;
+        if ((bal || all) && score) p->balanced_weight = 0;
+    }
+    if (!fit && !bal && !all) note_ignored_text(c, "KubeSchedulerConfiguration plugin %s (not modelled)", name);
+}
+
+typedef struct plugin_ref {
+    const ks_ynode *name;
+    int64_t weight;
+} plugin_ref;
+
+static void pl_name(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    if (get_nonempty_str(c, v)) ((plugin_ref *)obj)->name = v;
+}
+
+static void pl_weight(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    get_int(c, v, 0, INT32_MAX, "a non-negative integer", &((plugin_ref *)obj)->weight);
+}
+
+/* Plugin. */
+static const field plugin_fields[] = {
+    {"name", pl_name, F_REQUIRED, 0},
+    {"weight", pl_weight, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void plugin_entry(ctx *c, profile_build *pb, int point, bool enable, const ks_ynode *item)
+{
+    plugin_ref r = {0};
+    walk_map(c, item, plugin_fields, &r);
+    if (!r.name) return;
+    const char *name = r.name->text;
+    bool star = strcmp(name, "*") == 0;
+    if (star ? enable : !is_known_plugin(name)) {
+        size_t mark = path_push(c, "name");
+        if (star) err_at(c, r.name, "\"*\" is allowed only in a disabled list");
+        else err_at(c, r.name, "unknown plugin \"%.60s\" (not an in-tree plugin of kube-scheduler v1.31)", name);
+        path_pop(c, mark);
+        return;
+    }
+    apply_plugin(c, &pb->p, point, enable, name, (int32_t)r.weight);
+}
+
+static void pset_list(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    if (v->kind != KS_YSEQUENCE) {
+        expect(c, v, "a list");
+        return;
+    }
+    ((const ks_ynode **)obj)[arg] = v;
+}
+
+/* PluginSet. */
+static const field pset_fields[] = {
+    {"enabled", pset_list, 0, 0},
+    {"disabled", pset_list, 0, 1},
+    {NULL, NULL, 0, 0},
+};
+
+/* Disabled before enabled, whatever the order written: upstream removes the disabled defaults
+ * and then appends the enabled plugins (pkg/scheduler/apis/config/v1/default_plugins.go
+ * mergePlugins). */
+static void apply_point(ctx *c, profile_build *pb, int point, const ks_ynode *v)
+{
+    const ks_ynode *lists[2] = {NULL, NULL};
+    if (!walk_map(c, v, pset_fields, lists)) return;
+    for (int which = 1; which >= 0; which--) {
+        if (!lists[which]) continue;
+        size_t mark = path_push(c, which ? "disabled" : "enabled");
+        for (size_t i = 0; i < lists[which]->nkids; i++) {
+            size_t m2 = path_index(c, i);
+            plugin_entry(c, pb, point, which == 0, lists[which]->kids[i]);
+            path_pop(c, m2);
+        }
+        path_pop(c, mark);
+    }
+}
+
+static void plugins_point(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)c;
+    ((profile_build *)obj)->points[arg] = v;
+}
+
+/* Plugins: one PluginSet per extension point; applied after the walk, in point order. */
+static const field plugins_fields[] = {
+    {"multiPoint", plugins_point, 0, P_MULTI_POINT},
+    {"queueSort", plugins_point, 0, P_QUEUE_SORT},
+    {"preEnqueue", plugins_point, 0, P_PRE_ENQUEUE},
+    {"preFilter", plugins_point, 0, P_PRE_FILTER},
+    {"filter", plugins_point, 0, P_FILTER},
+    {"postFilter", plugins_point, 0, P_POST_FILTER},
+    {"preScore", plugins_point, 0, P_PRE_SCORE},
+    {"score", plugins_point, 0, P_SCORE},
+    {"reserve", plugins_point, 0, P_RESERVE},
+    {"permit", plugins_point, 0, P_PERMIT},
+    {"preBind", plugins_point, 0, P_PRE_BIND},
+    {"bind", plugins_point, 0, P_BIND},
+    {"postBind", plugins_point, 0, P_POST_BIND},
+    {NULL, NULL, 0, 0},
+};
+
+/* Resource weights of scoringStrategy.resources and of the balanced-allocation args. */
+typedef struct rw_ref {
+    const ks_ynode *name;
+    int64_t weight;
+} rw_ref;
+
+static void rw_name(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    if (get_nonempty_str(c, v)) ((rw_ref *)obj)->name = v;
+}
+
+static void rw_weight(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    get_int(c, v, 0, 100, "an integer from 0 to 100", &((rw_ref *)obj)->weight);
+}
+
+static const field rw_fields[] = {
+    {"name", rw_name, F_REQUIRED, 0},
+    {"weight", rw_weight, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+typedef void (*rw_fn)(ctx *c, ks_sched_profile *p, const char *name, int32_t weight);
+
+/* Walks a list of {name, weight}; a weight of 0 (or none) becomes 1, as
+ * SetDefaults_NodeResourcesFitArgs and SetDefaults_NodeResourcesBalancedAllocationArgs do
+ * (pkg/scheduler/apis/config/v1/defaults.go); names must be unique (validation.go
+ * validateResources). */
+static void walk_resource_weights(ctx *c, const ks_ynode *v, ks_sched_profile *p, rw_fn fn)
+{
+    if (v->kind != KS_YSEQUENCE) {
+        expect(c, v, "a list");
+        return;
+    }
+    for (size_t i = 0; i < v->nkids; i++) {
+        size_t mark = path_index(c, i);
+        rw_ref r = {0};
+        walk_map(c, v->kids[i], rw_fields, &r);
+        bool dupl = false;
+        for (size_t j = 0; r.name && j < i; j++) {
+            const ks_ynode *prev = ks_ymap_get(v->kids[j], "name");
+            dupl = dupl || (prev && prev->kind == KS_YSCALAR && strcmp(prev->text, r.name->text) == 0);
+        }
+        if (dupl) {
+            size_t m2 = path_push(c, "name");
+            err_at(c, r.name, "duplicate resource \"%.60s\"", r.name->text);
+            path_pop(c, m2);
+        } else if (r.name) {
+            fn(c, p, r.name->text, r.weight ? (int32_t)r.weight : 1);
+        }
+        path_pop(c, mark);
+    }
+}
+
+static void fit_resource(ctx *c, ks_sched_profile *p, const char *name, int32_t weight)
+{
+    if (strcmp(name, "cpu") == 0) p->fit_cpu_weight = weight;
+    else if (strcmp(name, "memory") == 0) p->fit_mem_weight = weight;
+    else note_ignored_text(c, "KubeSchedulerConfiguration " FIT_PLUGIN " scoring resource %s (not modelled)", name);
+}
+
+static void ss_resources(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    ks_sched_profile *p = obj;
+    /* A non-empty list replaces the default cpu:1 memory:1; a resource left out is not scored. */
+    if (v->kind == KS_YSEQUENCE && v->nkids > 0) p->fit_cpu_weight = p->fit_mem_weight = 0;
+    walk_resource_weights(c, v, p, fit_resource);
+}
+
+static void ss_type(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    static const char *const names[] = {"LeastAllocated", "MostAllocated", "RequestedToCapacityRatio", NULL};
+    int i = get_enum(c, v, names);
+    if (i == 2) err_at(c, v, "RequestedToCapacityRatio is not supported yet");
+    else if (i >= 0) ((ks_sched_profile *)obj)->fit_strategy = i == 0 ? KS_FIT_LEAST_ALLOCATED : KS_FIT_MOST_ALLOCATED;
+}
+
+/* ScoringStrategy. */
+static const field scoring_fields[] = {
+    {"type", ss_type, 0, 0},
+    {"resources", ss_resources, 0, 0},
+    {"requestedToCapacityRatio", NULL, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void fit_scoring(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_map(c, v, scoring_fields, obj);
+}
+
+/* Plugin args may name their own type, as the v1 API allows (kind: NodeResourcesFitArgs). */
+static void args_header(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)obj, (void)arg;
+    get_nonempty_str(c, v);
+}
+
+/* NodeResourcesFitArgs. ignoredResources and ignoredResourceGroups concern extended
+ * resources, which the Fit filter does not model yet. */
+static const field fit_args_fields[] = {
+    {"apiVersion", args_header, 0, 0},
+    {"kind", args_header, 0, 0},
+    {"scoringStrategy", fit_scoring, 0, 0},
+    {"ignoredResources", NULL, 0, 0},
+    {"ignoredResourceGroups", NULL, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void balanced_resource(ctx *c, ks_sched_profile *p, const char *name, int32_t weight)
+{
+    (void)p, (void)weight;
+    if (strcmp(name, "cpu") != 0 && strcmp(name, "memory") != 0)
+        note_ignored_text(c, "KubeSchedulerConfiguration " BALANCED_PLUGIN " resource %s (not modelled)", name);
+}
+
+static void bal_resources(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_resource_weights(c, v, obj, balanced_resource);
+}
+
+/* NodeResourcesBalancedAllocationArgs. Weights are validated but, as upstream, not used by the
+ * score. */
+static const field bal_args_fields[] = {
+    {"apiVersion", args_header, 0, 0},
+    {"kind", args_header, 0, 0},
+    {"resources", bal_resources, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void plugin_args(ctx *c, profile_build *pb, const char *name, const ks_ynode *args)
+{
+    if (strcmp(name, FIT_PLUGIN) == 0) {
+        walk_map(c, args, fit_args_fields, &pb->p);
+    } else if (strcmp(name, BALANCED_PLUGIN) == 0) {
+        walk_map(c, args, bal_args_fields, &pb->p);
+    } else if (args->kind != KS_YMAPPING) {
+        expect(c, args, "a mapping");
+    } else {
+        note_ignored_text(c, "KubeSchedulerConfiguration pluginConfig %s (not modelled)", name);
+    }
+}
+
+typedef struct pc_ref {
+    const ks_ynode *name, *args;
+} pc_ref;
+
+static void pc_name(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    if (get_nonempty_str(c, v)) ((pc_ref *)obj)->name = v;
+}
+
+static void pc_args(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)c, (void)arg;
+    ((pc_ref *)obj)->args = v;
+}
+
+/* PluginConfig. */
+static const field pc_fields[] = {
+    {"name", pc_name, F_REQUIRED, 0},
+    {"args", pc_args, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static bool plugin_config_seen(const ks_ynode *seq, size_t before, const char *name)
+{
+    for (size_t j = 0; j < before; j++) {
+        const ks_ynode *prev = ks_ymap_get(seq->kids[j], "name");
+        if (prev && prev->kind == KS_YSCALAR && strcmp(prev->text, name) == 0) return true;
+    }
+    return false;
+}
+
+static void plugin_config_item(ctx *c, profile_build *pb, const ks_ynode *seq, size_t i)
+{
+    pc_ref r = {0};
+    walk_map(c, seq->kids[i], pc_fields, &r);
+    if (!r.name) return;
+    const char *name = r.name->text;
+    size_t mark = path_push(c, "name");
+    if (!is_known_plugin(name)) {
+        err_at(c, r.name, "unknown plugin \"%.60s\" (not an in-tree plugin of kube-scheduler v1.31)", name);
+        r.args = NULL;
+    } else if (plugin_config_seen(seq, i, name)) {
+        /* pkg/scheduler/apis/config/validation/validation.go: "repeated config for plugin". */
+        err_at(c, r.name, "duplicate pluginConfig for plugin \"%s\"", name);
+        r.args = NULL;
+    }
+    path_pop(c, mark);
+    if (!r.args || ks_ynode_is_null(r.args)) return;
+    mark = path_push(c, "args");
+    plugin_args(c, pb, name, r.args);
+    path_pop(c, mark);
+}
+
+static void prof_plugin_config(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    if (v->kind != KS_YSEQUENCE) {
+        expect(c, v, "a list");
+        return;
+    }
+    for (size_t i = 0; i < v->nkids; i++) {
+        size_t mark = path_index(c, i);
+        plugin_config_item(c, obj, v, i);
+        path_pop(c, mark);
+    }
+}
+
+static void prof_name(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    profile_build *pb = obj;
+    if (!get_nonempty_str(c, v)) return;
+    ks_free(pb->p.scheduler_name);
+    pb->p.scheduler_name = dup(v->text);
+    pb->name_n = v;
+}
+
+static void prof_percentage(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    int64_t x;
+    if (get_int(c, v, 0, 100, "an integer from 0 to 100", &x))
+        ((profile_build *)obj)->p.percentage_of_nodes_to_score = (int32_t)x;
+}
+
+static void prof_plugins(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_map(c, v, plugins_fields, obj);
+}
+
+/* KubeSchedulerProfile. */
+static const field profile_fields[] = {
+    {"schedulerName", prof_name, 0, 0},
+    {"percentageOfNodesToScore", prof_percentage, 0, 0},
+    {"plugins", prof_plugins, 0, 0},
+    {"pluginConfig", prof_plugin_config, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void add_profile(ctx *c, const ks_ynode *item, void *obj)
+{
+    ksc_build *kb = obj;
+    profile_build pb = {.p = default_profile()};
+    int errors = c->L->nerrors;
+    walk_map(c, item, profile_fields, &pb);
+    for (int point = 0; point < P_N; point++) {
+        if (!pb.points[point] || ks_ynode_is_null(pb.points[point])) continue;
+        size_t mark = path_push(c, "plugins");
+        path_push(c, point_names[point]);
+        apply_point(c, &pb, point, pb.points[point]);
+        path_pop(c, mark);
+    }
+    if (c->L->nerrors == errors && ks_sched_config_profile(&kb->sc, pb.p.scheduler_name)) {
+        /* pkg/scheduler/apis/config/validation/validation.go: profiles need distinct names. */
+        size_t mark = path_push(c, "schedulerName");
+        err_at(c, pb.name_n ? pb.name_n : item, "duplicate schedulerName \"%s\"", pb.p.scheduler_name);
+        path_pop(c, mark);
+    }
+    if (c->L->nerrors != errors) {
+        ks_free(pb.p.scheduler_name);
+        return;
+    }
+    ks_grow(cfg_mem(), (void **)&kb->sc.profiles, &kb->cap_profiles, kb->sc.nprofiles + 1, sizeof *kb->sc.profiles);
+    kb->sc.profiles[kb->sc.nprofiles++] = pb.p;
+}
+
+static void ksc_profiles(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_seq(c, v, add_profile, obj);
+}
+
+static void ksc_percentage(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    int64_t x;
+    if (get_int(c, v, 0, 100, "an integer from 0 to 100", &x))
+        ((ksc_build *)obj)->sc.percentage_of_nodes_to_score = (int32_t)x;
+}
+
+static void ksc_backoff(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    ksc_build *b = obj;
+    int64_t x;
+    if (!get_int(c, v, 1, INT64_MAX / 1000000000LL, "a positive integer", &x)) return;
+    if (arg) {
+        b->max_s = x;
+        b->max_n = v;
+    } else {
+        b->initial_s = x;
+        b->initial_n = v;
+    }
+}
+
+/* KubeSchedulerConfiguration, v1 (pkg/scheduler/apis/config/v1 in k8s.io/kube-scheduler). */
+static const field ksc_fields[] = {
+    {"apiVersion", f_skip, 0, 0},
+    {"kind", f_skip, 0, 0},
+    {"percentageOfNodesToScore", ksc_percentage, 0, 0},
+    {"podInitialBackoffSeconds", ksc_backoff, 0, 0},
+    {"podMaxBackoffSeconds", ksc_backoff, 0, 1},
+    {"profiles", ksc_profiles, 0, 0},
+    {"parallelism", NULL, 0, 0},
+    {"leaderElection", NULL, 0, 0},
+    {"clientConnection", NULL, 0, 0},
+    {"enableProfiling", NULL, 0, 0},
+    {"enableContentionProfiling", NULL, 0, 0},
+    {"extenders", NULL, 0, 0},
+    {"delayCacheUntilActive", NULL, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+/* pkg/scheduler/apis/config/validation/validation.go: podMaxBackoffSeconds must be at least
+ * podInitialBackoffSeconds. */
+static void check_backoff(ctx *c, const ksc_build *b)
+{
+    if (b->max_s >= b->initial_s) return;
+    const ks_ynode *at = b->max_n ? b->max_n : b->initial_n;
+    size_t mark = path_push(c, b->max_n ? "podMaxBackoffSeconds" : "podInitialBackoffSeconds");
+    if (b->max_n)
+        err_at(c, at, "expected at least podInitialBackoffSeconds (%" PRId64 "), got \"%s\"", b->initial_s, at->text);
+    else
+        err_at(c, at, "expected at most podMaxBackoffSeconds (default %" PRId64 "), got \"%s\"", b->max_s, at->text);
+    path_pop(c, mark);
+}
+
+static void load_sched_config(ctx *c, const ks_ynode *root)
+{
+    loader *L = c->L;
+    int errors = L->nerrors;
+    if (!claim_singleton(c, &L->sched_config, root)) return;
+    /* Defaults: pkg/scheduler/apis/config/v1/defaults.go (backoff 1 s and 10 s; adaptive
+     * percentageOfNodesToScore; one default profile when none is given). */
+    ksc_build b = {.initial_s = 1, .max_s = 10};
+    walk_map(c, root, ksc_fields, &b);
+    check_backoff(c, &b);
+    if (b.sc.nprofiles == 0 && L->nerrors == errors) {
+        ks_grow(cfg_mem(), (void **)&b.sc.profiles, &b.cap_profiles, 1, sizeof *b.sc.profiles);
+        b.sc.profiles[b.sc.nprofiles++] = default_profile();
+    }
+    b.sc.pod_initial_backoff = KS_SEC(b.initial_s);
+    b.sc.pod_max_backoff = KS_SEC(b.max_s);
+    if (L->nerrors == errors) {
+        ks_sched_config_free(&L->cfg->sched);
+        L->cfg->sched = b.sc;
+    } else {
+        ks_sched_config_free(&b.sc);
+        L->sched_bad = true;
+    }
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Documents and kinds
+ * ------------------------------------------------------------------------------------------- */
+
+typedef enum kind_status { K_MODELLED, K_IGNORED, K_UNSUPPORTED } kind_status;
+
+typedef struct kind_def {
+    const char *kind;
+    const char *api_versions; /* accepted apiVersions, separated by spaces */
+    kind_status status;
+    void (*load)(ctx *c, const ks_ynode *root);
+} kind_def;
+
+static void load_list(ctx *c, const ks_ynode *root);
+
+static const kind_def kinds[] = {
+    {"Experiment", "kubesim.io/v1alpha1", K_MODELLED, load_experiment},
+    {"NodePool", "kubesim.io/v1alpha1", K_MODELLED, load_pool},
+    {"ControlPlane", "kubesim.io/v1alpha1", K_MODELLED, load_control_plane},
+    {"Node", "v1", K_MODELLED, load_node},
+    {"Pod", "v1", K_MODELLED, load_pod},
+    {"Deployment", "apps/v1", K_MODELLED, load_deployment},
+    {"KubeSchedulerConfiguration", "kubescheduler.config.k8s.io/v1", K_MODELLED, load_sched_config},
+    {"List", "v1", K_MODELLED, load_list},
+    /* Kinds that change what runs: dropping them silently would falsify the experiment. */
+    {"ReplicaSet", "apps/v1", K_UNSUPPORTED, NULL},
+    {"StatefulSet", "apps/v1", K_UNSUPPORTED, NULL},
+    {"DaemonSet", "apps/v1", K_UNSUPPORTED, NULL},
+    {"Job", "batch/v1", K_UNSUPPORTED, NULL},
+    {"CronJob", "batch/v1", K_UNSUPPORTED, NULL},
+    {"Service", "v1", K_UNSUPPORTED, NULL},
+    {"EndpointSlice", "discovery.k8s.io/v1", K_UNSUPPORTED, NULL},
+    {"PodDisruptionBudget", "policy/v1", K_UNSUPPORTED, NULL},
+    {"PriorityClass", "scheduling.k8s.io/v1", K_UNSUPPORTED, NULL},
+    {"Scenario", "kubesim.io/v1alpha1", K_UNSUPPORTED, NULL},
+    {"Workload", "kubesim.io/v1alpha1", K_UNSUPPORTED, NULL},
+    {"TraceReplay", "kubesim.io/v1alpha1", K_UNSUPPORTED, NULL},
+    /* Kinds with no effect on scheduling or startup in the models: noted and skipped. */
+    {"ConfigMap", "v1", K_IGNORED, NULL},
+    {"Secret", "v1", K_IGNORED, NULL},
+    {"ServiceAccount", "v1", K_IGNORED, NULL},
+    {"Namespace", "v1", K_IGNORED, NULL},
+    {"LimitRange", "v1", K_IGNORED, NULL},
+    {"ResourceQuota", "v1", K_IGNORED, NULL},
+    {"PersistentVolumeClaim", "v1", K_IGNORED, NULL},
+    {"PersistentVolume", "v1", K_IGNORED, NULL},
+    {"Role", "rbac.authorization.k8s.io/v1", K_IGNORED, NULL},
+    {"RoleBinding", "rbac.authorization.k8s.io/v1", K_IGNORED, NULL},
+    {"ClusterRole", "rbac.authorization.k8s.io/v1", K_IGNORED, NULL},
+    {"ClusterRoleBinding", "rbac.authorization.k8s.io/v1", K_IGNORED, NULL},
+    {"NetworkPolicy", "networking.k8s.io/v1", K_IGNORED, NULL},
+    {"Ingress", "networking.k8s.io/v1", K_IGNORED, NULL},
+    {"StorageClass", "storage.k8s.io/v1", K_IGNORED, NULL},
+    {"HorizontalPodAutoscaler", "autoscaling/v2 autoscaling/v1", K_IGNORED, NULL},
+    {"CustomResourceDefinition", "apiextensions.k8s.io/v1", K_IGNORED, NULL},
+};
+
+static const kind_def *find_kind(const char *kind)
+{
+    for (size_t i = 0; i < sizeof kinds / sizeof *kinds; i++)
+        if (strcmp(kinds[i].kind, kind) == 0) return &kinds[i];
+    return NULL;
+}
+
+static bool api_version_ok(const char *list, const char *api)
+{
+    size_t n = strlen(api);
+    for (const char *p = list; *p;) {
+        size_t len = strcspn(p, " ");
+        if (len == n && strncmp(p, api, n) == 0) return true;
+        p += len;
+        p += *p == ' ';
+    }
+    return false;
+}
+
+static void wrong_api_version(ctx *c, const kind_def *k, const ks_ynode *api)
+{
+    char want[128];
+    size_t n = 0;
+    for (const char *p = k->api_versions; *p && n + 1 < sizeof want;) {
+        size_t len = strcspn(p, " ");
+        n += (size_t)snprintf(want + n, sizeof want - n, "%s\"%.*s\"", n ? " or " : "", (int)len, p);
+        p += len;
+        p += *p == ' ';
+    }
+    size_t mark = path_push(c, "apiVersion");
+    char what[200];
+    snprintf(what, sizeof what, "%s for kind %s", want, k->kind);
+    expect(c, api, what);
+    path_pop(c, mark);
+}
+
+/* apiVersion and kind: required non-empty strings. */
+static bool header_field(ctx *c, const ks_ynode *root, const char *key)
+{
+    const ks_ynode *v = ks_ymap_get(root, key);
+    if (ks_ynode_is_null(v)) {
+        err_at(c, root, "missing required field \"%s\"", key);
+        return false;
+    }
+    size_t mark = path_push(c, key);
+    bool ok = get_nonempty_str(c, v) != NULL;
+    path_pop(c, mark);
+    return ok;
+}
+
+static void load_document(loader *L, const char *file, const ks_ynode *root)
+{
+    ctx c = {.L = L, .file = file};
+    if (ks_ynode_is_null(root)) return; /* an empty document, e.g. a trailing "---" */
+    if (root->kind != KS_YMAPPING) {
+        expect(&c, root, "a Kubernetes object (a mapping with apiVersion and kind)");
+        return;
+    }
+    const ks_ynode *name = ks_ymap_get(ks_ymap_get(root, "metadata"), "name");
+    if (name && name->kind == KS_YSCALAR && !ks_ynode_is_null(name)) c.name = name->text;
+    bool has_kind = header_field(&c, root, "kind");
+    if (!header_field(&c, root, "apiVersion") || !has_kind) return;
+    const ks_ynode *kind = ks_ymap_get(root, "kind"), *api = ks_ymap_get(root, "apiVersion");
+    const kind_def *k = find_kind(kind->text);
+    if (!k) {
+        size_t mark = path_push(&c, "kind");
+        err_at(&c, kind, "unknown kind \"%.60s\"", kind->text);
+        path_pop(&c, mark);
+        return;
+    }
+    c.kind = k->kind;
+    if (k->status == K_UNSUPPORTED) {
+        err_at(&c, kind, "kind %s is not supported by this version of kubesim", k->kind);
+    } else if (!api_version_ok(k->api_versions, api->text)) {
+        wrong_api_version(&c, k, api);
+    } else if (k->status == K_IGNORED) {
+        note_ignored_text(&c, "kind %s", k->kind);
+    } else {
+        k->load(&c, root);
+    }
+}
+
+static void list_item(ctx *c, const ks_ynode *item, void *obj)
+{
+    (void)obj;
+    load_document(c->L, c->file, item);
+}
+
+static void list_items(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_seq(c, v, list_item, obj);
+}
+
+/* A List (what `kubectl get -o yaml` writes): each item is loaded as a document of its own. Its
+ * metadata is only the list's resourceVersion, with nothing to model or report. */
+static const field list_fields[] = {
+    {"apiVersion", f_skip, 0, 0},
+    {"kind", f_skip, 0, 0},
+    {"metadata", f_skip, 0, 0},
+    {"items", list_items, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void load_list(ctx *c, const ks_ynode *root) { walk_map(c, root, list_fields, NULL); }
+
+/* ---------------------------------------------------------------------------------------------
+ * Files
+ * ------------------------------------------------------------------------------------------- */
+
+static char *read_file(const char *path, size_t *len, int *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        *err = errno;
+        return NULL;
+    }
+    size_t cap = 8192, n = 0;
+    char *buf = ks_malloc(cfg_mem(), cap);
+    for (;;) {
+        if (cap - n < 2) buf = ks_realloc(buf, cap *= 2);
+        size_t got = fread(buf + n, 1, cap - n - 1, f);
+        if (got == 0) break;
+        n += got;
+    }
+    if (ferror(f)) {
+        *err = errno ? errno : EIO;
+        fclose(f);
+        ks_free(buf);
+        return NULL;
+    }
+    fclose(f);
+    buf[n] = 0;
+    *len = n;
+    return buf;
+}
+
+static void append_text(loader *L, const char *s, size_t n)
+{
+    ks_config *cfg = L->cfg;
+    ks_grow(cfg_mem(), (void **)&cfg->text, &L->cap_text, L->len_text + n + 1, 1);
+    memcpy(cfg->text + L->len_text, s, n);
+    L->len_text += n;
+    cfg->text[L->len_text] = 0;
+}
+
+static void load_file(loader *L, const char *path)
+{
+    size_t len = 0;
+    int e = 0;
+    char *text = read_file(path, &len, &e);
+    if (!text) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "cannot read: %s", strerror(e));
+        report(L, path, 0, 0, NULL, NULL, NULL, msg);
+        return;
+    }
+    append_text(L, "# kubesim: file ", 16);
+    append_text(L, path, strlen(path));
+    append_text(L, "\n", 1);
+    append_text(L, text, len);
+    if (len && text[len - 1] != '\n') append_text(L, "\n", 1);
+    ks_ystream st;
+    ks_yerror ye;
+    if (ks_yaml_parse(text, len, &st, &ye) != 0) {
+        report(L, path, ye.line, ye.col, NULL, NULL, NULL, ye.msg);
+    } else {
+        for (size_t i = 0; i < st.ndocs && L->nerrors < KS_CONFIG_MAX_ERRORS; i++)
+            load_document(L, path, st.docs[i].root);
+        ks_ystream_free(&st);
+    }
+    ks_free(text);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Checks across documents
+ * ------------------------------------------------------------------------------------------- */
+
+static void check_scheduler_names(loader *L)
+{
+    const ks_sched_config *sc = &L->cfg->sched;
+    if (L->sched_bad) return;
+    for (size_t i = 0; i < L->nscheds; i++) {
+        const schedref *r = &L->scheds[i];
+        if (ks_sched_config_profile(sc, r->scheduler)) continue;
+        char names[256] = "";
+        size_t n = 0;
+        for (size_t j = 0; j < sc->nprofiles && n + 1 < sizeof names; j++)
+            n += (size_t)snprintf(names + n, sizeof names - n, "%s\"%s\"", j ? ", " : "", sc->profiles[j].scheduler_name);
+        char msg[512], got[80];
+        clip(r->scheduler, got, sizeof got);
+        snprintf(msg, sizeof msg, "expected the schedulerName of a scheduler profile (%s), got \"%s\"", names, got);
+        report(L, r->file, r->line, r->col, r->kind, r->name, r->path, msg);
+    }
+}
+
+/* Whether POOL creates a node called NAME: "<pool>-<index>" with 0 <= index < count, the index
+ * written in decimal without leading zeros. */
+static bool pool_creates(const objref *pool, const char *name)
+{
+    size_t n = strlen(pool->name);
+    if (strncmp(name, pool->name, n) != 0 || name[n] != '-') return false;
+    const char *d = name + n + 1;
+    size_t digits = strspn(d, "0123456789");
+    if (digits == 0 || digits > 18 || d[digits] || (d[0] == '0' && digits > 1)) return false;
+    return strtoll(d, NULL, 10) < pool->count;
+}
+
+static void check_node_names(loader *L)
+{
+    for (size_t i = 0; i < L->nobjs; i++) {
+        const objref *node = &L->objs[i];
+        if (strcmp(node->kind, "Node") != 0) continue;
+        for (size_t j = 0; j < L->nobjs; j++) {
+            const objref *pool = &L->objs[j];
+            if (strcmp(pool->kind, "NodePool") != 0 || !pool_creates(pool, node->name)) continue;
+            char msg[600];
+            snprintf(msg, sizeof msg, "duplicate node name: NodePool \"%s\" (%s:%d:%d) also creates a node named \"%s\"",
+                     pool->name, pool->file, pool->line, pool->col, node->name);
+            report(L, node->file, node->line, node->col, "Node", node->name, "metadata.name", msg);
+            break;
+        }
+    }
+}
+
+static void loader_free(loader *L)
+{
+    for (size_t i = 0; i < L->nobjs; i++) {
+        ks_free(L->objs[i].ns);
+        ks_free(L->objs[i].name);
+    }
+    ks_free(L->objs);
+    ks_free(L->obj_slots);
+    for (size_t i = 0; i < L->nscheds; i++) {
+        ks_free(L->scheds[i].name);
+        ks_free(L->scheds[i].path);
+        ks_free(L->scheds[i].scheduler);
+    }
+    ks_free(L->scheds);
+}
+
+/* ---------------------------------------------------------------------------------------------
+ * Public API
+ * ------------------------------------------------------------------------------------------- */
+
+int ks_config_load(ks_config *cfg, const char *const *paths, size_t npaths, FILE *err)
+{
+    memset(cfg, 0, sizeof *cfg);
+    loader L = {.cfg = cfg, .err = err};
+    cfg->experiment = experiment_defaults();
+    ks_sched_config_default(&cfg->sched);
+    ks_timings_default(&cfg->timings);
+    for (size_t i = 0; i < npaths && L.nerrors < KS_CONFIG_MAX_ERRORS; i++) load_file(&L, paths[i]);
+    if (L.nerrors < KS_CONFIG_MAX_ERRORS) check_scheduler_names(&L);
+    if (L.nerrors < KS_CONFIG_MAX_ERRORS) check_node_names(&L);
+    if (!cfg->experiment.name) cfg->experiment.name = dup("kubesim");
+    if (!cfg->experiment.output) {
+        size_t n = strlen(cfg->experiment.name) + 4;
+        cfg->experiment.output = ks_malloc(cfg_mem(), n);
+        snprintf(cfg->experiment.output, n, "%s.h5", cfg->experiment.name);
+    }
+    if (!cfg->text) cfg->text = dup("");
+    int nerrors = L.nerrors;
+    loader_free(&L);
+    if (nerrors) {
+        ks_config_free(cfg);
+        return 2;
+    }
+    return 0;
+}
+
+void ks_config_print_ignored(const ks_config *cfg, FILE *out)
+{
+    if (!cfg->nignored) return;
+    fputs("kubesim: note: ignored (not modelled): ", out);
+    for (size_t i = 0; i < cfg->nignored; i++) fprintf(out, "%s%s", i ? ", " : "", cfg->ignored[i]);
+    fputc('\n', out);
+}
+
+void ks_config_free(ks_config *cfg)
+{
+    ks_free(cfg->experiment.name);
+    ks_free(cfg->experiment.output);
+    for (size_t i = 0; i < cfg->npools; i++) ks_node_pool_free(&cfg->pools[i]);
+    ks_free(cfg->pools);
+    for (size_t i = 0; i < cfg->nnodes; i++) ks_node_spec_free(&cfg->nodes[i]);
+    ks_free(cfg->nodes);
+    for (size_t i = 0; i < cfg->npods; i++) {
+        ks_free(cfg->pods[i].name);
+        ks_pod_spec_free(&cfg->pods[i].spec);
+    }
+    ks_free(cfg->pods);
+    for (size_t i = 0; i < cfg->ndeployments; i++) ks_deployment_spec_free(&cfg->deployments[i]);
+    ks_free(cfg->deployments);
+    ks_sched_config_free(&cfg->sched);
+    ks_timings_free(&cfg->timings);
+    ks_free(cfg->text);
+    for (size_t i = 0; i < cfg->nignored; i++) ks_free(cfg->ignored[i]);
+    ks_free(cfg->ignored);
+    memset(cfg, 0, sizeof *cfg);
+}
