@@ -42,7 +42,7 @@ void ks_cluster_free(ks_cluster *c)
     ks_free(n->images);
     ks_free(n->nimages);
     ks_free(n->images_cap);
-    ks_free(n->puller_free_at);
+    ks_free(n->pull_tail);
     ks_free(n->resource_version);
     for (size_t i = 0; i < c->npods; i++) ks_free(c->pods[i].name);
     ks_free(c->pods);
@@ -64,7 +64,7 @@ static void nodes_grow(ks_nodes *n)
     size_t cap = n->cap ? n->cap * 2 : 64;
 #define GROW_COL(col) n->col = n->col ? ks_realloc(n->col, cap * sizeof *n->col) : ks_malloc(mem_nodes, cap * sizeof *n->col);
     NODE_COLUMNS(GROW_COL)
-    GROW_COL(spec) GROW_COL(images) GROW_COL(nimages) GROW_COL(images_cap) GROW_COL(puller_free_at)
+    GROW_COL(spec) GROW_COL(images) GROW_COL(nimages) GROW_COL(images_cap) GROW_COL(pull_tail)
     GROW_COL(resource_version)
 #undef GROW_COL
     n->cap = cap;
@@ -84,7 +84,7 @@ uint32_t ks_cluster_add_node(ks_cluster *c, ks_node_spec *spec, ks_time now)
     n->req_cpu[i] = n->req_mem[i] = n->req_eph[i] = n->nz_cpu[i] = n->nz_mem[i] = n->npods[i] = 0;
     n->images[i] = NULL;
     n->nimages[i] = n->images_cap[i] = 0;
-    n->puller_free_at[i] = now;
+    n->pull_tail[i] = KS_NONE;
     n->resource_version[i] = ks_cluster_bump(c);
     for (size_t k = 0; k < n->spec[i].nimages; k++)
         ks_node_add_image(c, i, ks_cluster_image_id(c, n->spec[i].images[k].name));

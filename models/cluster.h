@@ -38,6 +38,7 @@ typedef struct ks_pod {
     ks_time queued_at;       /* scheduler.c: activeQ timestamp (upstream QueuedPodInfo.Timestamp) */
     ks_time backoff_until;
     ks_time pull_requested;  /* kubelet.c: when the current image pull was asked for */
+    uint32_t pull_next;      /* kubelet.c: the next pod in this node's pull queue */
     uint64_t resource_version;
 } ks_pod;
 
@@ -50,10 +51,11 @@ typedef struct ks_nodes {
      * (filter, BalancedAllocation) and non-zero requests (Fit scoring), pkg/scheduler/framework/
      * types.go NodeInfo.Requested / NonZeroRequested. */
     int64_t *req_cpu, *req_mem, *req_eph, *nz_cpu, *nz_mem, *npods;
-    /* kubelet: images present (interned ids), and when the serialized puller is next free. */
+    /* kubelet: images present (interned ids), and the serialized puller's FIFO of pods, linked
+     * through ks_pod.pull_next: the head is pulling, the tail is the last request. */
     uint32_t **images;
     uint32_t *nimages, *images_cap;
-    ks_time *puller_free_at;
+    uint32_t *pull_tail;
     uint64_t *resource_version;
 } ks_nodes;
 

@@ -38,7 +38,7 @@ typedef struct ks_world_params {
 /* Event types of the models; values are the ks_sim type ids. */
 typedef struct ks_world_types {
     uint32_t deploy_sync, rs_sync, pod_committed, sched_watch, sched_cycle, sched_bound,
-        sched_flush_backoff, sched_flush_unschedulable, kubelet_pod, kubelet_pull_start,
+        sched_flush_backoff, sched_flush_unschedulable, kubelet_pod,
         kubelet_pulled, kubelet_created, kubelet_started, kubelet_status, sample;
 } ks_world_types;
 

@@ -87,18 +87,30 @@ typedef struct ctx {
     size_t plen;
 } ctx;
 
-static size_t path_append(ctx *c, const char *fmt, const char *sep, const char *s, size_t i)
+/* Advances the path length by what snprintf wrote, staying inside the buffer on truncation. */
+static void path_advance(ctx *c, int written)
 {
-    size_t mark = c->plen;
-    int n = s ? snprintf(c->path + c->plen, sizeof c->path - c->plen, fmt, sep, s)
-              : snprintf(c->path + c->plen, sizeof c->path - c->plen, fmt, i);
-    if (n > 0) c->plen += (size_t)n < sizeof c->path - c->plen ? (size_t)n : sizeof c->path - c->plen - 1;
-    return mark;
+    if (written <= 0) return;
+    size_t room = sizeof c->path - c->plen - 1;
+    c->plen += (size_t)written < room ? (size_t)written : room;
 }
 
 /* Appends ".KEY" (or "KEY" at the top) to the path; returns the mark for path_pop. */
-static size_t path_push(ctx *c, const char *key) { return path_append(c, "%s%s", c->plen ? "." : "", key, 0); }
-static size_t path_index(ctx *c, size_t i) { return path_append(c, "[%zu]", NULL, NULL, i); }
+static size_t path_push(ctx *c, const char *key)
+{
+    size_t mark = c->plen;
+    path_advance(c, snprintf(c->path + c->plen, sizeof c->path - c->plen, "%s%s", c->plen ? "." : "", key));
+    return mark;
+}
+
+/* Appends "[I]" to the path; returns the mark for path_pop. */
+static size_t path_index(ctx *c, size_t i)
+{
+    size_t mark = c->plen;
+    path_advance(c, snprintf(c->path + c->plen, sizeof c->path - c->plen, "[%zu]", i));
+    return mark;
+}
+
 static void path_pop(ctx *c, size_t mark)
 {
     c->plen = mark;
@@ -3049,14 +3061,22 @@ static bool pool_creates(const objref *pool, const char *name)
     return strtoll(d, NULL, 10) < pool->count;
 }
 
+/* O(nodes x pools): pools are few. */
 static void check_node_names(loader *L)
 {
+    size_t npools = 0, cap = 0;
+    const objref **pools = NULL;
     for (size_t i = 0; i < L->nobjs; i++) {
+        if (strcmp(L->objs[i].kind, "NodePool") != 0) continue;
+        ks_grow(cfg_mem(), (void **)&pools, &cap, npools + 1, sizeof *pools);
+        pools[npools++] = &L->objs[i];
+    }
+    for (size_t i = 0; i < L->nobjs && npools; i++) {
         const objref *node = &L->objs[i];
         if (strcmp(node->kind, "Node") != 0) continue;
-        for (size_t j = 0; j < L->nobjs; j++) {
-            const objref *pool = &L->objs[j];
-            if (strcmp(pool->kind, "NodePool") != 0 || !pool_creates(pool, node->name)) continue;
+        for (size_t j = 0; j < npools; j++) {
+            const objref *pool = pools[j];
+            if (!pool_creates(pool, node->name)) continue;
             char msg[600];
             snprintf(msg, sizeof msg, "duplicate node name: NodePool \"%s\" (%s:%d:%d) also creates a node named \"%s\"",
                      pool->name, pool->file, pool->line, pool->col, node->name);
@@ -3064,6 +3084,7 @@ static void check_node_names(loader *L)
             break;
         }
     }
+    ks_free(pools);
 }
 
 static void loader_free(loader *L)

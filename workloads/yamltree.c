@@ -7,15 +7,25 @@
 #include "yamltree.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <yaml.h>
 
 #include "alloc.h"
 
-/* Deeper nesting than this is never a manifest; the limit keeps the recursive free and the
- * config walker's recursion bounded whatever the input. */
+/* Deeper nesting than this is never a manifest; the limit keeps the config walker's recursion
+ * bounded whatever the input. */
 #define KS_YAML_MAX_DEPTH 200
+
+/* Arena blocks: 256 KiB, or larger for one big scalar. */
+#define KS_YBLOCK_BYTES (256u * 1024)
+
+typedef struct ks_yblock {
+    struct ks_yblock *next;
+    size_t used, size;
+    _Alignas(max_align_t) unsigned char data[];
+} ks_yblock;
 
 static ks_mem_id mem(void) { return ks_mem_purpose("config"); }
 
@@ -23,26 +33,41 @@ typedef struct builder {
     ks_ystream *out;
     size_t cap_docs;
     ks_ynode *stack[KS_YAML_MAX_DEPTH];
-    size_t caps[KS_YAML_MAX_DEPTH]; /* capacity of each open collection's kids array */
+    size_t base[KS_YAML_MAX_DEPTH]; /* where each open collection's children start in pending */
     size_t depth;
+    ks_ynode **pending; /* children of the open collections, innermost last */
+    size_t npending, cap_pending;
     ks_yerror *err;
 } builder;
 
-static void node_free(ks_ynode *n)
+/* ALIGN is 1 for text and the alignment of a pointer for nodes and kid arrays. */
+static void *arena_alloc(ks_ystream *s, size_t bytes, size_t align)
 {
-    if (!n) return;
-    for (size_t i = 0; i < n->nkids; i++) node_free(n->kids[i]);
-    ks_free(n->kids);
-    ks_free(n->text);
-    ks_free(n);
+    ks_yblock *b = s->arena;
+    size_t at = b ? (b->used + align - 1) & ~(align - 1) : 0;
+    if (!b || at > b->size || b->size - at < bytes) {
+        size_t size = bytes > KS_YBLOCK_BYTES ? bytes : KS_YBLOCK_BYTES;
+        b = ks_malloc(mem(), sizeof *b + size);
+        b->next = s->arena;
+        b->used = 0;
+        b->size = size;
+        s->arena = b;
+        at = 0;
+    }
+    b->used = at + bytes;
+    return b->data + at;
 }
 
 void ks_ystream_free(ks_ystream *s)
 {
-    for (size_t i = 0; i < s->ndocs; i++) node_free(s->docs[i].root);
+    for (ks_yblock *b = s->arena, *next; b; b = next) {
+        next = b->next;
+        ks_free(b);
+    }
     ks_free(s->docs);
     s->docs = NULL;
     s->ndocs = 0;
+    s->arena = NULL;
 }
 
 static void set_error_at(ks_yerror *err, int line, int col, const char *fmt, ...)
@@ -57,27 +82,26 @@ static void set_error_at(ks_yerror *err, int line, int col, const char *fmt, ...
 
 #define set_error(b, mark, ...) set_error_at((b)->err, (int)(mark).line + 1, (int)(mark).column + 1, __VA_ARGS__)
 
-static ks_ynode *node_new(ks_ykind kind, const yaml_event_t *ev)
+static ks_ynode *node_new(builder *b, ks_ykind kind, const yaml_event_t *ev)
 {
-    ks_ynode *n = ks_calloc(mem(), 1, sizeof *n);
+    ks_ynode *n = arena_alloc(b->out, sizeof *n, _Alignof(ks_ynode));
+    memset(n, 0, sizeof *n);
     n->kind = kind;
     n->line = (int)ev->start_mark.line + 1;
     n->col = (int)ev->start_mark.column + 1;
-    n->start = ev->start_mark.index;
-    n->end = ev->end_mark.index;
     return n;
 }
 
-/* Attaches N to the open collection, or makes it the root of the current document. */
+/* Attaches N to the open collection (its kids are gathered in pending until it closes), or makes
+ * it the root of the current document. */
 static void attach(builder *b, ks_ynode *n)
 {
     if (b->depth == 0) {
         b->out->docs[b->out->ndocs - 1].root = n;
         return;
     }
-    ks_ynode *parent = b->stack[b->depth - 1];
-    ks_grow(mem(), (void **)&parent->kids, &b->caps[b->depth - 1], parent->nkids + 1, sizeof *parent->kids);
-    parent->kids[parent->nkids++] = n;
+    ks_grow(mem(), (void **)&b->pending, &b->cap_pending, b->npending + 1, sizeof *b->pending);
+    b->pending[b->npending++] = n;
 }
 
 /* Tags change how a scalar is read: !!str makes it a string whatever it looks like; the other
@@ -112,8 +136,11 @@ static int collection_tag(builder *b, const yaml_event_t *ev, const yaml_char_t 
 
 static int on_scalar(builder *b, const yaml_event_t *ev)
 {
-    ks_ynode *n = node_new(KS_YSCALAR, ev);
-    n->text = ks_strndup(mem(), (const char *)ev->data.scalar.value, ev->data.scalar.length);
+    ks_ynode *n = node_new(b, KS_YSCALAR, ev);
+    size_t len = strnlen((const char *)ev->data.scalar.value, ev->data.scalar.length);
+    n->text = arena_alloc(b->out, len + 1, 1);
+    memcpy(n->text, ev->data.scalar.value, len);
+    n->text[len] = 0;
     n->quoted = ev->data.scalar.style != YAML_PLAIN_SCALAR_STYLE;
     attach(b, n);
     return scalar_tag(b, ev, &n->quoted);
@@ -125,9 +152,9 @@ static int on_start(builder *b, const yaml_event_t *ev, ks_ykind kind)
         set_error(b, ev->start_mark, "YAML: nesting deeper than %d levels", KS_YAML_MAX_DEPTH);
         return -1;
     }
-    ks_ynode *n = node_new(kind, ev);
+    ks_ynode *n = node_new(b, kind, ev);
     attach(b, n);
-    b->caps[b->depth] = 0;
+    b->base[b->depth] = b->npending;
     b->stack[b->depth++] = n;
     if (kind == KS_YMAPPING) return collection_tag(b, ev, ev->data.mapping_start.tag, "tag:yaml.org,2002:map");
     return collection_tag(b, ev, ev->data.sequence_start.tag, "tag:yaml.org,2002:seq");
@@ -156,10 +183,15 @@ static int check_keys(builder *b, const ks_ynode *m)
     return 0;
 }
 
-static int on_end(builder *b, const yaml_event_t *ev)
+static int on_end(builder *b)
 {
     ks_ynode *n = b->stack[--b->depth];
-    n->end = ev->end_mark.index;
+    n->nkids = b->npending - b->base[b->depth];
+    if (n->nkids) {
+        n->kids = arena_alloc(b->out, n->nkids * sizeof *n->kids, _Alignof(ks_ynode *));
+        memcpy(n->kids, b->pending + b->base[b->depth], n->nkids * sizeof *n->kids);
+    }
+    b->npending = b->base[b->depth];
     return n->kind == KS_YMAPPING ? check_keys(b, n) : 0;
 }
 
@@ -184,7 +216,7 @@ static int on_event(builder *b, const yaml_event_t *ev)
     case YAML_MAPPING_START_EVENT: return on_start(b, ev, KS_YMAPPING);
     case YAML_SEQUENCE_START_EVENT: return on_start(b, ev, KS_YSEQUENCE);
     case YAML_MAPPING_END_EVENT:
-    case YAML_SEQUENCE_END_EVENT: return on_end(b, ev);
+    case YAML_SEQUENCE_END_EVENT: return on_end(b);
     case YAML_ALIAS_EVENT:
         set_error(b, ev->start_mark, "YAML: aliases (*%.200s) are not supported; write the value out",
                   (const char *)ev->data.alias.anchor);
@@ -249,6 +281,7 @@ int ks_yaml_parse(const char *text, size_t len, ks_ystream *out, ks_yerror *err)
         yaml_event_delete(&ev);
     }
     yaml_parser_delete(&p);
+    ks_free(b.pending);
     if (rc < 0) {
         ks_ystream_free(out);
         return -1;
@@ -310,6 +343,9 @@ ks_yscalar_type ks_yscalar_resolve(const ks_ynode *n)
                                            "-.INF", ".nan", ".NaN", ".NAN", NULL};
     if (n->kind != KS_YSCALAR || n->quoted) return KS_YS_STR;
     const char *s = n->text;
+    if (!*s) return KS_YS_NULL;
+    /* Every non-string form starts with one of these; most scalars are decided here. */
+    if (!strchr("~nNtTfF.+-0123456789", *s)) return KS_YS_STR;
     if (one_of(s, nulls)) return KS_YS_NULL;
     if (one_of(s, bools)) return KS_YS_BOOL;
     const char *digits = (*s == '-' || *s == '+') ? s + 1 : s;
