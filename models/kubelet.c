@@ -78,7 +78,10 @@ static void start_next_container(ks_world *w, uint32_t pod)
                      pod, 0);
         return;
     }
-    /* Serialized pulls: the request waits behind the node's earlier pulls, FIFO. */
+    /* Serialized pulls: the request waits behind the node's earlier pulls, FIFO. "Pulling" is
+     * recorded when the request is made, before the wait, and "including waiting" counts from
+     * here (pkg/kubelet/images/image_manager.go EnsureImageExists). */
+    POD_EVENT(w, pod, "Normal", "Pulling", "Pulling image \"%s\"", ct->image);
     p->pull_requested = ks_sim_now(w->sim);
     p->pull_next = KS_NONE;
     ks_nodes *n = &c->nodes;
@@ -109,7 +112,6 @@ static void start_pull(ks_world *w, uint32_t pod)
         transfer = bandwidth > 0 ? ks_time_from_sec((double)image_bytes(w, ct) / bandwidth) : 0;
     }
     ks_time duration = ks_dist_sample_ns(&t->image_pull_latency, w->rng_kubelet) + transfer;
-    POD_EVENT(w, pod, "Normal", "Pulling", "Pulling image \"%s\"", ct->image);
     ks_sim_after(w->sim, duration, w->ev.kubelet_pulled, pod, (uint64_t)duration);
 }
 

@@ -127,6 +127,97 @@ static void test_same_seed_same_datasets_any_thread_count(void **state)
     print_message("seed 42 vs 43: %s\n", why);
 }
 
+static void run_ok(const char *cfg, const char *out)
+{
+    const char *argv[] = {"run", ks_test_source_path(cfg), "-o", out, "-q", NULL};
+    ks_test_run r = run(argv);
+    assert_int_equal(r.status, 0);
+    ks_test_run_free(&r);
+}
+
+static void assert_close(double got, double want, const char *what)
+{
+    if (!(fabs(got - want) < 1e-9)) fail_msg("%s: got %.9f s, want %.9f s", what, got, want);
+}
+
+/* The pod start flow step by step with constant latencies, against the timeline worked out in
+ * the config's comment; the second pod's pull waits behind the first and then finds the image. */
+static void test_pod_timeline_with_constant_latencies(void **state)
+{
+    (void)state;
+    const char *out = ks_test_path("timeline.h5");
+    run_ok("tests/configs/timeline-one-pod.yaml", out);
+    size_t n = 0;
+    char **name = ks_tc_strings(out, "/pods", "name", &n);
+    assert_int_equal(n, 2);
+    assert_string_equal(name[0], "first");
+    ks_tc_free_strings(name, n);
+    const char *cols[] = {"created", "scheduled", "pulled", "started", "ready"};
+    const double want[2][5] = {{0, 0.0111005, 1.2121005, 1.3621005, 1.3721005},
+                               {0, 0.0112010, 1.4121005, 1.5621005, 1.5721005}};
+    for (int c = 0; c < 5; c++) {
+        double *v = ks_tc_f64(out, "/pods", cols[c], &n);
+        assert_non_null(v);
+        for (int p = 0; p < 2; p++) {
+            char what[64];
+            snprintf(what, sizeof what, "pod %d %s", p, cols[c]);
+            assert_close(v[p], want[p][c], what);
+        }
+        free(v);
+    }
+    char **msg = ks_tc_strings(out, "/events", "message", &n);
+    char **reason = ks_tc_strings(out, "/events", "reason", &n);
+    const char *expect[][2] = {
+        {"Scheduled", "Successfully assigned default/first to n1"},
+        {"Scheduled", "Successfully assigned default/second to n1"},
+        {"Pulling", "Pulling image \"app:1\""},
+        {"Pulling", "Pulling image \"app:1\""},
+        {"Pulled", "Successfully pulled image \"app:1\" in 1.2s (1.2s including waiting). Image size: 100000000 bytes."},
+        {"Created", "Created container app"},
+        {"Started", "Started container app"},
+        {"Pulled", "Successfully pulled image \"app:1\" in 200ms (1.399s including waiting). Image size: 100000000 bytes."},
+        {"Created", "Created container app"},
+        {"Started", "Started container app"},
+    };
+    assert_int_equal(n, sizeof expect / sizeof *expect);
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(reason[i], expect[i][0]);
+        assert_string_equal(msg[i], expect[i][1]);
+    }
+    ks_tc_free_strings(msg, n);
+    ks_tc_free_strings(reason, n);
+}
+
+/* ReplicaSet slow start: batches of 1, 2, 4, 6 one API round trip apart. */
+static void test_replicaset_slow_start_batches(void **state)
+{
+    (void)state;
+    const char *out = ks_test_path("slow-start.h5");
+    run_ok("tests/configs/slow-start.yaml", out);
+    size_t n = 0;
+    double *created = ks_tc_f64(out, "/pods", "created", &n);
+    assert_int_equal(n, 13);
+    const double batch_at[] = {0.022, 0.032, 0.042, 0.052};
+    const int batch_size[] = {1, 2, 4, 6};
+    size_t k = 0;
+    for (int b = 0; b < 4; b++)
+        for (int i = 0; i < batch_size[b]; i++, k++) assert_close(created[k], batch_at[b], "pod created");
+    free(created);
+    char **reason = ks_tc_strings(out, "/events", "reason", &n);
+    char **msg = ks_tc_strings(out, "/events", "message", &n);
+    double *t = ks_tc_f64(out, "/events", "time", &n);
+    assert_string_equal(reason[0], "ScalingReplicaSet");
+    assert_close(t[0], 0.011, "ScalingReplicaSet");
+    assert_true(strncmp(msg[0], "Scaled up replica set web-", 26) == 0);
+    assert_non_null(strstr(msg[0], " to 13"));
+    int creates = 0;
+    for (size_t i = 0; i < n; i++) creates += !strcmp(reason[i], "SuccessfulCreate");
+    assert_int_equal(creates, 13);
+    ks_tc_free_strings(reason, n);
+    ks_tc_free_strings(msg, n);
+    free(t);
+}
+
 /* Each YAML file in tests/configs/bad starts with "# expect: LINE:COL SUBSTRING". */
 static void test_bad_inputs_exit_2_with_position_and_no_output(void **state)
 {
@@ -239,6 +330,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_three_nodes_thirteen_pods),
+        cmocka_unit_test(test_pod_timeline_with_constant_latencies),
+        cmocka_unit_test(test_replicaset_slow_start_batches),
         cmocka_unit_test(test_same_seed_same_datasets_any_thread_count),
         cmocka_unit_test(test_bad_inputs_exit_2_with_position_and_no_output),
         cmocka_unit_test(test_missing_file_and_bad_flags),
