@@ -64,7 +64,7 @@ typedef struct series_row {
         mem_allocatable_bytes, sched_active, sched_backoff, sched_unschedulable;
 } series_row;
 
-#define SERIES_COL(name, type) {#name, type, offsetof(series_row, name)}
+#define SERIES_COL(name, type) KS_COLUMN(series_row, name, type)
 static const ks_column series_columns[] = {
     SERIES_COL(time, KS_COL_F64),
     SERIES_COL(pods, KS_COL_I64),
@@ -80,11 +80,16 @@ static const ks_column series_columns[] = {
     SERIES_COL(sched_unschedulable, KS_COL_I64),
 };
 
-#define EVENT_COL(name, type) {#name, type, offsetof(ks_event_row, name)}
+/* Short strings from small sets are fixed-size columns (compressed away by gzip); names and
+ * messages are variable-length. Widths follow upstream's limits: a namespace and a label value
+ * are at most 63 bytes (k8s.io/apimachinery/pkg/util/validation), reasons and component names
+ * are kubesim's own constants. */
+#define EVENT_COL(name, type) KS_COLUMN(ks_event_row, name, type)
+#define EVENT_FCOL(name, width) KS_FSTR_COLUMN(ks_event_row, name, width)
 static const ks_column event_columns[] = {
-    EVENT_COL(time, KS_COL_F64),     EVENT_COL(kind, KS_COL_STR),    EVENT_COL(namespace, KS_COL_STR),
-    EVENT_COL(name, KS_COL_STR),     EVENT_COL(type, KS_COL_STR),    EVENT_COL(reason, KS_COL_STR),
-    EVENT_COL(message, KS_COL_STR),  EVENT_COL(count, KS_COL_U32),   EVENT_COL(source, KS_COL_STR),
+    EVENT_COL(time, KS_COL_F64),    EVENT_FCOL(kind, 32),          EVENT_FCOL(namespace, 64),
+    EVENT_COL(name, KS_COL_STR),    EVENT_FCOL(type, 8),           EVENT_FCOL(reason, 64),
+    EVENT_COL(message, KS_COL_STR), EVENT_COL(count, KS_COL_U32),  EVENT_FCOL(source, 64),
 };
 
 static void on_sample(ks_sim *sim, void *ctx, const ks_event *ev)
@@ -201,14 +206,15 @@ typedef struct pod_row {
     uint32_t attempts, restarts;
 } pod_row;
 
-#define POD_COL(name, type) {#name, type, offsetof(pod_row, name)}
+#define POD_COL(name, type) KS_COLUMN(pod_row, name, type)
 static const ks_column pod_columns[] = {
-    POD_COL(name, KS_COL_STR),      POD_COL(namespace, KS_COL_STR), POD_COL(owner, KS_COL_STR),
+    POD_COL(name, KS_COL_STR),      KS_FSTR_COLUMN(pod_row, namespace, 64),
+    POD_COL(owner, KS_COL_STR),
     POD_COL(node, KS_COL_STR),      POD_COL(priority, KS_COL_I32),  POD_COL(cpu_milli, KS_COL_I64),
     POD_COL(mem_bytes, KS_COL_I64), POD_COL(created, KS_COL_F64),   POD_COL(scheduled, KS_COL_F64),
     POD_COL(pulled, KS_COL_F64),    POD_COL(started, KS_COL_F64),   POD_COL(ready, KS_COL_F64),
     POD_COL(finished, KS_COL_F64),  POD_COL(deleted, KS_COL_F64),   POD_COL(attempts, KS_COL_U32),
-    POD_COL(restarts, KS_COL_U32),  POD_COL(phase, KS_COL_STR),
+    POD_COL(restarts, KS_COL_U32),  KS_FSTR_COLUMN(pod_row, phase, 16),
 };
 
 typedef struct node_row {
@@ -217,10 +223,10 @@ typedef struct node_row {
     double created;
 } node_row;
 
-#define NODE_COL(name, type) {#name, type, offsetof(node_row, name)}
+#define NODE_COL(name, type) KS_COLUMN(node_row, name, type)
 static const ks_column node_columns[] = {
     NODE_COL(name, KS_COL_STR),          NODE_COL(pool, KS_COL_STR),
-    NODE_COL(zone, KS_COL_STR),          NODE_COL(cpu_milli, KS_COL_I64),
+    KS_FSTR_COLUMN(node_row, zone, 64),          NODE_COL(cpu_milli, KS_COL_I64),
     NODE_COL(mem_bytes, KS_COL_I64),     NODE_COL(pods, KS_COL_I64),
     NODE_COL(cpu_requested_milli, KS_COL_I64), NODE_COL(mem_requested_bytes, KS_COL_I64),
     NODE_COL(pods_assigned, KS_COL_I64), NODE_COL(created, KS_COL_F64),

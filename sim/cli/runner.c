@@ -151,17 +151,17 @@ typedef struct mem_row {
 
 static void write_engine_tables(ks_trace *t, const ks_sim *sim)
 {
-    static const ks_column type_cols[] = {{"name", KS_COL_STR, offsetof(type_row, name)},
-                                          {"count", KS_COL_I64, offsetof(type_row, count)}};
+    static const ks_column type_cols[] = {KS_COLUMN(type_row, name, KS_COL_STR),
+                                          KS_COLUMN(type_row, count, KS_COL_I64)};
     ks_table *types = ks_trace_table(t, "/engine/event_types", type_cols, 2, sizeof(type_row), 256);
     for (uint32_t i = 0; i < ks_sim_type_count(sim); i++) {
         ks_event_type_stat e = ks_sim_type_stat(sim, i);
         type_row r = {e.name, (int64_t)e.count};
         ks_table_append(types, &r);
     }
-    static const ks_column mem_cols[] = {{"purpose", KS_COL_STR, offsetof(mem_row, purpose)},
-                                         {"peak_bytes", KS_COL_I64, offsetof(mem_row, peak_bytes)},
-                                         {"allocations", KS_COL_I64, offsetof(mem_row, allocations)}};
+    static const ks_column mem_cols[] = {KS_COLUMN(mem_row, purpose, KS_COL_STR),
+                                         KS_COLUMN(mem_row, peak_bytes, KS_COL_I64),
+                                         KS_COLUMN(mem_row, allocations, KS_COL_I64)};
     ks_table *mem = ks_trace_table(t, "/engine/memory", mem_cols, 3, sizeof(mem_row), 64);
     ks_mem_stat st[KS_MEM_MAX_PURPOSES];
     int n = ks_mem_stats(st, KS_MEM_MAX_PURPOSES);

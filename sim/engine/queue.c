@@ -173,6 +173,13 @@ size_t ks_queue_capacity_bytes(const ks_queue *q)
     return q->cap * sizeof *q->heap + q->cancel_cap * sizeof *q->cancel;
 }
 
+void ks_queue_reserve(ks_queue *q, size_t n)
+{
+    if (n <= q->cap) return;
+    q->heap = ks_realloc(q->heap, n * sizeof *q->heap);
+    q->cap = n;
+}
+
 void ks_queue_clear(ks_queue *q)
 {
     q->size = 0;

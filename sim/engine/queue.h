@@ -55,6 +55,8 @@ size_t ks_queue_size(const ks_queue *q);
 size_t ks_queue_live(const ks_queue *q);
 size_t ks_queue_capacity_bytes(const ks_queue *q);
 void ks_queue_clear(ks_queue *q);
+/* Grows the heap's capacity to at least N entries now, so a run of known size never reallocates. */
+void ks_queue_reserve(ks_queue *q, size_t n);
 
 /* Internal to the engine: removes the top entry after ks_queue_peek returned it (live). */
 void ks__queue_drop_top(ks_queue *q);

@@ -80,6 +80,8 @@ bool ks_sim_cancel(ks_sim *sim, uint64_t handle) { return ks_queue_cancel(sim->q
 
 void ks_sim_stop(ks_sim *sim) { sim->stop = true; }
 
+void ks_sim_reserve(ks_sim *sim, size_t n) { ks_queue_reserve(sim->queue, n); }
+
 void ks_sim_set_interrupt_flag(ks_sim *sim, volatile sig_atomic_t *flag)
 {
     sim->interrupt = flag ? flag : &never_interrupted;

@@ -51,6 +51,8 @@ bool ks_sim_cancel(ks_sim *sim, uint64_t handle);
  * last event run, or at UNTIL when the horizon was reached. */
 ks_run_result ks_sim_run(ks_sim *sim, ks_time until);
 void ks_sim_stop(ks_sim *sim);
+/* Sizes the event queue for N pending events up front (optional). */
+void ks_sim_reserve(ks_sim *sim, size_t n);
 
 /* The flag the run loop polls; a signal handler sets it to 1 (volatile sig_atomic_t). */
 void ks_sim_set_interrupt_flag(ks_sim *sim, volatile sig_atomic_t *flag);

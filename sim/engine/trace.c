@@ -40,11 +40,15 @@ struct ks_table {
     char *path;             /* normalised: "/group/name" */
     hid_t dset;             /* open for the life of the table */
     hid_t memtype;          /* the caller's row layout, native types */
-    size_t row_size;
+    size_t row_size;        /* the caller's row */
+    size_t buf_row_size;    /* a buffered row: the caller's row, then the fixed-size strings */
     size_t chunk_rows;
+    size_t nfstr;           /* number of KS_COL_FSTR columns */
+    size_t *fstr_offset;    /* their pointers' offsets in the caller's row, [nfstr] */
+    size_t *fstr_width;     /* their widths, [nfstr]; the bytes follow row_size in the buffer */
     size_t nstr;            /* number of KS_COL_STR columns */
     size_t *str_offset;     /* their offsets in the row, [nstr] */
-    unsigned char *buf;     /* chunk_rows rows of row_size bytes */
+    unsigned char *buf;     /* chunk_rows rows of buf_row_size bytes */
     size_t buffered;        /* rows in buf */
     uint64_t written;       /* rows already in the dataset */
     /* Copies of the string values of the buffered rows. Offsets rather than pointers are kept per
@@ -270,6 +274,7 @@ static hid_t ks__file_type(const ks_trace *t, ks_col_type type)
     case KS_COL_U8: return H5T_STD_U8LE;
     case KS_COL_F64: return H5T_IEEE_F64LE;
     case KS_COL_STR: return t->strtype;
+    case KS_COL_FSTR: return H5I_INVALID_HID; /* built per column in ks__table_types */
     }
     return H5I_INVALID_HID;
 }
@@ -283,8 +288,21 @@ static hid_t ks__mem_type(const ks_trace *t, ks_col_type type)
     case KS_COL_U8: return H5T_NATIVE_UINT8;
     case KS_COL_F64: return H5T_NATIVE_DOUBLE;
     case KS_COL_STR: return t->strtype;
+    case KS_COL_FSTR: return H5I_INVALID_HID;
     }
     return H5I_INVALID_HID;
+}
+
+/* A fixed-size, NUL-padded UTF-8 string type of WIDTH bytes (closed by the caller). */
+static hid_t ks__fstr_type(size_t width)
+{
+    hid_t st = H5Tcopy(H5T_C_S1);
+    if (st < 0) return st;
+    if (H5Tset_size(st, width) < 0 || H5Tset_strpad(st, H5T_STR_NULLPAD) < 0 || H5Tset_cset(st, H5T_CSET_UTF8) < 0) {
+        H5Tclose(st);
+        return H5I_INVALID_HID;
+    }
+    return st;
 }
 
 static void ks__table_free(ks_table *tab)
@@ -294,6 +312,8 @@ static void ks__table_free(ks_table *tab)
     if (tab->memtype >= 0) H5Tclose(tab->memtype);
     ks_free(tab->path);
     ks_free(tab->str_offset);
+    ks_free(tab->fstr_offset);
+    ks_free(tab->fstr_width);
     ks_free(tab->buf);
     ks_free(tab->str_pos);
     ks_free(tab->arena);
@@ -308,15 +328,30 @@ static hid_t ks__table_types(ks_table *tab, const ks_column *cols, size_t ncols)
     const ks_trace *t = tab->trace;
     size_t packed = 0;
     for (size_t i = 0; i < ncols; i++) {
+        if (cols[i].type == KS_COL_FSTR) {
+            packed += cols[i].width;
+            continue;
+        }
         hid_t ft = ks__file_type(t, cols[i].type);
         if (ft < 0) return H5I_INVALID_HID;
         packed += H5Tget_size(ft);
     }
-    tab->memtype = H5Tcreate(H5T_COMPOUND, tab->row_size);
+    tab->memtype = H5Tcreate(H5T_COMPOUND, tab->buf_row_size);
     hid_t filetype = H5Tcreate(H5T_COMPOUND, packed);
     if (tab->memtype < 0 || filetype < 0) goto fail;
-    size_t off = 0;
+    /* Fixed-size strings sit after the caller's row in the buffer, in column order. */
+    size_t off = 0, fstr_off = tab->row_size;
     for (size_t i = 0; i < ncols; i++) {
+        if (cols[i].type == KS_COL_FSTR) {
+            hid_t st = ks__fstr_type(cols[i].width);
+            int bad = st < 0 || H5Tinsert(tab->memtype, cols[i].name, fstr_off, st) < 0 ||
+                      H5Tinsert(filetype, cols[i].name, off, st) < 0;
+            if (st >= 0) H5Tclose(st);
+            if (bad) goto fail;
+            fstr_off += cols[i].width;
+            off += cols[i].width;
+            continue;
+        }
         hid_t ft = ks__file_type(t, cols[i].type);
         hid_t mt = ks__mem_type(t, cols[i].type);
         if (H5Tinsert(tab->memtype, cols[i].name, cols[i].offset, mt) < 0) goto fail;
@@ -352,15 +387,26 @@ ks_table *ks_trace_table(ks_trace *t, const char *path, const ks_column *cols, s
         goto fail;
     }
     for (size_t i = 0; i < ncols; i++) {
-        if (!cols[i].name || !cols[i].name[0] || (unsigned)cols[i].type > KS_COL_STR) {
+        if (!cols[i].name || !cols[i].name[0] || (unsigned)cols[i].type > KS_COL_FSTR ||
+            (cols[i].type == KS_COL_FSTR && cols[i].width == 0)) {
             ks__fail_msg(t, context, "bad column definition");
             goto fail;
         }
         if (cols[i].type == KS_COL_STR) tab->nstr++;
+        if (cols[i].type == KS_COL_FSTR) tab->nfstr++;
     }
     tab->str_offset = ks_malloc(mem, (tab->nstr ? tab->nstr : 1) * sizeof *tab->str_offset);
-    for (size_t i = 0, k = 0; i < ncols; i++)
+    tab->fstr_offset = ks_malloc(mem, (tab->nfstr ? tab->nfstr : 1) * sizeof *tab->fstr_offset);
+    tab->fstr_width = ks_malloc(mem, (tab->nfstr ? tab->nfstr : 1) * sizeof *tab->fstr_width);
+    tab->buf_row_size = row_size;
+    for (size_t i = 0, k = 0, f = 0; i < ncols; i++) {
         if (cols[i].type == KS_COL_STR) tab->str_offset[k++] = cols[i].offset;
+        if (cols[i].type == KS_COL_FSTR) {
+            tab->fstr_offset[f] = cols[i].offset;
+            tab->fstr_width[f++] = cols[i].width;
+            tab->buf_row_size += cols[i].width;
+        }
+    }
 
     if (ks__make_groups(t, tab->path, 0) < 0) goto fail;
 
@@ -387,7 +433,7 @@ ks_table *ks_trace_table(ks_trace *t, const char *path, const ks_column *cols, s
     H5Tclose(filetype);
     if (tab->dset < 0) goto fail;
 
-    tab->buf = ks_malloc(mem, tab->chunk_rows * row_size);
+    tab->buf = ks_malloc(mem, tab->chunk_rows * tab->buf_row_size);
     if (tab->nstr) tab->str_pos = ks_malloc(mem, tab->chunk_rows * tab->nstr * sizeof *tab->str_pos);
     ks_grow(mem, (void **)&t->tables, &t->tables_cap, t->ntables + 1, sizeof *t->tables);
     t->tables[t->ntables++] = tab;
@@ -406,7 +452,7 @@ static int ks__table_flush(ks_table *tab)
 
     /* The arena has stopped moving, so the string pointers can now be set in the buffered rows. */
     for (size_t r = 0; r < tab->buffered; r++) {
-        unsigned char *row = tab->buf + r * tab->row_size;
+        unsigned char *row = tab->buf + r * tab->buf_row_size;
         for (size_t k = 0; k < tab->nstr; k++) {
             const char *s = tab->arena + tab->str_pos[r * tab->nstr + k];
             memcpy(row + tab->str_offset[k], &s, sizeof s);
@@ -439,7 +485,22 @@ int ks_table_append(ks_table *tab, const void *row)
     if (!tab || tab->trace->failed) return -1;
     ks_mem_id mem = ks__mem();
     size_t r = tab->buffered;
-    memcpy(tab->buf + r * tab->row_size, row, tab->row_size);
+    unsigned char *dst = tab->buf + r * tab->buf_row_size;
+    memcpy(dst, row, tab->row_size);
+    unsigned char *fixed = dst + tab->row_size;
+    for (size_t f = 0; f < tab->nfstr; f++) {
+        const char *s;
+        memcpy(&s, (const unsigned char *)row + tab->fstr_offset[f], sizeof s);
+        size_t n = s ? strlen(s) : 0;
+        if (n > tab->fstr_width[f]) {
+            fprintf(stderr, "kubesim: internal error: table %s: \"%s\" is longer than its column's %zu bytes\n",
+                    tab->path, s, tab->fstr_width[f]);
+            abort();
+        }
+        memset(fixed, 0, tab->fstr_width[f]);
+        if (n) memcpy(fixed, s, n);
+        fixed += tab->fstr_width[f];
+    }
     for (size_t k = 0; k < tab->nstr; k++) {
         const char *s;
         memcpy(&s, (const unsigned char *)row + tab->str_offset[k], sizeof s);

@@ -7,8 +7,12 @@
  *
  * Columns: KS_COL_I64/I32/U32/U8/F64 are native numbers at `offset` in the caller's row struct;
  * KS_COL_STR is a `const char *` at `offset`, written as a variable-length UTF-8 string (NULL is
- * written as ""). The writer copies strings at append time, so the caller's strings need only live
- * for the call.
+ * written as ""). KS_COL_FSTR is also a `const char *` in the row, written as a fixed-size,
+ * NUL-padded UTF-8 string of `width` bytes: for short values from a small set (a namespace, an
+ * event reason, a phase), whose zero padding gzip removes, while variable-length strings live
+ * uncompressed in HDF5's global heap at ~30 bytes of overhead each. A value longer than `width` is
+ * a caller bug and aborts the run. The writer copies strings at append time, so the caller's
+ * strings need only live for the call.
  *
  * Determinism: object timestamps are disabled (H5Pset_obj_track_times), so the same rows and
  * attributes give the same bytes in every dataset.
@@ -22,13 +26,18 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum ks_col_type { KS_COL_I64, KS_COL_I32, KS_COL_U32, KS_COL_U8, KS_COL_F64, KS_COL_STR } ks_col_type;
+typedef enum ks_col_type { KS_COL_I64, KS_COL_I32, KS_COL_U32, KS_COL_U8, KS_COL_F64, KS_COL_STR, KS_COL_FSTR } ks_col_type;
 
 typedef struct ks_column {
     const char *name;
     ks_col_type type;
     size_t offset;
+    size_t width; /* KS_COL_FSTR only: bytes in the file */
 } ks_column;
+
+/* Column definitions from a row struct's fields. */
+#define KS_COLUMN(row_type, field, col_type) {#field, col_type, offsetof(row_type, field), 0}
+#define KS_FSTR_COLUMN(row_type, field, width) {#field, KS_COL_FSTR, offsetof(row_type, field), width}
 
 typedef struct ks_trace ks_trace;
 typedef struct ks_table ks_table;

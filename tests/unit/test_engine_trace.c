@@ -2,6 +2,7 @@
  * chunks and read back with the HDF5 C API, empty tables, attributes, the temporary-file protocol,
  * abort, byte-identical output for identical calls, and clean failures. */
 #include "testutil.h"
+#include "tracecheck.h"
 
 #include "trace.h"
 
@@ -30,10 +31,9 @@ typedef struct row {
 } row;
 
 static const ks_column row_cols[] = {
-    {"id", KS_COL_I64, offsetof(row, id)},       {"delta", KS_COL_I32, offsetof(row, delta)},
-    {"count", KS_COL_U32, offsetof(row, count)}, {"flag", KS_COL_U8, offsetof(row, flag)},
-    {"value", KS_COL_F64, offsetof(row, value)}, {"name", KS_COL_STR, offsetof(row, name)},
-    {"unit", KS_COL_STR, offsetof(row, unit)},
+    KS_COLUMN(row, id, KS_COL_I64),     KS_COLUMN(row, delta, KS_COL_I32), KS_COLUMN(row, count, KS_COL_U32),
+    KS_COLUMN(row, flag, KS_COL_U8),    KS_COLUMN(row, value, KS_COL_F64), KS_COLUMN(row, name, KS_COL_STR),
+    KS_COLUMN(row, unit, KS_COL_STR),
 };
 #define NCOLS (sizeof row_cols / sizeof row_cols[0])
 
@@ -519,7 +519,7 @@ static void test_duplicate_columns_fail(void **state)
     (void)state;
     const char *path = ks_test_path("dupcols.h5");
     const char *err = ks_test_path("stderr-dupcols.txt");
-    ks_column cols[] = {{"a", KS_COL_I64, 0}, {"a", KS_COL_I64, 8}};
+    ks_column cols[] = {{"a", KS_COL_I64, 0, 0}, {"a", KS_COL_I64, 8, 0}};
     ks_trace *t = ks_trace_create(path);
     assert_non_null(t);
     capture_begin(err);
@@ -591,9 +591,48 @@ static void test_write_failure(void **state)
     free(text);
 }
 
+/* Fixed-size string columns: NUL-padded, UTF-8, read back exactly, with the file type's size. */
+typedef struct frow {
+    const char *ns, *msg, *reason;
+    double t;
+} frow;
+
+static void test_fixed_size_strings(void **state)
+{
+    (void)state;
+    const char *path = ks_test_path("fstr.h5");
+    static const ks_column cols[] = {KS_FSTR_COLUMN(frow, ns, 8), KS_COLUMN(frow, msg, KS_COL_STR),
+                                     KS_FSTR_COLUMN(frow, reason, 4), KS_COLUMN(frow, t, KS_COL_F64)};
+    ks_trace *t = ks_trace_create(path);
+    assert_non_null(t);
+    ks_table *tab = ks_trace_table(t, "/f", cols, 4, sizeof(frow), 2);
+    assert_non_null(tab);
+    const frow rows[] = {{"default", "hello", "Ok", 1.5}, {"", "\xc2\xb5s", "four", 2.5}, {NULL, NULL, "µ", 3.5}};
+    for (int i = 0; i < 3; i++) assert_int_equal(ks_table_append(tab, &rows[i]), 0);
+    assert_int_equal(ks_trace_close(t, 1), 0);
+    size_t n = 0;
+    char **ns = ks_tc_strings(path, "/f", "ns", &n);
+    char **reason = ks_tc_strings(path, "/f", "reason", &n);
+    char **msg = ks_tc_strings(path, "/f", "msg", &n);
+    assert_int_equal(n, 3);
+    const char *want_ns[] = {"default", "", ""}, *want_reason[] = {"Ok", "four", "µ"}, *want_msg[] = {"hello", "µs", ""};
+    for (int i = 0; i < 3; i++) {
+        assert_string_equal(ns[i], want_ns[i]);
+        assert_string_equal(reason[i], want_reason[i]);
+        assert_string_equal(msg[i], want_msg[i]);
+    }
+    ks_tc_free_strings(ns, n);
+    ks_tc_free_strings(reason, n);
+    ks_tc_free_strings(msg, n);
+    double *tv = ks_tc_f64(path, "/f", "t", &n);
+    assert_true(tv[0] == 1.5 && tv[1] == 2.5 && tv[2] == 3.5);
+    free(tv);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fixed_size_strings),
         cmocka_unit_test(test_all_types_roundtrip),
         cmocka_unit_test(test_empty_table),
         cmocka_unit_test(test_attributes),

@@ -63,20 +63,57 @@ static void *read_column(const char *file, const char *dataset, const char *colu
     return buf;
 }
 
+/* Reads a string column, variable-length or fixed-size, into malloc'd copies. */
 char **ks_tc_strings(const char *file, const char *dataset, const char *column, size_t *n)
 {
+    hid_t f = open_file(file);
+    if (f < 0) return NULL;
+    size_t width = 0;
+    hid_t d = H5Dopen2(f, dataset, H5P_DEFAULT);
+    if (d >= 0) {
+        hid_t ft = H5Dget_type(d);
+        int idx = H5Tget_member_index(ft, column);
+        if (idx >= 0) {
+            hid_t mt = H5Tget_member_type(ft, (unsigned)idx);
+            if (H5Tget_class(mt) == H5T_STRING && H5Tis_variable_str(mt) <= 0) width = H5Tget_size(mt);
+            H5Tclose(mt);
+        }
+        H5Tclose(ft);
+        H5Dclose(d);
+    }
+    H5Fclose(f);
     hid_t st = H5Tcopy(H5T_C_S1);
-    H5Tset_size(st, H5T_VARIABLE);
     H5Tset_cset(st, H5T_CSET_UTF8);
-    char **v = read_column(file, dataset, column, st, sizeof(char *), n);
+    char **out = NULL;
+    if (width) {
+        H5Tset_size(st, width);
+        H5Tset_strpad(st, H5T_STR_NULLPAD);
+        char *raw = read_column(file, dataset, column, st, width, n);
+        if (raw) {
+            out = malloc((*n ? *n : 1) * sizeof *out);
+            for (size_t i = 0; i < *n; i++) out[i] = strndup(raw + i * width, width);
+            free(raw);
+        }
+    } else {
+        H5Tset_size(st, H5T_VARIABLE);
+        char **v = read_column(file, dataset, column, st, sizeof(char *), n);
+        if (v) {
+            out = malloc((*n ? *n : 1) * sizeof *out);
+            for (size_t i = 0; i < *n; i++) {
+                out[i] = strdup(v[i] ? v[i] : "");
+                H5free_memory(v[i]);
+            }
+            free(v);
+        }
+    }
     H5Tclose(st);
-    return v;
+    return out;
 }
 
 void ks_tc_free_strings(char **s, size_t n)
 {
     if (!s) return;
-    for (size_t i = 0; i < n; i++) H5free_memory(s[i]);
+    for (size_t i = 0; i < n; i++) free(s[i]);
     free(s);
 }
 
