@@ -1604,6 +1604,10 @@ static void ns_taints(ctx *c, const ks_ynode *v, void *obj, int arg)
 {
     (void)arg;
     walk_seq(c, v, add_taint, obj);
+    /* Taints are validated and kept on the node, but this version's scheduler has no
+     * TaintToleration plugin (pod tolerations are ignored too): say so rather than let a user
+     * believe a NoSchedule taint kept pods away. */
+    if (v->kind == KS_YSEQUENCE && v->nkids) note_ignored(c);
 }
 
 /* NodeSpec. */

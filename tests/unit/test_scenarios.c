@@ -218,6 +218,60 @@ static void test_replicaset_slow_start_batches(void **state)
     free(t);
 }
 
+/* The scoring strategy decides placement: 3 pods of 1 cpu / 2Gi on 2 nodes of 4 cpu / 8Gi (cpu and
+ * memory fractions stay equal, so BalancedAllocation scores 100 everywhere). LeastAllocated
+ * spreads them 2 + 1; MostAllocated packs all 3 onto one node, whichever the tie-break chose
+ * first. */
+static int max_pods_on_one_node(const char *strategy)
+{
+    char cfg[2048], name[64];
+    snprintf(cfg, sizeof cfg,
+             "apiVersion: kubescheduler.config.k8s.io/v1\n"
+             "kind: KubeSchedulerConfiguration\n"
+             "profiles:\n"
+             "- pluginConfig:\n"
+             "  - name: NodeResourcesFit\n"
+             "    args: {scoringStrategy: {type: %s}}\n"
+             "---\n"
+             "apiVersion: kubesim.io/v1alpha1\n"
+             "kind: NodePool\n"
+             "metadata: {name: n}\n"
+             "spec: {count: 2, template: {status: {allocatable: {cpu: \"4\", memory: 8Gi}}}}\n"
+             "---\n"
+             "apiVersion: apps/v1\n"
+             "kind: Deployment\n"
+             "metadata: {name: d}\n"
+             "spec:\n"
+             "  replicas: 3\n"
+             "  selector: {matchLabels: {app: d}}\n"
+             "  template:\n"
+             "    metadata: {labels: {app: d}}\n"
+             "    spec: {containers: [{name: c, image: \"i:1\", resources: {requests: {cpu: \"1\", memory: 2Gi}}}]}\n",
+             strategy);
+    snprintf(name, sizeof name, "%s.yaml", strategy);
+    const char *path = ks_test_write_file(name, cfg);
+    snprintf(name, sizeof name, "%s.h5", strategy);
+    const char *out = ks_test_path(name);
+    const char *argv[] = {"run", path, "-o", out, "-q", "--until", "1m", NULL};
+    ks_test_run r = run(argv);
+    assert_int_equal(r.status, 0);
+    ks_test_run_free(&r);
+    size_t n = 0;
+    char **node = ks_tc_strings(out, "/pods", "node", &n);
+    assert_int_equal(n, 3);
+    int on0 = 0;
+    for (size_t i = 0; i < n; i++) on0 += !strcmp(node[i], "n-0");
+    ks_tc_free_strings(node, n);
+    return on0 > 3 - on0 ? on0 : 3 - on0;
+}
+
+static void test_scoring_strategy_decides_placement(void **state)
+{
+    (void)state;
+    assert_int_equal(max_pods_on_one_node("LeastAllocated"), 2);
+    assert_int_equal(max_pods_on_one_node("MostAllocated"), 3);
+}
+
 /* Each YAML file in tests/configs/bad starts with "# expect: LINE:COL SUBSTRING". */
 static void test_bad_inputs_exit_2_with_position_and_no_output(void **state)
 {
@@ -332,6 +386,7 @@ int main(void)
         cmocka_unit_test(test_three_nodes_thirteen_pods),
         cmocka_unit_test(test_pod_timeline_with_constant_latencies),
         cmocka_unit_test(test_replicaset_slow_start_batches),
+        cmocka_unit_test(test_scoring_strategy_decides_placement),
         cmocka_unit_test(test_same_seed_same_datasets_any_thread_count),
         cmocka_unit_test(test_bad_inputs_exit_2_with_position_and_no_output),
         cmocka_unit_test(test_missing_file_and_bad_flags),
