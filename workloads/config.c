@@ -3140,9 +3140,9 @@ int ks_config_load(ks_config *cfg, const char *const *paths, size_t npaths, FILE
 void ks_config_print_ignored(const ks_config *cfg, FILE *out)
 {
     if (!cfg->nignored) return;
-    fputs("kubesim: note: ignored (not modelled): ", out);
-    for (size_t i = 0; i < cfg->nignored; i++) fprintf(out, "%s%s", i ? ", " : "", cfg->ignored[i]);
-    fputc('\n', out);
+    /* One per line: an exported manifest can bring dozens, and a list is easier to scan. */
+    fprintf(out, "kubesim: note: accepted but not modelled, so ignored (%zu):\n", cfg->nignored);
+    for (size_t i = 0; i < cfg->nignored; i++) fprintf(out, "  %s\n", cfg->ignored[i]);
 }
 
 void ks_config_free(ks_config *cfg)

@@ -47,6 +47,7 @@ _Noreturn void ks_out_of_memory(ks_mem_id purpose, size_t bytes)
             "kubesim: out of memory allocating %zu bytes for \"%s\" (%zu bytes live in all, peak %zu)\n",
             bytes, purpose >= 0 && purpose < npurposes ? purposes[purpose].name : "?", live_total,
             peak_total);
+    fflush(stderr); /* abort() flushes nothing, and stderr may be redirected to a file */
     abort();
 }
 

@@ -480,7 +480,7 @@ static void test_print_ignored(void **state)
     FILE *out = open_memstream(&buf, &len);
     ks_config_print_ignored(&cfg, out);
     fclose(out);
-    assert_string_equal(buf, "kubesim: note: ignored (not modelled): Pod metadata.uid, Pod spec.volumes, kind Secret\n");
+    assert_string_equal(buf, "kubesim: note: accepted but not modelled, so ignored (3):\n  Pod metadata.uid\n  Pod spec.volumes\n  kind Secret\n");
     free(buf);
     ks_config_free(&cfg);
 }

@@ -122,6 +122,18 @@ static void test_same_seed_same_datasets_any_thread_count(void **state)
     char why[512] = "";
     if (ks_tc_compare_datasets(a, b, why, sizeof why)) fail_msg("same seed twice: %s", why);
     if (ks_tc_compare_datasets(a, c, why, sizeof why)) fail_msg("--threads 1 vs 2: %s", why);
+    /* The OpenMP score loop itself: 5,000 nodes scored per cycle, 1 thread against 2. */
+    const char *cfg2 = ks_test_source_path("tests/configs/parallel-scoring.yaml");
+    const char *e = ks_test_path("par-1.h5"), *f = ks_test_path("par-2.h5");
+    const char *ve[] = {"run", cfg2, "-o", e, "-q", "--threads", "1", NULL};
+    const char *vf[] = {"run", cfg2, "-o", f, "-q", "--threads", "2", NULL};
+    const char *const *par[] = {ve, vf};
+    for (int i = 0; i < 2; i++) {
+        ks_test_run r = run(par[i]);
+        assert_int_equal(r.status, 0);
+        ks_test_run_free(&r);
+    }
+    if (ks_tc_compare_datasets(e, f, why, sizeof why)) fail_msg("parallel scoring, --threads 1 vs 2: %s", why);
     /* The comparison can fail: another seed changes pod names and timings. */
     assert_int_not_equal(ks_tc_compare_datasets(a, d, why, sizeof why), 0);
     print_message("seed 42 vs 43: %s\n", why);
