@@ -205,14 +205,6 @@ void ks_scheduler_add_pod(ks_world *w, uint32_t pod)
     to_active(w, pod);
 }
 
-void ks_scheduler_move_all(ks_world *w)
-{
-    ks_scheduler *s = &w->sched;
-    size_t n = s->nunschedulable;
-    s->nunschedulable = 0;
-    for (size_t i = 0; i < n; i++) to_active_or_backoff(w, s->unschedulable[i]);
-}
-
 static void on_flush_backoff(ks_sim *sim, void *ctx, const ks_event *ev)
 {
     ks_world *w = ctx;

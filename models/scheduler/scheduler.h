@@ -47,8 +47,6 @@ void ks_scheduler_init(struct ks_world *w);
 void ks_scheduler_free(ks_scheduler *s);
 /* The scheduler's informer saw an unbound pod: queue it. */
 void ks_scheduler_add_pod(struct ks_world *w, uint32_t pod);
-/* A cluster event that may make unschedulable pods schedulable (node added, pod deleted). */
-void ks_scheduler_move_all(struct ks_world *w);
 size_t ks_scheduler_active_len(const ks_scheduler *s);
 size_t ks_scheduler_backoff_len(const ks_scheduler *s);
 size_t ks_scheduler_unschedulable_len(const ks_scheduler *s);

@@ -47,5 +47,8 @@ int ks_cmd_bench(int argc, char **argv);
 bool ks_cli_parse_u64(const char *cmd, const char *flag, const char *s, uint64_t *out);
 bool ks_cli_parse_duration(const char *cmd, const char *flag, const char *s, ks_time *out);
 double ks_cli_wall(void);
+struct ks_config;
+/* False (after an error message) when the configs hold no node and no workload. */
+bool ks_cli_has_objects(const struct ks_config *cfg, const char *const *paths, size_t npaths);
 
 #endif

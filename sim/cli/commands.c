@@ -107,6 +107,10 @@ int ks_cmd_validate(int argc, char **argv)
     ks_config cfg;
     int rc = ks_config_load(&cfg, (const char *const *)argv + optind, (size_t)(argc - optind), stderr);
     if (rc) return rc;
+    if (!ks_cli_has_objects(&cfg, (const char *const *)argv + optind, (size_t)(argc - optind))) {
+        ks_config_free(&cfg);
+        return KS_EXIT_USAGE;
+    }
     ks_config_print_ignored(&cfg, stderr);
     /* Build the cluster once, without a trace: references such as spec.nodeName are checked. */
     ks_sim *sim = ks_sim_create();

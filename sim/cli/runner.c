@@ -196,6 +196,10 @@ int ks_run_experiment(const ks_run_opts *o, ks_run_report *report)
     ks_config cfg;
     int rc = ks_config_load(&cfg, o->configs, o->nconfigs, stderr);
     if (rc) return rc;
+    if (!ks_cli_has_objects(&cfg, o->configs, o->nconfigs)) {
+        ks_config_free(&cfg);
+        return KS_EXIT_USAGE;
+    }
     ks_config_print_ignored(&cfg, stderr);
     if (o->has_seed) cfg.experiment.seed = o->seed;
     ks_time horizon = o->until >= 0 ? o->until : cfg.experiment.duration;

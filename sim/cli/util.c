@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "cli.h"
+#include "config.h"
 #include "quantity.h"
 
 bool ks_cli_parse_u64(const char *cmd, const char *flag, const char *s, uint64_t *out)
@@ -40,3 +41,14 @@ double ks_cli_wall(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+
+bool ks_cli_has_objects(const ks_config *cfg, const char *const *paths, size_t npaths)
+{
+    /* Nothing to simulate is almost always a forgotten or empty file: say so instead of writing an
+     * empty trace. (The loader accepts such fragments: a file may hold only a
+     * KubeSchedulerConfiguration, to be combined with others on the command line.) */
+    if (cfg->npools || cfg->nnodes || cfg->npods || cfg->ndeployments) return true;
+    fprintf(stderr, "%s:1:1: error: no NodePool, Node, Pod or Deployment in %s: nothing to simulate\n",
+            npaths ? paths[0] : "?", npaths == 1 ? "this file" : "these files");
+    return false;
+}

@@ -338,6 +338,15 @@ static void test_missing_file_and_bad_flags(void **state)
     assert_int_equal(r.status, 2);
     assert_non_null(strstr(r.err, "--seed"));
     ks_test_run_free(&r);
+    /* An empty file, or one with no node and no workload, has nothing to simulate. */
+    const char *empty = ks_test_write_file("empty.yaml", "");
+    const char *out = ks_test_path("empty.h5");
+    const char *a4[] = {"run", empty, "-o", out, NULL};
+    r = ks_test_kubesim(a4);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, "empty.yaml:1:1: error: no NodePool, Node, Pod or Deployment"));
+    assert_false(ks_test_file_exists(out));
+    ks_test_run_free(&r);
     const char *a3[] = {"frobnicate", NULL};
     r = ks_test_kubesim(a3);
     assert_int_equal(r.status, 2);
