@@ -25,7 +25,7 @@ static const char run_usage[] =
     "  -o, --output FILE   trace path (default: the Experiment's spec.output, or <name>.h5)\n"
     "      --seed N        experiment seed (default: the Experiment's spec.seed)\n"
     "      --threads N     OpenMP threads for the scheduler kernel (results do not depend on it)\n"
-    "      --until T       simulated horizon, a Go duration like 10m (default: spec.duration)\n"
+    "      --until T       simulated horizon: a Go duration like 10m, or seconds (default: spec.duration)\n"
     "  -q, --quiet         no progress line and no summary\n"
     "      --stats         also print peak memory by purpose and events by type\n"
     "  -h, --help          show this help\n"

@@ -25,12 +25,20 @@ bad:
 bool ks_cli_parse_duration(const char *cmd, const char *flag, const char *s, ks_time *out)
 {
     int64_t ns;
-    ks_qty_err e = ks_duration_parse(s, &ns);
-    if (e == KS_QTY_OK && ns >= 0) {
+    if (ks_duration_parse(s, &ns) == KS_QTY_OK && ns >= 0) {
         *out = ns;
         return true;
     }
-    fprintf(stderr, "kubesim %s: %s: expected a non-negative duration like 90s or 1h30m, got \"%s\"\n", cmd, flag, s);
+    /* A bare number is taken as seconds ("--until 600"), as a convenience on the command line. */
+    char *end;
+    errno = 0;
+    double sec = strtod(s, &end);
+    if (*s && !*end && !errno && sec >= 0 && sec < 9.2e9) {
+        *out = ks_time_from_sec(sec);
+        return true;
+    }
+    fprintf(stderr, "kubesim %s: %s: expected a non-negative duration like 90s, 1h30m or 600 (seconds), got \"%s\"\n",
+            cmd, flag, s);
     return false;
 }
 
