@@ -59,7 +59,9 @@ static void start_next_container(ks_world *w, uint32_t pod)
     ks_pod *p = &c->pods[pod];
     if (p->next_container == p->spec->ncontainers) {
         p->started = ks_sim_now(w->sim);
-        ks_sim_after(w->sim, ks_world_api_write(w), w->ev.kubelet_status, pod, 0);
+        /* The status manager PATCHes pods/<name>/status through the node's own client. */
+        ks_api_call(&w->api, ks_sim_now(w->sim), KS_CLIENT_KUBELET0 + p->node, KS_VERB_PATCH, w->ev.kubelet_status,
+                    pod, 0);
         return;
     }
     const ks_container *ct = current(w, pod);

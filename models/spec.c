@@ -190,6 +190,18 @@ void ks_timings_default(ks_timings *t)
     t->container_start = (ks_dist){.kind = KS_DIST_LOGNORMAL, .a = 50e6, .b = 300e6};
     t->sched_cycle_cost = ks_dist_constant(100e3);
     t->sched_node_cost = ks_dist_constant(500);
+    /* kube-apiserver --max-requests-inflight / --max-mutating-requests-inflight
+     * (staging/src/k8s.io/apiserver/pkg/server/config.go NewConfig: 400 / 200). */
+    t->max_requests_inflight = 400;
+    t->max_mutating_requests_inflight = 200;
+    /* kube-controller-manager --kube-api-qps/--kube-api-burst 20/30
+     * (pkg/controller/apis/config/v1alpha1/defaults.go); each controller builds its own client,
+     * hence its own bucket. kube-scheduler clientConnection 50/100
+     * (pkg/scheduler/apis/config/v1/defaults.go). kubelet kubeAPIQPS/kubeAPIBurst 50/100 since
+     * v1.27 (pkg/kubelet/apis/config/v1beta1/defaults.go). */
+    t->controller_manager = (ks_client_limits){20, 30};
+    t->scheduler = (ks_client_limits){50, 100};
+    t->kubelet = (ks_client_limits){50, 100};
 }
 
 void ks_timings_free(ks_timings *t)

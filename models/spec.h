@@ -137,7 +137,14 @@ typedef struct ks_sched_config {
     ks_time pod_initial_backoff, pod_max_backoff;
 } ks_sched_config;
 
-/* Latency and duration knobs of the models, each a distribution (ControlPlane kind). */
+/* A client's rate limit: client-go's token bucket (rest.Config QPS and Burst). */
+typedef struct ks_client_limits {
+    double qps;
+    int64_t burst;
+} ks_client_limits;
+
+/* Latency and duration knobs of the models, each a distribution, and the control plane's rate
+ * limits (ControlPlane kind). */
 typedef struct ks_timings {
     ks_dist api_write;        /* API server + etcd commit of one write */
     ks_dist watch_delay;      /* from commit to a watcher's handler */
@@ -148,6 +155,8 @@ typedef struct ks_timings {
     ks_dist container_start;
     ks_dist sched_cycle_cost;  /* fixed cost of one scheduling cycle */
     ks_dist sched_node_cost;   /* per node filtered and scored */
+    int64_t max_requests_inflight, max_mutating_requests_inflight; /* 0: no limit */
+    ks_client_limits controller_manager, scheduler, kubelet;       /* per client */
 } ks_timings;
 
 void ks_timings_default(ks_timings *t);

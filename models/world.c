@@ -8,7 +8,6 @@
 
 #include "alloc.h"
 
-ks_time ks_world_api_write(ks_world *w) { return ks_dist_sample_ns(&w->timings->api_write, w->rng_api); }
 ks_time ks_world_watch(ks_world *w) { return ks_dist_sample_ns(&w->timings->watch_delay, w->rng_api); }
 
 static char *dup(const char *s) { return ks_strdup(ks_mem_purpose("nodes"), s ? s : ""); }
@@ -61,7 +60,8 @@ static uint32_t find_node(const ks_cluster *c, const char *name)
 typedef struct series_row {
     double time;
     int64_t pods, pending, running, nodes, cpu_requested_milli, cpu_allocatable_milli, mem_requested_bytes,
-        mem_allocatable_bytes, sched_active, sched_backoff, sched_unschedulable;
+        mem_allocatable_bytes, sched_active, sched_backoff, sched_unschedulable, api_inflight, api_waiting,
+        api_requests, etcd_writes;
 } series_row;
 
 #define SERIES_COL(name, type) KS_COLUMN(series_row, name, type)
@@ -78,6 +78,10 @@ static const ks_column series_columns[] = {
     SERIES_COL(sched_active, KS_COL_I64),
     SERIES_COL(sched_backoff, KS_COL_I64),
     SERIES_COL(sched_unschedulable, KS_COL_I64),
+    SERIES_COL(api_inflight, KS_COL_I64),
+    SERIES_COL(api_waiting, KS_COL_I64),
+    SERIES_COL(api_requests, KS_COL_I64),
+    SERIES_COL(etcd_writes, KS_COL_I64),
 };
 
 /* Short strings from small sets are fixed-size columns (compressed away by gzip); names and
@@ -109,6 +113,10 @@ static void on_sample(ks_sim *sim, void *ctx, const ks_event *ev)
         .sched_active = (int64_t)ks_scheduler_active_len(&w->sched),
         .sched_backoff = (int64_t)ks_scheduler_backoff_len(&w->sched),
         .sched_unschedulable = (int64_t)ks_scheduler_unschedulable_len(&w->sched),
+        .api_inflight = w->api.inflight[0] + w->api.inflight[1],
+        .api_waiting = w->api.waiting,
+        .api_requests = (int64_t)w->api.requests,
+        .etcd_writes = (int64_t)w->api.etcd_writes,
     };
     ks_table_append(w->series, &r);
     ks_sim_after(sim, w->sample_interval, ev->type, 0, 0);
@@ -145,6 +153,7 @@ ks_world *ks_world_create(ks_sim *sim, ks_rngs *rngs, const ks_world_params *p)
         ks_cluster_add_node(c, &n, 0);
     }
 
+    ks_apiserver_init(&w->api, sim, w->rng_api, p->timings, c->nodes.n);
     ks_scheduler_init(w);
     ks_controllers_register(w);
     ks_kubelet_register(w);
@@ -194,6 +203,7 @@ void ks_world_destroy(ks_world *w)
 {
     if (!w) return;
     ks_scheduler_free(&w->sched);
+    ks_apiserver_free(&w->api);
     ks_cluster_free(&w->cluster);
     ks_free(w);
 }

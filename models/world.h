@@ -5,6 +5,9 @@
  * sim/cli) owns the sim, the RNG streams and the trace, and hands in the parsed specs, which must
  * outlive the world.
  *
+ * Every write (ReplicaSet and pod creates, bindings, status updates) goes through the API server
+ * model (apiserver.h: client token buckets, in-flight limits, commit latency).
+ *
  * The flow of one pod, each arrow an event after a sampled latency:
  *   Deployment sync -> ReplicaSet created -> RS sync: slow-start batches of pod creates
  *   -> pod committed (created) -> scheduler watch -> activeQ -> scheduling cycle (filter, score,
@@ -14,6 +17,7 @@
 #ifndef KS_WORLD_H
 #define KS_WORLD_H
 
+#include "apiserver.h"
 #include "cluster.h"
 #include "rng.h"
 #include "scheduler.h"
@@ -48,6 +52,7 @@ typedef struct ks_world {
     gsl_rng *rng_api, *rng_kubelet, *rng_names, *rng_sched;
     const ks_timings *timings;
     ks_cluster cluster;
+    ks_apiserver api;
     ks_scheduler sched;
     ks_world_types ev;
     ks_time sample_interval;
@@ -62,8 +67,7 @@ void ks_world_destroy(ks_world *w);
 /* Writes /pods and /nodes (the state at the end of the run) into the trace. */
 void ks_world_write_tables(ks_world *w, ks_trace *t);
 
-/* Latency of one API write (apiserver + etcd commit) and of one watch delivery. */
-ks_time ks_world_api_write(ks_world *w);
+/* Latency of one watch delivery (writes go through w->api: ks_api_call). */
 ks_time ks_world_watch(ks_world *w);
 
 /* Handlers of the modules (each module registers its own in ks_world_create). */

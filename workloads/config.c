@@ -2172,9 +2172,35 @@ static void cp_image_size(ctx *c, const ks_ynode *v, void *obj, int arg)
 
 #define TIMING(f) ((int)offsetof(ks_timings, f))
 
+/* A count of requests in flight: 0 means no limit, as for kube-apiserver's flags. */
+static void cp_inflight(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    get_int(c, v, 0, INT32_MAX, "a non-negative integer (0: no limit)", (int64_t *)((char *)obj + arg));
+}
+
+/* A client's QPS: a positive number (client-go's rest.Config.QPS is a float32). */
+static void cp_qps(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    ks_yscalar_type ty = v->kind == KS_YSCALAR ? ks_yscalar_resolve(v) : KS_YS_STR;
+    char *end = NULL;
+    double q = ty == KS_YS_INT || ty == KS_YS_FLOAT ? strtod(v->text, &end) : -1;
+    if (!end || *end || !(q > 0) || q > 1e9) {
+        expect(c, v, "a positive number of requests per second");
+        return;
+    }
+    ((ks_client_limits *)((char *)obj + arg))->qps = q;
+}
+
+static void cp_burst(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    get_int(c, v, 1, INT32_MAX, "a positive integer", &((ks_client_limits *)((char *)obj + arg))->burst);
+}
+
 static const field cp_apiserver_fields[] = {
     {"writeLatency", cp_dist, 0, TIMING(api_write)},
     {"watchLatency", cp_dist, 0, TIMING(watch_delay)},
+    {"maxRequestsInflight", cp_inflight, 0, TIMING(max_requests_inflight)},
+    {"maxMutatingRequestsInflight", cp_inflight, 0, TIMING(max_mutating_requests_inflight)},
     {NULL, NULL, 0, 0},
 };
 
@@ -2184,18 +2210,29 @@ static const field cp_kubelet_fields[] = {
     {"defaultImageSize", cp_image_size, 0, 0},
     {"containerCreateLatency", cp_dist, 0, TIMING(container_create)},
     {"containerStartLatency", cp_dist, 0, TIMING(container_start)},
+    {"kubeAPIQPS", cp_qps, 0, TIMING(kubelet)},
+    {"kubeAPIBurst", cp_burst, 0, TIMING(kubelet)},
     {NULL, NULL, 0, 0},
 };
 
 static const field cp_scheduler_fields[] = {
     {"cycleCost", cp_dist, 0, TIMING(sched_cycle_cost)},
     {"perNodeCost", cp_dist, 0, TIMING(sched_node_cost)},
+    {"kubeAPIQPS", cp_qps, 0, TIMING(scheduler)},
+    {"kubeAPIBurst", cp_burst, 0, TIMING(scheduler)},
+    {NULL, NULL, 0, 0},
+};
+
+static const field cp_controller_manager_fields[] = {
+    {"kubeAPIQPS", cp_qps, 0, TIMING(controller_manager)},
+    {"kubeAPIBurst", cp_burst, 0, TIMING(controller_manager)},
     {NULL, NULL, 0, 0},
 };
 
 static void cp_section(ctx *c, const ks_ynode *v, void *obj, int arg)
 {
-    static const field *const sections[] = {cp_apiserver_fields, cp_kubelet_fields, cp_scheduler_fields};
+    static const field *const sections[] = {cp_apiserver_fields, cp_kubelet_fields, cp_scheduler_fields,
+                                            cp_controller_manager_fields};
     walk_map(c, v, sections[arg], obj);
 }
 
@@ -2203,6 +2240,7 @@ static const field cpspec_fields[] = {
     {"apiserver", cp_section, 0, 0},
     {"kubelet", cp_section, 0, 1},
     {"scheduler", cp_section, 0, 2},
+    {"controllerManager", cp_section, 0, 3},
     {NULL, NULL, 0, 0},
 };
 

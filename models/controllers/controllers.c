@@ -42,7 +42,8 @@ static void on_deploy(ks_sim *sim, void *ctx, const ks_event *ev)
     ks_deployment *d = &c->deployments[ev->target];
     if (ev->arg == DEPLOY_SYNC) {
         if (d->rs != KS_NONE) return; /* scaling an existing ReplicaSet: a later issue */
-        ks_sim_after(sim, ks_world_api_write(w), w->ev.deploy_sync, ev->target, DEPLOY_RS_COMMITTED);
+        ks_api_call(&w->api, ks_sim_now(sim), KS_CLIENT_DEPLOYMENT, KS_VERB_CREATE, w->ev.deploy_sync, ev->target,
+                    DEPLOY_RS_COMMITTED);
         return;
     }
     /* The ReplicaSet create has committed. */
@@ -66,14 +67,16 @@ static void on_deploy(ks_sim *sim, void *ctx, const ks_event *ev)
     rs_request_sync(w, rs, ks_world_watch(w));
 }
 
-/* Issues one slow-start batch of creates; each commits after its own API write latency. */
+/* Issues one slow-start batch of creates at once (upstream runs them as goroutines); each goes
+ * through the controller's token bucket and commits on its own. */
 static void rs_issue_batch(ks_world *w, uint32_t rs, uint32_t size)
 {
     ks_replicaset *r = &w->cluster.rs[rs];
     r->batch_size = size;
     r->batch_left = size;
     r->expected_adds += size;
-    for (uint32_t i = 0; i < size; i++) ks_sim_after(w->sim, ks_world_api_write(w), w->ev.pod_committed, rs, 0);
+    for (uint32_t i = 0; i < size; i++)
+        ks_api_call(&w->api, ks_sim_now(w->sim), KS_CLIENT_REPLICASET, KS_VERB_CREATE, w->ev.pod_committed, rs, 0);
 }
 
 static uint32_t rs_diff(const ks_replicaset *r)

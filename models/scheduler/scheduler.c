@@ -377,7 +377,8 @@ static void on_cycle(ks_sim *sim, void *ctx, const ks_event *ev)
         ks_cluster_assign(c, pod, chosen);
         p->queue_state = KS_Q_DONE;
         s->bound++;
-        ks_sim_at(sim, end + ks_world_api_write(w), w->ev.sched_bound, pod, 0);
+        /* DefaultBinder: POST pods/<name>/binding, a create, from the scheduler's client. */
+        ks_api_call(&w->api, end, KS_CLIENT_SCHEDULER, KS_VERB_CREATE, w->ev.sched_bound, pod, 0);
     } else {
         char msg[1100];
         const char *reasons[R_COUNT];

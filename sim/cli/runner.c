@@ -64,7 +64,8 @@ typedef struct summary {
     int64_t created, scheduled, running, pending;
     double p50, p90, p99;
     size_t started;
-    uint64_t attempts, unschedulable_attempts, events, k8s_events;
+    uint64_t attempts, unschedulable_attempts, events, k8s_events, api_requests, etcd_writes;
+    double api_p50, api_p99;
     double wall_s, events_per_s;
     size_t peak_rss, peak_counted;
 } summary;
@@ -91,6 +92,10 @@ static summary summarize(const ks_world *w, const ks_sim *sim, double wall_s)
     s.unschedulable_attempts = w->sched.unschedulable_attempts;
     s.events = ks_sim_events_run(sim);
     s.k8s_events = c->events_emitted;
+    s.api_requests = w->api.requests;
+    s.etcd_writes = w->api.etcd_writes;
+    s.api_p50 = ks_apiserver_latency(&w->api, 50);
+    s.api_p99 = ks_apiserver_latency(&w->api, 99);
     s.wall_s = wall_s;
     s.events_per_s = wall_s > 0 ? (double)s.events / wall_s : 0.0;
     s.peak_rss = ks_mem_peak_rss();
@@ -117,6 +122,11 @@ static void print_summary(FILE *out, const ks_config *cfg, const summary *s, ks_
         fprintf(out, "  pod startup  no pod started\n");
     fprintf(out, "  scheduling   %" PRIu64 " attempts, %" PRIu64 " unschedulable\n", s->attempts,
             s->unschedulable_attempts);
+    /* Upstream's API call latency SLO: p99 of mutating single-object calls <= 1 s
+     * (kubernetes/community sig-scalability/slos/api_call_latency.md). */
+    fprintf(out, "  API server   %" PRIu64 " requests, %" PRIu64 " etcd writes; latency p50 %.1f ms, p99 %.1f ms%s\n",
+            s->api_requests, s->etcd_writes, s->api_p50 * 1e3, s->api_p99 * 1e3,
+            s->api_p99 > 1.0 ? " (over the 1 s SLO)" : "");
     fprintf(out, "  events       %" PRIu64 " Kubernetes events recorded\n", s->k8s_events);
     fprintf(out, "  memory       peak RSS %.1f MiB (%.1f MiB counted by purpose)\n", (double)s->peak_rss / 1048576.0,
             (double)s->peak_counted / 1048576.0);
@@ -183,6 +193,10 @@ static void write_summary(ks_trace *t, const summary *s)
     ks_trace_attr_i64(t, "/summary", "sched_attempts", (int64_t)s->attempts);
     ks_trace_attr_i64(t, "/summary", "sched_unschedulable", (int64_t)s->unschedulable_attempts);
     ks_trace_attr_i64(t, "/summary", "k8s_events", (int64_t)s->k8s_events);
+    ks_trace_attr_i64(t, "/summary", "api_requests", (int64_t)s->api_requests);
+    ks_trace_attr_i64(t, "/summary", "etcd_writes", (int64_t)s->etcd_writes);
+    ks_trace_attr_f64(t, "/summary", "api_latency_p50_s", s->api_p50);
+    ks_trace_attr_f64(t, "/summary", "api_latency_p99_s", s->api_p99);
     ks_trace_attr_i64(t, "/summary", "events", (int64_t)s->events);
     /* Wall-clock figures vary from run to run; they live in /summary attributes only, never in a
      * dataset, so that datasets stay byte-identical for a seed. */
@@ -275,6 +289,7 @@ int ks_run_experiment(const ks_run_opts *o, ks_run_report *report)
 
     summary s = summarize(w, sim, wall);
     ks_world_write_tables(w, trace);
+    ks_apiserver_write_table(&w->api, trace);
     write_engine_tables(trace, sim);
     write_summary(trace, &s);
     ks_trace_attr_f64(trace, "/", "simulated_s", ks_time_to_sec(complete ? horizon : ks_sim_now(sim)));

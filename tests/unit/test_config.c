@@ -219,7 +219,12 @@ static const char full_yaml[] =
     "  apiserver:\n"
     "    writeLatency: 5ms\n"
     "    watchLatency: {uniform: {low: 1ms, high: 3ms}}\n"
+    "    maxRequestsInflight: 0\n"
+    "    maxMutatingRequestsInflight: 50\n"
+    "  controllerManager: {kubeAPIQPS: 2.5, kubeAPIBurst: 3}\n"
     "  kubelet:\n"
+    "    kubeAPIQPS: 5\n"
+    "    kubeAPIBurst: 10\n"
     "    imagePullLatency: {exponential: {mean: 200ms}}\n"
     "    imagePullBandwidth: {normal: {mean: 100M, stddev: 10M}}\n"
     "    defaultImageSize: 50Mi\n"
@@ -409,6 +414,14 @@ static void check_timings(const ks_timings *t)
     assert_true(t->container_start.values[0] == 10e6 && t->container_start.values[2] == 30e6);
     assert_dist(&t->sched_cycle_cost, KS_DIST_CONSTANT, 100e3, 0);
     assert_dist(&t->sched_node_cost, KS_DIST_CONSTANT, 0, 0);
+    assert_int_equal(t->max_requests_inflight, 0);
+    assert_int_equal(t->max_mutating_requests_inflight, 50);
+    assert_true(t->controller_manager.qps == 2.5);
+    assert_int_equal(t->controller_manager.burst, 3);
+    assert_true(t->kubelet.qps == 5);
+    assert_int_equal(t->kubelet.burst, 10);
+    assert_true(t->scheduler.qps == 50); /* upstream default kept */
+    assert_int_equal(t->scheduler.burst, 100);
 }
 
 static void check_ignored(const ks_config *cfg)

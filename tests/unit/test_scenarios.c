@@ -230,6 +230,30 @@ static void test_replicaset_slow_start_batches(void **state)
     free(t);
 }
 
+/* Slow start under the controller-manager's token bucket, against the table worked out in the
+ * config's comment. */
+static void test_replicaset_creates_follow_the_token_bucket(void **state)
+{
+    (void)state;
+    const char *out = ks_test_path("rs-qps.h5");
+    run_ok("tests/configs/replicaset-qps.yaml", out);
+    double want[100];
+    int k = 0;
+    const struct { double at_ms; int n; } runs[] = {{22, 1}, {32, 2}, {42, 4}, {52, 8}, {62, 15}, {72, 1}};
+    for (size_t r = 0; r < sizeof runs / sizeof *runs; r++)
+        for (int i = 0; i < runs[r].n; i++) want[k++] = runs[r].at_ms;
+    for (int i = 1; i <= 32; i++) want[k++] = 72 + 50.0 * i;
+    for (int i = 1; i <= 37; i++) want[k++] = 1672 + 50.0 * i;
+    assert_int_equal(k, 100);
+    size_t n = 0;
+    double *created = ks_tc_f64(out, "/pods", "created", &n);
+    assert_int_equal(n, 100);
+    for (int i = 0; i < 100; i++)
+        if (fabs(created[i] * 1e3 - want[i]) > 1e-3)
+            fail_msg("pod %d created at %.6f ms, want %.3f ms", i, created[i] * 1e3, want[i]);
+    free(created);
+}
+
 /* The scoring strategy decides placement: 3 pods of 1 cpu / 2Gi on 2 nodes of 4 cpu / 8Gi (cpu and
  * memory fractions stay equal, so BalancedAllocation scores 100 everywhere). LeastAllocated
  * spreads them 2 + 1; MostAllocated packs all 3 onto one node, whichever the tie-break chose
@@ -407,6 +431,7 @@ int main(void)
         cmocka_unit_test(test_three_nodes_thirteen_pods),
         cmocka_unit_test(test_pod_timeline_with_constant_latencies),
         cmocka_unit_test(test_replicaset_slow_start_batches),
+        cmocka_unit_test(test_replicaset_creates_follow_the_token_bucket),
         cmocka_unit_test(test_scoring_strategy_decides_placement),
         cmocka_unit_test(test_same_seed_same_datasets_any_thread_count),
         cmocka_unit_test(test_bad_inputs_exit_2_with_position_and_no_output),
