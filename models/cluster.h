@@ -30,7 +30,14 @@ typedef struct ks_pod {
     const ks_pod_spec *spec;
     uint32_t owner; /* ReplicaSet index, or KS_NONE for a bare Pod */
     uint32_t node;  /* KS_NONE while unbound */
-    ks_time created, scheduled, pulled, started, ready, finished, deleted;
+    /* The steps of the pod's life (KS_NEVER until they happen): created (committed), scheduled
+     * (the scheduler's decision), bound (binding committed), kubelet_seen (watch delivered to the
+     * node), pull_started / pulled (first image pull asked for, last one done), started (last
+     * container started), running (status Running committed), ready (Ready committed), finished,
+     * deleted. */
+    ks_time created, scheduled, bound, kubelet_seen, pull_started, pulled, started, running, ready, finished,
+        deleted;
+    ks_time pull_total; /* time spent pulling images (requests to completion), for the SLI */
     uint32_t attempts, restarts;
     uint8_t phase;
     uint8_t queue_state;     /* scheduler.c: which queue holds the pod */
@@ -56,6 +63,7 @@ typedef struct ks_nodes {
     uint32_t **images;
     uint32_t *nimages, *images_cap;
     uint32_t *pull_tail;
+    ks_time *pleg_phase; /* kubelet: when this node's PLEG relists, modulo the period */
     uint64_t *resource_version;
 } ks_nodes;
 

@@ -44,6 +44,7 @@ static void on_pod(ks_sim *sim, void *ctx, const ks_event *ev)
 {
     (void)sim;
     ks_world *w = ctx;
+    w->cluster.pods[ev->target].kubelet_seen = ks_sim_now(sim);
     w->cluster.pods[ev->target].next_container = 0;
     start_next_container(w, ev->target);
 }
@@ -53,15 +54,26 @@ static void on_pod(ks_sim *sim, void *ctx, const ks_event *ev)
     ks_cluster_event(&(w)->cluster, ks_sim_now((w)->sim), "Pod", (w)->cluster.pods[pod].spec->namespace, \
                      (w)->cluster.pods[pod].name, type, reason, "kubelet", __VA_ARGS__)
 
+/* The first relist of NODE's PLEG strictly after T (T itself when relisting is off). */
+static ks_time next_relist(const ks_world *w, uint32_t node, ks_time t)
+{
+    ks_time period = w->timings->pleg_relist_period;
+    if (period <= 0) return t;
+    ks_time phase = w->cluster.nodes.pleg_phase[node];
+    ks_time k = t < phase ? 0 : (t - phase) / period + 1;
+    return phase + k * period;
+}
+
 static void start_next_container(ks_world *w, uint32_t pod)
 {
     ks_cluster *c = &w->cluster;
     ks_pod *p = &c->pods[pod];
     if (p->next_container == p->spec->ncontainers) {
         p->started = ks_sim_now(w->sim);
-        /* The status manager PATCHes pods/<name>/status through the node's own client. */
-        ks_api_call(&w->api, ks_sim_now(w->sim), KS_CLIENT_KUBELET0 + p->node, KS_VERB_PATCH, w->ev.kubelet_status,
-                    pod, 0);
+        /* The kubelet learns that the containers run at its PLEG's next relist, then the status
+         * manager PATCHes pods/<name>/status through the node's own client. */
+        ks_api_call(&w->api, next_relist(w, p->node, p->started), KS_CLIENT_KUBELET0 + p->node, KS_VERB_PATCH,
+                    w->ev.kubelet_status, pod, 0);
         return;
     }
     const ks_container *ct = current(w, pod);
@@ -85,6 +97,7 @@ static void start_next_container(ks_world *w, uint32_t pod)
      * here (pkg/kubelet/images/image_manager.go EnsureImageExists). */
     POD_EVENT(w, pod, "Normal", "Pulling", "Pulling image \"%s\"", ct->image);
     p->pull_requested = ks_sim_now(w->sim);
+    if (p->pull_started == KS_NEVER) p->pull_started = p->pull_requested;
     p->pull_next = KS_NONE;
     ks_nodes *n = &c->nodes;
     if (n->pull_tail[p->node] == KS_NONE) {
@@ -126,6 +139,7 @@ static void on_pulled(ks_sim *sim, void *ctx, const ks_event *ev)
     char ref[512], took[32], waited[32];
     ks_node_add_image(c, p->node, ks_cluster_image_id(c, ks_image_ref(ct->image, ref, sizeof ref)));
     p->pulled = ks_sim_now(sim);
+    p->pull_total += p->pulled - p->pull_requested;
     /* Durations truncated to milliseconds and printed like Go's time.Duration. */
     ks_duration_format((int64_t)ev->arg / 1000000 * 1000000, took, sizeof took);
     ks_duration_format((p->pulled - p->pull_requested) / 1000000 * 1000000, waited, sizeof waited);
@@ -163,7 +177,7 @@ static void on_status(ks_sim *sim, void *ctx, const ks_event *ev)
     ks_world *w = ctx;
     ks_cluster *c = &w->cluster;
     ks_pod *p = &c->pods[ev->target];
-    p->ready = ks_sim_now(sim);
+    p->running = p->ready = ks_sim_now(sim);
     p->phase = KS_PHASE_RUNNING;
     p->resource_version = ks_cluster_bump(c);
     c->pods_pending--;

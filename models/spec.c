@@ -186,6 +186,8 @@ void ks_timings_default(ks_timings *t)
     t->image_pull_latency = (ks_dist){.kind = KS_DIST_LOGNORMAL, .a = 200e6, .b = 1e9};
     t->image_pull_bandwidth = (ks_dist){.kind = KS_DIST_UNIFORM, .a = 50e6, .b = 150e6};
     t->default_image_bytes = 100LL * 1024 * 1024;
+    /* Generic PLEG relist period (pkg/kubelet/kubelet.go plegRelistPeriod = time.Second). */
+    t->pleg_relist_period = KS_SEC(1);
     t->container_create = (ks_dist){.kind = KS_DIST_LOGNORMAL, .a = 100e6, .b = 500e6};
     t->container_start = (ks_dist){.kind = KS_DIST_LOGNORMAL, .a = 50e6, .b = 300e6};
     t->sched_cycle_cost = ks_dist_constant(100e3);

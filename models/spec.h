@@ -151,6 +151,7 @@ typedef struct ks_timings {
     ks_dist image_pull_latency; /* registry round trips before bytes flow */
     ks_dist image_pull_bandwidth; /* bytes per second */
     int64_t default_image_bytes;
+    ks_time pleg_relist_period; /* the kubelet sees container state changes at its next relist; 0: at once */
     ks_dist container_create;
     ks_dist container_start;
     ks_dist sched_cycle_cost;  /* fixed cost of one scheduling cycle */

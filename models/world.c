@@ -154,6 +154,12 @@ ks_world *ks_world_create(ks_sim *sim, ks_rngs *rngs, const ks_world_params *p)
     }
 
     ks_apiserver_init(&w->api, sim, w->rng_api, p->timings, c->nodes.n);
+    /* Kubelets did not all start at the same instant: each node's PLEG relists at its own phase. */
+    gsl_rng *pleg = ks_rng_stream(rngs, "kubelet.pleg");
+    for (size_t i = 0; i < c->nodes.n; i++)
+        c->nodes.pleg_phase[i] = p->timings->pleg_relist_period
+                                     ? (ks_time)ks_rng_below(pleg, (uint64_t)p->timings->pleg_relist_period)
+                                     : 0;
     ks_scheduler_init(w);
     ks_controllers_register(w);
     ks_kubelet_register(w);
@@ -182,7 +188,7 @@ ks_world *ks_world_create(ks_sim *sim, ks_rngs *rngs, const ks_world_params *p)
                 return NULL;
             }
             ks_cluster_assign(c, pod, node);
-            c->pods[pod].scheduled = 0;
+            c->pods[pod].scheduled = c->pods[pod].bound = 0;
             c->pods[pod].queue_state = KS_Q_DONE;
             ks_kubelet_watch_pod(w, pod);
         } else {
@@ -212,7 +218,7 @@ typedef struct pod_row {
     const char *name, *namespace, *owner, *node, *phase;
     int32_t priority;
     int64_t cpu_milli, mem_bytes;
-    double created, scheduled, pulled, started, ready, finished, deleted;
+    double created, scheduled, bound, kubelet_seen, pull_started, pulled, started, running, ready, finished, deleted;
     uint32_t attempts, restarts;
 } pod_row;
 
@@ -222,7 +228,9 @@ static const ks_column pod_columns[] = {
     POD_COL(owner, KS_COL_STR),
     POD_COL(node, KS_COL_STR),      POD_COL(priority, KS_COL_I32),  POD_COL(cpu_milli, KS_COL_I64),
     POD_COL(mem_bytes, KS_COL_I64), POD_COL(created, KS_COL_F64),   POD_COL(scheduled, KS_COL_F64),
-    POD_COL(pulled, KS_COL_F64),    POD_COL(started, KS_COL_F64),   POD_COL(ready, KS_COL_F64),
+    POD_COL(bound, KS_COL_F64),     POD_COL(kubelet_seen, KS_COL_F64), POD_COL(pull_started, KS_COL_F64),
+    POD_COL(pulled, KS_COL_F64),    POD_COL(started, KS_COL_F64),   POD_COL(running, KS_COL_F64),
+    POD_COL(ready, KS_COL_F64),
     POD_COL(finished, KS_COL_F64),  POD_COL(deleted, KS_COL_F64),   POD_COL(attempts, KS_COL_U32),
     POD_COL(restarts, KS_COL_U32),  KS_FSTR_COLUMN(pod_row, phase, 16),
 };
@@ -265,8 +273,12 @@ void ks_world_write_tables(ks_world *w, ks_trace *t)
             .mem_bytes = p->spec->req_mem_bytes,
             .created = when(p->created),
             .scheduled = when(p->scheduled),
+            .bound = when(p->bound),
+            .kubelet_seen = when(p->kubelet_seen),
+            .pull_started = when(p->pull_started),
             .pulled = when(p->pulled),
             .started = when(p->started),
+            .running = when(p->running),
             .ready = when(p->ready),
             .finished = when(p->finished),
             .deleted = when(p->deleted),

@@ -2178,6 +2178,18 @@ static void cp_inflight(ctx *c, const ks_ynode *v, void *obj, int arg)
     get_int(c, v, 0, INT32_MAX, "a non-negative integer (0: no limit)", (int64_t *)((char *)obj + arg));
 }
 
+/* A plain duration knob (>= 0). */
+static void cp_duration(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    int64_t ns;
+    if (!get_duration(c, v, &ns)) return;
+    if (ns < 0) {
+        expect_text(c, v, "a duration that is not negative");
+        return;
+    }
+    *(int64_t *)((char *)obj + arg) = ns;
+}
+
 /* A client's QPS: a positive number (client-go's rest.Config.QPS is a float32). */
 static void cp_qps(ctx *c, const ks_ynode *v, void *obj, int arg)
 {
@@ -2210,6 +2222,7 @@ static const field cp_kubelet_fields[] = {
     {"defaultImageSize", cp_image_size, 0, 0},
     {"containerCreateLatency", cp_dist, 0, TIMING(container_create)},
     {"containerStartLatency", cp_dist, 0, TIMING(container_start)},
+    {"plegRelistPeriod", cp_duration, 0, TIMING(pleg_relist_period)},
     {"kubeAPIQPS", cp_qps, 0, TIMING(kubelet)},
     {"kubeAPIBurst", cp_burst, 0, TIMING(kubelet)},
     {NULL, NULL, 0, 0},

@@ -375,6 +375,7 @@ static void on_cycle(ks_sim *sim, void *ctx, const ks_event *ev)
     if (chosen != KS_NONE) {
         /* Assume: the pod counts on the node at once; the binding's API write follows. */
         ks_cluster_assign(c, pod, chosen);
+        p->scheduled = end;
         p->queue_state = KS_Q_DONE;
         s->bound++;
         /* DefaultBinder: POST pods/<name>/binding, a create, from the scheduler's client. */
@@ -404,9 +405,10 @@ static void on_bound(ks_sim *sim, void *ctx, const ks_event *ev)
     ks_world *w = ctx;
     ks_cluster *c = &w->cluster;
     ks_pod *p = &c->pods[ev->target];
-    p->scheduled = ks_sim_now(sim);
+    p->bound = ks_sim_now(sim);
     p->resource_version = ks_cluster_bump(c);
-    ks_cluster_event(c, p->scheduled, "Pod", p->spec->namespace, p->name, "Normal", "Scheduled",
+    /* Upstream records "Scheduled" once the binding has succeeded (schedule_one.go bindingCycle). */
+    ks_cluster_event(c, p->bound, "Pod", p->spec->namespace, p->name, "Normal", "Scheduled",
                      "default-scheduler", "Successfully assigned %s/%s to %s", p->spec->namespace, p->name,
                      c->nodes.spec[p->node].name);
     ks_kubelet_watch_pod(w, ev->target);

@@ -19,6 +19,8 @@ static void sleep_ms(long ms)
     nanosleep(&ts, NULL);
 }
 
+static void assert_steps_ordered(const char *out);
+
 static ks_test_run run(const char *const *argv)
 {
     ks_test_run r = ks_test_kubesim(argv);
@@ -36,6 +38,7 @@ static void test_three_nodes_thirteen_pods(void **state)
     ks_test_run r = run(argv);
     assert_int_equal(r.status, 0);
     ks_test_run_free(&r);
+    assert_steps_ordered(out);
 
     size_t n = 0, nn = 0;
     char **phase = ks_tc_strings(out, "/pods", "phase", &n);
@@ -120,6 +123,8 @@ static void test_same_seed_same_datasets_any_thread_count(void **state)
         ks_test_run_free(&r);
     }
     char why[512] = "";
+    assert_steps_ordered(a);
+    assert_steps_ordered(d);
     if (ks_tc_compare_datasets(a, b, why, sizeof why)) fail_msg("same seed twice: %s", why);
     if (ks_tc_compare_datasets(a, c, why, sizeof why)) fail_msg("--threads 1 vs 2: %s", why);
     /* The OpenMP score loop itself: 5,000 nodes scored per cycle, 1 thread against 2. */
@@ -139,12 +144,75 @@ static void test_same_seed_same_datasets_any_thread_count(void **state)
     print_message("seed 42 vs 43: %s\n", why);
 }
 
+/* Every pod's steps happen in order: created <= scheduled <= bound <= kubelet_seen <= pull_started
+ * <= pulled <= started <= running <= ready, skipping the steps that did not happen (NaN). */
+static void assert_steps_ordered(const char *out)
+{
+    static const char *steps[] = {"created", "scheduled",  "bound",   "kubelet_seen", "pull_started",
+                                  "pulled",  "started",    "running", "ready"};
+    enum { NSTEPS = sizeof steps / sizeof *steps };
+    double *col[NSTEPS];
+    size_t n = 0;
+    for (int k = 0; k < NSTEPS; k++) {
+        col[k] = ks_tc_f64(out, "/pods", steps[k], &n);
+        assert_non_null(col[k]);
+    }
+    for (size_t i = 0; i < n; i++) {
+        double last = -1;
+        int last_k = -1;
+        for (int k = 0; k < NSTEPS; k++) {
+            if (isnan(col[k][i])) continue;
+            if (col[k][i] < last)
+                fail_msg("%s: pod %zu: %s %.9f before %s %.9f", out, i, steps[k], col[k][i], steps[last_k], last);
+            last = col[k][i];
+            last_k = k;
+        }
+    }
+    for (int k = 0; k < NSTEPS; k++) free(col[k]);
+}
+
 static void run_ok(const char *cfg, const char *out)
 {
     const char *argv[] = {"run", ks_test_source_path(cfg), "-o", out, "-q", NULL};
     ks_test_run r = run(argv);
     assert_int_equal(r.status, 0);
     ks_test_run_free(&r);
+    assert_steps_ordered(out);
+}
+
+/* With the default 1 s PLEG relist, a node's kubelet observes started containers on its own relist
+ * grid: every pod on the node reaches Running (minus the constant 10 ms status write) at the same
+ * phase of the second, within a second of its start. */
+static void test_pleg_relist_grid(void **state)
+{
+    (void)state;
+    const char *cfg = ks_test_write_file("pleg.yaml",
+        "apiVersion: kubesim.io/v1alpha1\nkind: ControlPlane\nmetadata: {name: c}\n"
+        "spec: {apiserver: {writeLatency: 10ms, watchLatency: 1ms}}\n---\n"
+        "apiVersion: v1\nkind: Node\nmetadata: {name: n1}\nstatus: {allocatable: {cpu: \"64\", memory: 64Gi}}\n---\n"
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  replicas: 20\n"
+        "  selector: {matchLabels: {app: d}}\n  template:\n    metadata: {labels: {app: d}}\n"
+        "    spec: {containers: [{name: c, image: \"i:1\", resources: {requests: {cpu: 100m}}}]}\n");
+    const char *out = ks_test_path("pleg.h5");
+    const char *argv[] = {"run", cfg, "-o", out, "-q", "--until", "2m", NULL};
+    ks_test_run r = run(argv);
+    assert_int_equal(r.status, 0);
+    ks_test_run_free(&r);
+    assert_steps_ordered(out);
+    size_t n = 0;
+    double *started = ks_tc_f64(out, "/pods", "started", &n);
+    double *running = ks_tc_f64(out, "/pods", "running", &n);
+    assert_int_equal(n, 20);
+    double phase0 = fmod(running[0] - 0.010, 1.0);
+    for (size_t i = 0; i < n; i++) {
+        double seen = running[i] - 0.010;
+        assert_true(seen > started[i] && seen <= started[i] + 1.0 + 1e-9);
+        double ph = fmod(seen, 1.0);
+        if (fabs(ph - phase0) > 1e-6 && fabs(fabs(ph - phase0) - 1.0) > 1e-6)
+            fail_msg("pod %zu observed at phase %.9f, pod 0 at %.9f", i, ph, phase0);
+    }
+    free(started);
+    free(running);
 }
 
 static void assert_close(double got, double want, const char *what)
@@ -164,10 +232,12 @@ static void test_pod_timeline_with_constant_latencies(void **state)
     assert_int_equal(n, 2);
     assert_string_equal(name[0], "first");
     ks_tc_free_strings(name, n);
-    const char *cols[] = {"created", "scheduled", "pulled", "started", "ready"};
-    const double want[2][5] = {{0, 0.0111005, 1.2121005, 1.3621005, 1.3721005},
-                               {0, 0.0112010, 1.4121005, 1.5621005, 1.5721005}};
-    for (int c = 0; c < 5; c++) {
+    const char *cols[] = {"created", "scheduled", "bound", "kubelet_seen", "pull_started",
+                          "pulled",  "started",   "running", "ready"};
+    const double want[2][9] = {
+        {0, 0.0011005, 0.0111005, 0.0121005, 0.0121005, 1.2121005, 1.3621005, 1.3721005, 1.3721005},
+        {0, 0.0012010, 0.0112010, 0.0122010, 0.0122010, 1.4121005, 1.5621005, 1.5721005, 1.5721005}};
+    for (int c = 0; c < 9; c++) {
         double *v = ks_tc_f64(out, "/pods", cols[c], &n);
         assert_non_null(v);
         for (int p = 0; p < 2; p++) {
@@ -431,6 +501,7 @@ int main(void)
         cmocka_unit_test(test_three_nodes_thirteen_pods),
         cmocka_unit_test(test_pod_timeline_with_constant_latencies),
         cmocka_unit_test(test_replicaset_slow_start_batches),
+        cmocka_unit_test(test_pleg_relist_grid),
         cmocka_unit_test(test_replicaset_creates_follow_the_token_bucket),
         cmocka_unit_test(test_scoring_strategy_decides_placement),
         cmocka_unit_test(test_same_seed_same_datasets_any_thread_count),
