@@ -44,6 +44,9 @@ void ks_cluster_free(ks_cluster *c)
     ks_free(n->images_cap);
     ks_free(n->pull_tail);
     ks_free(n->pleg_phase);
+    ks_free(n->lease_renewed);
+    ks_free(n->status_posted);
+    ks_free(n->status_dirty);
     ks_free(n->resource_version);
     for (size_t i = 0; i < c->npods; i++) ks_free(c->pods[i].name);
     ks_free(c->pods);
@@ -65,7 +68,8 @@ static void nodes_grow(ks_nodes *n)
     size_t cap = n->cap ? n->cap * 2 : 64;
 #define GROW_COL(col) n->col = n->col ? ks_realloc(n->col, cap * sizeof *n->col) : ks_malloc(mem_nodes, cap * sizeof *n->col);
     NODE_COLUMNS(GROW_COL)
-    GROW_COL(spec) GROW_COL(pleg_phase) GROW_COL(images) GROW_COL(nimages) GROW_COL(images_cap) GROW_COL(pull_tail)
+    GROW_COL(spec) GROW_COL(pleg_phase) GROW_COL(lease_renewed) GROW_COL(status_posted)
+    GROW_COL(status_dirty) GROW_COL(images) GROW_COL(nimages) GROW_COL(images_cap) GROW_COL(pull_tail)
     GROW_COL(resource_version)
 #undef GROW_COL
     n->cap = cap;
@@ -87,6 +91,8 @@ uint32_t ks_cluster_add_node(ks_cluster *c, ks_node_spec *spec, ks_time now)
     n->nimages[i] = n->images_cap[i] = 0;
     n->pull_tail[i] = KS_NONE;
     n->pleg_phase[i] = 0;
+    n->lease_renewed[i] = n->status_posted[i] = now;
+    n->status_dirty[i] = 0;
     n->resource_version[i] = ks_cluster_bump(c);
     for (size_t k = 0; k < n->spec[i].nimages; k++)
         ks_node_add_image(c, i, ks_cluster_image_id(c, n->spec[i].images[k].name));

@@ -64,6 +64,9 @@ typedef struct ks_nodes {
     uint32_t *nimages, *images_cap;
     uint32_t *pull_tail;
     ks_time *pleg_phase; /* kubelet: when this node's PLEG relists, modulo the period */
+    ks_time *lease_renewed;  /* the node Lease's renewTime as last committed */
+    ks_time *status_posted;  /* when the kubelet last posted node status */
+    uint8_t *status_dirty;   /* node status changed since (e.g. a new image) */
     uint64_t *resource_version;
 } ks_nodes;
 

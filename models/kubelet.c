@@ -137,7 +137,11 @@ static void on_pulled(ks_sim *sim, void *ctx, const ks_event *ev)
     ks_pod *p = &c->pods[ev->target];
     const ks_container *ct = current(w, ev->target);
     char ref[512], took[32], waited[32];
-    ks_node_add_image(c, p->node, ks_cluster_image_id(c, ks_image_ref(ct->image, ref, sizeof ref)));
+    uint32_t image = ks_cluster_image_id(c, ks_image_ref(ct->image, ref, sizeof ref));
+    if (!ks_node_has_image(c, p->node, image)) {
+        ks_node_add_image(c, p->node, image);
+        c->nodes.status_dirty[p->node] = 1; /* status.images changed */
+    }
     p->pulled = ks_sim_now(sim);
     p->pull_total += p->pulled - p->pull_requested;
     /* Durations truncated to milliseconds and printed like Go's time.Duration. */
@@ -184,8 +188,58 @@ static void on_status(ks_sim *sim, void *ctx, const ks_event *ev)
     c->pods_running++;
 }
 
+/* The node's heartbeats, every nodeStatusUpdateFrequency (10 s; the Lease's renew interval is a
+ * quarter of its 40 s duration, also 10 s): renew the Lease (an UPDATE of
+ * kube-node-lease/<node>), and post node status if it changed or nodeStatusReportFrequency
+ * (5 min) has passed (pkg/kubelet/kubelet_node_status.go). One event does both; each node ticks at
+ * its own phase, as kubelets start at different times. */
+static void on_node_tick(ks_sim *sim, void *ctx, const ks_event *ev)
+{
+    ks_world *w = ctx;
+    uint32_t node = ev->target;
+    ks_time now = ks_sim_now(sim);
+    ks_nodes *n = &w->cluster.nodes;
+    ks_api_call(&w->api, now, KS_CLIENT_KUBELET0 + node, KS_VERB_UPDATE, w->ev.kubelet_lease_renewed, node, 0);
+    if (n->status_dirty[node] || now - n->status_posted[node] >= w->timings->node_status_report_frequency) {
+        n->status_dirty[node] = 0;
+        n->status_posted[node] = now;
+        ks_api_call(&w->api, now, KS_CLIENT_KUBELET0 + node, KS_VERB_PATCH, w->ev.kubelet_node_status, node, 0);
+    }
+    ks_sim_after(sim, (ks_time)ev->arg, ev->type, node, ev->arg);
+}
+
+static void on_lease_renewed(ks_sim *sim, void *ctx, const ks_event *ev)
+{
+    ks_world *w = ctx;
+    w->cluster.nodes.lease_renewed[ev->target] = ks_sim_now(sim);
+    ks_cluster_bump(&w->cluster);
+}
+
+static void on_node_status(ks_sim *sim, void *ctx, const ks_event *ev)
+{
+    (void)sim;
+    ks_world *w = ctx;
+    w->cluster.nodes.resource_version[ev->target] = ks_cluster_bump(&w->cluster);
+}
+
+void ks_kubelet_start(ks_world *w)
+{
+    const ks_timings *t = w->timings;
+    /* The heartbeat period: the faster of the lease renewal and the status computation. */
+    ks_time lease = KS_SEC(t->node_lease_duration_s) / 4, status = t->node_status_update_frequency;
+    ks_time period = lease < status ? lease : status;
+    if (period <= 0) return;
+    gsl_rng *g = ks_rng_stream(w->rngs, "kubelet.heartbeat");
+    for (size_t i = 0; i < w->cluster.nodes.n; i++)
+        ks_sim_at(w->sim, (ks_time)ks_rng_below(g, (uint64_t)period), w->ev.kubelet_node_tick, (uint32_t)i,
+                  (uint64_t)period);
+}
+
 void ks_kubelet_register(ks_world *w)
 {
+    w->ev.kubelet_node_tick = ks_sim_register(w->sim, "kubelet.heartbeat", on_node_tick, w);
+    w->ev.kubelet_lease_renewed = ks_sim_register(w->sim, "kubelet.lease_renewed", on_lease_renewed, w);
+    w->ev.kubelet_node_status = ks_sim_register(w->sim, "kubelet.node_status", on_node_status, w);
     w->ev.kubelet_pod = ks_sim_register(w->sim, "kubelet.pod_added", on_pod, w);
     w->ev.kubelet_pulled = ks_sim_register(w->sim, "kubelet.pulled", on_pulled, w);
     w->ev.kubelet_created = ks_sim_register(w->sim, "runtime.created", on_created, w);

@@ -188,6 +188,13 @@ void ks_timings_default(ks_timings *t)
     t->default_image_bytes = 100LL * 1024 * 1024;
     /* Generic PLEG relist period (pkg/kubelet/kubelet.go plegRelistPeriod = time.Second). */
     t->pleg_relist_period = KS_SEC(1);
+    /* KubeletConfiguration defaults (pkg/kubelet/apis/config/v1beta1/defaults.go):
+     * nodeLeaseDurationSeconds 40, renewed every 0.25 x 40 = 10 s (pkg/kubelet/kubelet.go
+     * nodeLeaseRenewIntervalFraction); nodeStatusUpdateFrequency 10 s; nodeStatusReportFrequency
+     * 5 min. */
+    t->node_lease_duration_s = 40;
+    t->node_status_update_frequency = KS_SEC(10);
+    t->node_status_report_frequency = KS_MIN(5);
     t->container_create = (ks_dist){.kind = KS_DIST_LOGNORMAL, .a = 100e6, .b = 500e6};
     t->container_start = (ks_dist){.kind = KS_DIST_LOGNORMAL, .a = 50e6, .b = 300e6};
     t->sched_cycle_cost = ks_dist_constant(100e3);

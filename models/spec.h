@@ -152,6 +152,9 @@ typedef struct ks_timings {
     ks_dist image_pull_bandwidth; /* bytes per second */
     int64_t default_image_bytes;
     ks_time pleg_relist_period; /* the kubelet sees container state changes at its next relist; 0: at once */
+    int64_t node_lease_duration_s;       /* the node Lease is renewed every quarter of it */
+    ks_time node_status_update_frequency; /* how often the kubelet computes node status */
+    ks_time node_status_report_frequency; /* posts it unchanged this often (changed: at once) */
     ks_dist container_create;
     ks_dist container_start;
     ks_dist sched_cycle_cost;  /* fixed cost of one scheduling cycle */

@@ -202,6 +202,7 @@ ks_world *ks_world_create(ks_sim *sim, ks_rngs *rngs, const ks_world_params *p)
     for (size_t i = 0; i < p->ndeployments; i++)
         c->deployments[i] = (ks_deployment){&p->deployments[i], KS_NONE, ks_cluster_bump(c)};
     ks_controllers_start(w);
+    ks_kubelet_start(w);
     return w;
 }
 

@@ -42,7 +42,8 @@ typedef struct ks_world_params {
 /* Event types of the models; values are the ks_sim type ids. */
 typedef struct ks_world_types {
     uint32_t deploy_sync, rs_sync, pod_committed, sched_watch, sched_cycle, sched_bound,
-        sched_flush_backoff, sched_flush_unschedulable, kubelet_pod,
+        sched_flush_backoff, sched_flush_unschedulable, kubelet_pod, kubelet_node_tick, kubelet_lease_renewed,
+        kubelet_node_status,
         kubelet_pulled, kubelet_created, kubelet_started, kubelet_status, sample;
 } ks_world_types;
 
@@ -74,6 +75,8 @@ ks_time ks_world_watch(ks_world *w);
 void ks_controllers_register(ks_world *w);
 void ks_controllers_start(ks_world *w);
 void ks_kubelet_register(ks_world *w);
+/* Starts every node's Lease renewal and node status loop. */
+void ks_kubelet_start(ks_world *w);
 /* A pod bound to a node reaches that node's kubelet (after the watch delay). */
 void ks_kubelet_watch_pod(ks_world *w, uint32_t pod);
 

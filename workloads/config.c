@@ -2178,6 +2178,13 @@ static void cp_inflight(ctx *c, const ks_ynode *v, void *obj, int arg)
     get_int(c, v, 0, INT32_MAX, "a non-negative integer (0: no limit)", (int64_t *)((char *)obj + arg));
 }
 
+/* nodeLeaseDurationSeconds: a positive integer, as KubeletConfiguration validates it; 0 here
+ * turns the heartbeats off (kubesim only). */
+static void cp_lease_seconds(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    get_int(c, v, 0, 86400, "a number of seconds in 0..86400 (0: no heartbeats)", (int64_t *)((char *)obj + arg));
+}
+
 /* A plain duration knob (>= 0). */
 static void cp_duration(ctx *c, const ks_ynode *v, void *obj, int arg)
 {
@@ -2223,6 +2230,9 @@ static const field cp_kubelet_fields[] = {
     {"containerCreateLatency", cp_dist, 0, TIMING(container_create)},
     {"containerStartLatency", cp_dist, 0, TIMING(container_start)},
     {"plegRelistPeriod", cp_duration, 0, TIMING(pleg_relist_period)},
+    {"nodeLeaseDurationSeconds", cp_lease_seconds, 0, TIMING(node_lease_duration_s)},
+    {"nodeStatusUpdateFrequency", cp_duration, 0, TIMING(node_status_update_frequency)},
+    {"nodeStatusReportFrequency", cp_duration, 0, TIMING(node_status_report_frequency)},
     {"kubeAPIQPS", cp_qps, 0, TIMING(kubelet)},
     {"kubeAPIBurst", cp_burst, 0, TIMING(kubelet)},
     {NULL, NULL, 0, 0},

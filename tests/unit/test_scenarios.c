@@ -324,6 +324,37 @@ static void test_replicaset_creates_follow_the_token_bucket(void **state)
     free(created);
 }
 
+/* Heartbeats over 10 minutes on one node: a Lease UPDATE every 10 s (60, whatever the node's
+ * phase in [0, 10 s)), node status PATCHed once when the pulled image changed status.images and
+ * once more 5 minutes later (nodeStatusReportFrequency), plus the pod's own status PATCH. */
+static void test_node_heartbeats(void **state)
+{
+    (void)state;
+    const char *cfg = ks_test_write_file("heartbeat.yaml",
+        "apiVersion: v1\nkind: Node\nmetadata: {name: n1}\nstatus: {allocatable: {cpu: \"4\", memory: 8Gi}}\n---\n"
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: \"i:1\"}]}\n");
+    const char *out = ks_test_path("heartbeat.h5");
+    const char *argv[] = {"run", cfg, "-o", out, "-q", "--until", "10m", NULL};
+    ks_test_run r = run(argv);
+    assert_int_equal(r.status, 0);
+    ks_test_run_free(&r);
+    size_t n = 0, nv = 0, nc = 0;
+    char **comp = ks_tc_strings(out, "/apiserver/requests", "component", &nc);
+    char **verb = ks_tc_strings(out, "/apiserver/requests", "verb", &nv);
+    int64_t *count = ks_tc_i64(out, "/apiserver/requests", "count", &n);
+    int64_t updates = -1, patches = -1;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(comp[i], "kubelet") != 0) continue;
+        if (!strcmp(verb[i], "update")) updates = count[i];
+        if (!strcmp(verb[i], "patch")) patches = count[i];
+    }
+    assert_int_equal(updates, 60);
+    assert_int_equal(patches, 3);
+    ks_tc_free_strings(comp, nc);
+    ks_tc_free_strings(verb, nv);
+    free(count);
+}
+
 /* The scoring strategy decides placement: 3 pods of 1 cpu / 2Gi on 2 nodes of 4 cpu / 8Gi (cpu and
  * memory fractions stay equal, so BalancedAllocation scores 100 everywhere). LeastAllocated
  * spreads them 2 + 1; MostAllocated packs all 3 onto one node, whichever the tie-break chose
@@ -502,6 +533,7 @@ int main(void)
         cmocka_unit_test(test_pod_timeline_with_constant_latencies),
         cmocka_unit_test(test_replicaset_slow_start_batches),
         cmocka_unit_test(test_pleg_relist_grid),
+        cmocka_unit_test(test_node_heartbeats),
         cmocka_unit_test(test_replicaset_creates_follow_the_token_bucket),
         cmocka_unit_test(test_scoring_strategy_decides_placement),
         cmocka_unit_test(test_same_seed_same_datasets_any_thread_count),
