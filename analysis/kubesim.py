@@ -23,19 +23,39 @@ import h5py
 import numpy as np
 import pandas as pd
 
-#: Columns of each table in the trace, by dataset path (schema version 1).
+#: Columns of each table in the trace, by dataset path (schema version 1), as documented in
+#: docs/TRACE_FORMAT.md.  A table missing from the file loads as an empty DataFrame with these
+#: columns; a documented column missing from a table (a trace written by an older kubesim) is
+#: added, filled with NaN (see ``Trace.missing``).
 COLUMNS = {
     "pods": ["name", "namespace", "owner", "node", "priority", "cpu_milli", "mem_bytes",
-             "created", "scheduled", "pulled", "started", "ready", "finished", "deleted",
+             "created", "scheduled", "bound", "kubelet_seen", "pull_started", "pulled",
+             "started", "running", "ready", "finished", "deleted",
              "attempts", "restarts", "phase"],
-    "nodes": ["name", "pool", "zone", "cpu_milli", "mem_bytes", "pods", "created"],
+    "nodes": ["name", "pool", "zone", "cpu_milli", "mem_bytes", "pods",
+              "cpu_requested_milli", "mem_requested_bytes", "pods_assigned", "created"],
     "events": ["time", "kind", "namespace", "name", "type", "reason", "message", "count", "source"],
     "cluster_series": ["time", "pods", "pending", "running", "nodes",
                        "cpu_requested_milli", "cpu_allocatable_milli",
                        "mem_requested_bytes", "mem_allocatable_bytes",
-                       "sched_active", "sched_backoff", "sched_unschedulable"],
+                       "sched_active", "sched_backoff", "sched_unschedulable",
+                       "api_inflight", "api_waiting", "api_requests", "etcd_writes"],
+    "apiserver/requests": ["component", "verb", "count", "completed", "p50_s", "p99_s"],
     "engine/event_types": ["name", "count"],
     "engine/memory": ["purpose", "peak_bytes", "allocations"],
+}
+
+#: The phases of a pod's startup computed by :func:`startup_breakdown`: column -> description.
+#: They follow one another, so for a pod they add up to ``ready - created``.
+STARTUP_PHASES = {
+    "queue_schedule_s": "queueing + scheduling (created -> scheduled)",
+    "binding_s": "binding (scheduled -> bound)",
+    "kubelet_watch_s": "kubelet watch (bound -> kubelet_seen)",
+    "pod_setup_s": "pod setup / wait before pull (kubelet_seen -> pull_started)",
+    "image_pull_s": "image pull (pull_started -> pulled)",
+    "container_start_s": "container create + start (pulled or kubelet_seen -> started)",
+    "status_report_s": "status report (started -> running)",
+    "readiness_s": "readiness (running -> ready)",
 }
 
 

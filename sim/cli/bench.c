@@ -107,12 +107,14 @@ static double bench_bare(const ks_time *inc, uint64_t queue, uint64_t events)
 static const char bench_usage[] =
     "usage: kubesim bench engine [--queue Q] [--events E] [--repeat R] [--json]\n"
     "       kubesim bench e2e CONFIG... [--json]\n"
+    "       kubesim bench e2e --nodes N --pods P [--duration D] [--json]\n"
     "\n"
     "engine  the hold model through the kernel's schedule/dispatch path, and the same loop on a\n"
     "        bare array heap; prints both rates and their ratio (best of R runs, default 3).\n"
     "        Defaults: Q = 100000, E = 10000000.\n"
     "e2e     runs an experiment end to end (trace to a temporary file) and prints wall time,\n"
-    "        events/s and peak RSS.\n"
+    "        events/s and peak RSS: CONFIG..., or a synthetic cluster of N nodes (32 cpu, 128Gi)\n"
+    "        and P pods (100m, 256Mi) in Deployments of 1,000, for D (default 30m).\n"
     "\n"
     "--json prints one JSON object on the last line (engine: events_per_s, bare_events_per_s,\n"
     "ratio; e2e: wall_s, events_per_s, peak_rss_bytes).\n";
@@ -166,40 +168,100 @@ static int bench_engine(int argc, char **argv)
     return KS_EXIT_OK;
 }
 
+/* Writes a synthetic experiment in Kubernetes' scalability-test shape: NODES nodes of 32 cpu /
+ * 128 GiB / 110 pods in three zones, and PODS pods of 100m / 256Mi from Deployments of at most
+ * 1,000 replicas over ten images (as perf-tests' load test spreads pods over many small
+ * workloads). Returns 0, or -1 with a message. */
+static int write_synthetic(const char *path, uint64_t nodes, uint64_t pods, ks_time duration)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        perror(path);
+        return -1;
+    }
+    char d[32];
+    ks_duration_format(duration, d, sizeof d);
+    fprintf(f,
+            "apiVersion: kubesim.io/v1alpha1\nkind: Experiment\nmetadata: {name: bench-e2e}\n"
+            "spec: {duration: %s, seed: 1, sampleInterval: 10s}\n---\n"
+            "apiVersion: kubesim.io/v1alpha1\nkind: NodePool\nmetadata: {name: bench}\n"
+            "spec:\n  count: %" PRIu64 "\n  zones: [zone-a, zone-b, zone-c]\n"
+            "  template: {status: {allocatable: {cpu: \"32\", memory: 128Gi, pods: \"110\"}}}\n",
+            d, nodes);
+    uint64_t left = pods;
+    for (uint64_t i = 0; left > 0; i++) {
+        uint64_t replicas = left < 1000 ? left : 1000;
+        left -= replicas;
+        fprintf(f,
+                "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app-%" PRIu64 "}\n"
+                "spec:\n  replicas: %" PRIu64 "\n  selector: {matchLabels: {app: app-%" PRIu64 "}}\n"
+                "  template:\n    metadata: {labels: {app: app-%" PRIu64 "}, annotations: {kubesim.io/image-size: %" PRIu64
+                "Mi}}\n    spec: {containers: [{name: c, image: \"registry.example.com/app-%" PRIu64
+                ":1\", resources: {requests: {cpu: 100m, memory: 256Mi}}}]}\n",
+                i, replicas, i, i, 50 + 25 * (i % 10), i % 10);
+    }
+    if (fclose(f) != 0) {
+        perror(path);
+        return -1;
+    }
+    return 0;
+}
+
 static int bench_e2e(int argc, char **argv)
 {
-    static const struct option opts[] = {{"json", no_argument, NULL, 'j'}, {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0}};
+    enum { OPT_JSON = 256, OPT_NODES, OPT_PODS, OPT_DURATION };
+    static const struct option opts[] = {{"json", no_argument, NULL, OPT_JSON},
+                                         {"nodes", required_argument, NULL, OPT_NODES},
+                                         {"pods", required_argument, NULL, OPT_PODS},
+                                         {"duration", required_argument, NULL, OPT_DURATION},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {0, 0, 0, 0}};
     bool json = false;
+    uint64_t nodes = 0, pods = 0;
+    ks_time duration = KS_MIN(30);
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-        if (c == 'j') json = true;
-        else if (c == 'h') {
-            fputs(bench_usage, stdout);
-            return KS_EXIT_OK;
-        } else {
-            fputs(bench_usage, stderr);
-            return KS_EXIT_USAGE;
+        switch (c) {
+        case OPT_JSON: json = true; break;
+        case OPT_NODES: if (!ks_cli_parse_u64("bench", "--nodes", optarg, &nodes)) return KS_EXIT_USAGE; break;
+        case OPT_PODS: if (!ks_cli_parse_u64("bench", "--pods", optarg, &pods)) return KS_EXIT_USAGE; break;
+        case OPT_DURATION:
+            if (!ks_cli_parse_duration("bench", "--duration", optarg, &duration)) return KS_EXIT_USAGE;
+            break;
+        case 'h': fputs(bench_usage, stdout); return KS_EXIT_OK;
+        default: fputs(bench_usage, stderr); return KS_EXIT_USAGE;
         }
     }
-    if (optind >= argc) {
-        fprintf(stderr, "kubesim bench e2e: no CONFIG given\n");
+    bool synthetic = nodes || pods;
+    if (synthetic == (optind < argc)) {
+        fprintf(stderr, "kubesim bench e2e: give either CONFIG... or --nodes N --pods P\n");
         return KS_EXIT_USAGE;
     }
-    char out[64];
+    if (synthetic && (nodes == 0 || nodes > 1000000 || pods > 100000000 || duration <= 0)) {
+        fprintf(stderr, "kubesim bench e2e: --nodes must be 1..1000000, --pods at most 100000000, --duration > 0\n");
+        return KS_EXIT_USAGE;
+    }
+    char out[64], cfg[64];
     snprintf(out, sizeof out, "/tmp/kubesim-bench-%ld.h5", (long)getpid());
-    ks_run_opts o = {.configs = (const char *const *)argv + optind, .nconfigs = (size_t)(argc - optind),
+    snprintf(cfg, sizeof cfg, "/tmp/kubesim-bench-%ld.yaml", (long)getpid());
+    const char *synthetic_cfg[] = {cfg};
+    if (synthetic && write_synthetic(cfg, nodes, pods, duration) != 0) return KS_EXIT_FAILURE;
+    ks_run_opts o = {.configs = synthetic ? synthetic_cfg : (const char *const *)argv + optind,
+                     .nconfigs = synthetic ? 1 : (size_t)(argc - optind),
                      .output = out, .threads = -1, .until = -1, .quiet = true};
     ks_run_report r = {0};
     int rc = ks_run_experiment(&o, &r);
     unlink(out);
+    if (synthetic) unlink(cfg);
     if (rc) return rc;
-    printf("e2e: %.3f s wall, %" PRIu64 " events, %.0f events/s, peak RSS %.1f MiB\n", r.wall_s, r.events,
-           r.events_per_s, (double)r.peak_rss_bytes / 1048576.0);
+    printf("e2e: %.3f s wall, %" PRIu64 " events, %.0f events/s, peak RSS %.1f MiB; %" PRId64
+           " pods created, %" PRId64 " running\n",
+           r.wall_s, r.events, r.events_per_s, (double)r.peak_rss_bytes / 1048576.0, r.pods_created, r.pods_running);
     if (json)
         printf("{\"bench\": \"e2e\", \"wall_s\": %.4f, \"events\": %" PRIu64 ", \"events_per_s\": %.0f, "
-               "\"peak_rss_bytes\": %zu}\n",
-               r.wall_s, r.events, r.events_per_s, r.peak_rss_bytes);
+               "\"peak_rss_bytes\": %zu, \"pods_created\": %" PRId64 ", \"pods_running\": %" PRId64 "}\n",
+               r.wall_s, r.events, r.events_per_s, r.peak_rss_bytes, r.pods_created, r.pods_running);
     return KS_EXIT_OK;
 }
 

@@ -33,6 +33,7 @@ typedef struct ks_run_report {
     uint64_t events;
     double events_per_s;
     size_t peak_rss_bytes;
+    int64_t pods_created, pods_running;
     bool interrupted;
 } ks_run_report;
 

@@ -318,7 +318,7 @@ int ks_run_experiment(const ks_run_opts *o, ks_run_report *report)
         if (!o->quiet) print_summary(stdout, &cfg, &s, complete ? horizon : ks_sim_now(sim), output, complete);
         if (o->stats) print_stats(stdout, sim);
     }
-    if (report) *report = (ks_run_report){wall, s.events, s.events_per_s, s.peak_rss, !complete};
+    if (report) *report = (ks_run_report){wall, s.events, s.events_per_s, s.peak_rss, s.created, s.running, !complete};
     ks_world_destroy(w);
 out_sim:
     ks_sim_destroy(sim);
