@@ -4,14 +4,17 @@
     import kubesim
     t = kubesim.load("quickstart.h5")
     t.pods, t.nodes, t.events, t.cluster_series      # pandas DataFrames
+    t.apiserver_requests                             # pandas DataFrame (/apiserver/requests)
     t.engine_event_types, t.engine_memory            # pandas DataFrames
     t.attrs, t.summary, t.complete                   # dict, dict, bool
-    kubesim.startup_latency(t)                       # Series, seconds
+    kubesim.startup_latency(t)                       # Series, seconds (started - created)
+    kubesim.startup_breakdown(t)                     # DataFrame, seconds per startup phase
 
 Times are float64 seconds of simulated time; NaN means the step never happened.
 Strings are decoded to ``str``.  A dataset missing from the file loads as an
-empty DataFrame with the documented columns, so analysis code can rely on the
-column names.  Run ``python3 kubesim.py TRACE.h5`` for a short summary.
+empty DataFrame with the documented columns, and a documented column missing
+from a table (an older trace) is filled with NaN, so analysis code can rely on
+the column names.  Run ``python3 kubesim.py TRACE.h5`` for a short summary.
 """
 from __future__ import annotations
 
@@ -72,6 +75,10 @@ class Trace:
     cluster_series: pd.DataFrame
     engine_event_types: pd.DataFrame = field(default_factory=pd.DataFrame)
     engine_memory: pd.DataFrame = field(default_factory=pd.DataFrame)
+    apiserver_requests: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: Documented columns that the file lacked and that were filled with NaN, by table path
+    #: (a table missing altogether is not listed: it loads empty).
+    missing: dict = field(default_factory=dict)
 
     @property
     def complete(self) -> bool:
@@ -99,8 +106,12 @@ def _attrs(obj) -> dict:
     return {k: _value(v) for k, v in obj.attrs.items()}
 
 
-def _table(f: h5py.File, path: str) -> pd.DataFrame:
-    """A compound dataset as a DataFrame, byte strings decoded; empty if missing."""
+def _table(f: h5py.File, path: str, missing: dict | None = None) -> pd.DataFrame:
+    """A compound dataset as a DataFrame, byte strings decoded; empty if missing.
+
+    Documented columns (:data:`COLUMNS`) that the dataset lacks are appended, filled with NaN,
+    and recorded in *missing* (path -> list of column names) when given.
+    """
     ds = f.get(path)
     if not isinstance(ds, h5py.Dataset) or ds.dtype.names is None:
         return pd.DataFrame(columns=COLUMNS.get(path, []))
@@ -109,23 +120,31 @@ def _table(f: h5py.File, path: str) -> pd.DataFrame:
         if h5py.check_string_dtype(ds.dtype.fields[col][0]) is not None:
             df[col] = pd.Series([v.decode("utf-8", "replace") if isinstance(v, bytes) else v
                                  for v in df[col]], index=df.index, dtype=object)
+    absent = [c for c in COLUMNS.get(path, []) if c not in df.columns]
+    for col in absent:
+        df[col] = np.nan
+    if absent and missing is not None:
+        missing[path] = absent
     return df
 
 
 def load(path: str, warn: bool = True) -> Trace:
     """Read the trace at *path*; warns (see :func:`warn_if_incomplete`) unless ``warn=False``."""
+    missing: dict = {}
     with h5py.File(path, "r") as f:
         summary = f.get("summary")
         trace = Trace(
             path=str(path),
             attrs=_attrs(f),
             summary=_attrs(summary) if summary is not None else {},
-            pods=_table(f, "pods"),
-            nodes=_table(f, "nodes"),
-            events=_table(f, "events"),
-            cluster_series=_table(f, "cluster_series"),
-            engine_event_types=_table(f, "engine/event_types"),
-            engine_memory=_table(f, "engine/memory"),
+            pods=_table(f, "pods", missing),
+            nodes=_table(f, "nodes", missing),
+            events=_table(f, "events", missing),
+            cluster_series=_table(f, "cluster_series", missing),
+            engine_event_types=_table(f, "engine/event_types", missing),
+            engine_memory=_table(f, "engine/memory", missing),
+            apiserver_requests=_table(f, "apiserver/requests", missing),
+            missing=missing,
         )
     if warn:
         warn_if_incomplete(trace, stacklevel=3)
@@ -140,14 +159,85 @@ def warn_if_incomplete(trace: Trace, stacklevel: int = 2) -> bool:
     return trace.complete
 
 
+def _pod_index(p: pd.DataFrame) -> pd.Index:
+    return pd.Index(p["namespace"].astype(str) + "/" + p["name"].astype(str), name="pod")
+
+
 def startup_latency(trace: Trace) -> pd.Series:
-    """Seconds from creation to container start, for pods that started; indexed by namespace/name."""
+    """Seconds from creation to the start of the pod's last container (``started - created``),
+    for pods that started; indexed by namespace/name.
+
+    This is the runtime's view and includes image pulls.  It is *not* kubesim's pod startup SLI
+    (``startup_p*_s`` in ``/summary``: ``running - created`` less image pulls); for that and for
+    each phase of the startup see :func:`startup_breakdown`.
+    """
     p = trace.pods
     if p.empty:
         return pd.Series(dtype="float64", name="startup_s")
-    s = (p["started"] - p["created"]).astype("float64")
-    s.index = p["namespace"].astype(str) + "/" + p["name"].astype(str)
+    s = pd.Series((p["started"] - p["created"]).astype("float64").to_numpy(), index=_pod_index(p))
     return s[p["started"].notna().to_numpy()].rename("startup_s")
+
+
+def startup_breakdown(trace: Trace) -> pd.DataFrame:
+    """Where each pod's startup time went: one row per pod that reached Running.
+
+    Indexed by namespace/name, with the columns ``owner`` and ``node``, then the duration in
+    seconds of each phase of :data:`STARTUP_PHASES`, in order:
+
+    ``queue_schedule_s``   created -> scheduled: scheduler queues (activeQ, backoff, unschedulable
+                           pool) and the scheduling cycle(s)
+    ``binding_s``          scheduled -> bound: the binding POST through the API server
+    ``kubelet_watch_s``    bound -> kubelet_seen: the node's kubelet receiving the pod by watch
+    ``pod_setup_s``        kubelet_seen -> pull_started: containers whose images were present,
+                           started before the first pull was asked for; 0 when nothing was pulled
+    ``image_pull_s``       pull_started -> pulled: first pull asked for (including the wait
+                           behind the node's serialized pulls) to last pull done; 0 when nothing
+                           was pulled.  With several pulls this span also holds the containers
+                           created and started between them.
+    ``container_start_s``  pulled (or kubelet_seen when nothing was pulled) -> started
+    ``status_report_s``    started -> running: PLEG relist, then the status PATCH committing
+    ``readiness_s``        running -> ready (NaN if the pod never became Ready)
+
+    and two totals:
+
+    ``sli_s``  ``running - created - (pulled - pull_started)`` (no subtraction when nothing was
+               pulled): upstream's pod startup SLI, computed from the pod table.  kubesim's own
+               SLI (``startup_p*_s`` in ``/summary``) subtracts the exact time of each pull, so
+               for a pod with several pulls the value here is smaller by the time spent between
+               them (creating and starting the containers in between); with at most one pull
+               they agree.
+    ``e2e_s``  ``ready - created``, the end-to-end time to Ready (``ready_p*_s`` in ``/summary``).
+
+    For each pod the eight phases add up to ``e2e_s``.  Traces without the per-step columns
+    (older kubesim) have NaN there and give an empty frame.
+    """
+    p = trace.pods
+    cols = ["owner", "node", *STARTUP_PHASES, "sli_s", "e2e_s"]
+    if p.empty:
+        return pd.DataFrame(columns=cols, index=pd.Index([], name="pod"))
+
+    def t(col):
+        return pd.to_numeric(p[col], errors="coerce").astype("float64").to_numpy()
+
+    created, scheduled, bound, seen = t("created"), t("scheduled"), t("bound"), t("kubelet_seen")
+    pull_started, pulled, started = t("pull_started"), t("pulled"), t("started")
+    running, ready = t("running"), t("ready")
+    pull = ~np.isnan(pull_started) & ~np.isnan(pulled)
+    out = pd.DataFrame({
+        "owner": p["owner"].astype(str).to_numpy(),
+        "node": p["node"].astype(str).to_numpy(),
+        "queue_schedule_s": scheduled - created,
+        "binding_s": bound - scheduled,
+        "kubelet_watch_s": seen - bound,
+        "pod_setup_s": np.where(pull, pull_started - seen, 0.0),
+        "image_pull_s": np.where(pull, pulled - pull_started, 0.0),
+        "container_start_s": started - np.where(pull, pulled, seen),
+        "status_report_s": running - started,
+        "readiness_s": ready - running,
+        "sli_s": running - created - np.where(pull, pulled - pull_started, 0.0),
+        "e2e_s": ready - created,
+    }, index=_pod_index(p))
+    return out[~np.isnan(running)]
 
 
 def _main(argv: list[str]) -> int:
@@ -162,16 +252,23 @@ def _main(argv: list[str]) -> int:
     print(f"  simulated {a.get('duration_s', float('nan')):g} s, "
           f"sampled every {a.get('sample_interval_s', float('nan')):g} s")
     print(f"  tables: pods {len(t.pods)}, nodes {len(t.nodes)}, events {len(t.events)}, "
-          f"cluster_series {len(t.cluster_series)}, engine/event_types {len(t.engine_event_types)}, "
-          f"engine/memory {len(t.engine_memory)}")
+          f"cluster_series {len(t.cluster_series)}, apiserver/requests {len(t.apiserver_requests)}, "
+          f"engine/event_types {len(t.engine_event_types)}, engine/memory {len(t.engine_memory)}")
+    for path, cols in t.missing.items():
+        print(f"  {path}: no column(s) {', '.join(cols)} (older trace; filled with NaN)")
     if not t.pods.empty:
         phases = t.pods["phase"].value_counts()
         print("  pod phases: " + ", ".join(f"{k} {v}" for k, v in phases.items()))
     lat = startup_latency(t)
     if len(lat):
         q = lat.quantile([0.5, 0.9, 0.99])
-        print(f"  startup latency: n={len(lat)} p50 {q[0.5]:.3f} s, p90 {q[0.9]:.3f} s, "
+        print(f"  started - created: n={len(lat)} p50 {q[0.5]:.3f} s, p90 {q[0.9]:.3f} s, "
               f"p99 {q[0.99]:.3f} s")
+    sli = startup_breakdown(t)["sli_s"]
+    if len(sli):
+        q = sli.quantile([0.5, 0.9, 0.99])
+        print(f"  startup SLI (running - created - pulls): n={len(sli)} p50 {q[0.5]:.3f} s, "
+              f"p90 {q[0.9]:.3f} s, p99 {q[0.99]:.3f} s")
     if not t.events.empty:
         warn = t.events[t.events["type"] == "Warning"]["reason"].value_counts()
         if len(warn):

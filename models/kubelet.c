@@ -1,12 +1,22 @@
 /* kubelet.c — the node agent and its container runtime, one per node.
  *
- * A pod bound to the node reaches the kubelet through its watch. For each container in order
+ * A pod bound to the node reaches the kubelet through its watch. For each app container in order
  * (the runtime's SyncPod, pkg/kubelet/kuberuntime/kuberuntime_manager.go): ensure the image
  * (pkg/kubelet/images/image_manager.go: IfNotPresent uses the node's image cache, Always pulls,
  * Never fails if absent; pulls are serialized per node as with the default serializeImagePulls
- * = true), create the container, start it. When every container has started, the status manager
- * writes the pod's status (Running, Ready — probes come with the control-plane issue) through the
- * API server.
+ * = true), create the container, start it. The kubelet learns what its containers do at its
+ * PLEG's next relist (every second) and the status manager PATCHes the pod's status through the
+ * node's API client.
+ *
+ * What a container does comes from the pod's kubesim.io/run-for and kubesim.io/exit-code
+ * annotations (spec.h): run until deleted, or run for a drawn time and exit with a code. An
+ * exited container is restarted as restartPolicy says (Always; OnFailure if the code is not 0;
+ * Never), after upstream's CrashLoopBackOff: client-go flowcontrol.Backoff keyed per container,
+ * 10 s initial, doubling, 300 s maximum (pkg/kubelet/kubelet.go containerBackOffPeriod,
+ * MaxContainerBackOff), measured from the container's FinishedAt; the first restart is immediate
+ * because the backoff entry only exists from then on; an entry older than 2 x 300 s has expired and
+ * the cycle starts again (kuberuntime_manager.go doBackOff, flowcontrol IsInBackOffSince/Next).
+ * When no container will run again the pod is Succeeded (all exited 0) or Failed.
  *
  * Events and their messages as the kubelet records them (pkg/kubelet/events/event.go reasons):
  *   Pulling  "Pulling image \"<image>\""
@@ -14,25 +24,52 @@
  *            or "Container image \"<image>\" already present on machine"
  *   Created  "Created container <name>"
  *   Started  "Started container <name>"
+ *   BackOff  "Back-off restarting failed container <name> in pod <name>_<namespace>(<uid>)"
  *   ErrImageNeverPull "Container image \"<image>\" is not present with pull policy of Never"
  */
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "alloc.h"
 #include "world.h"
 
+/* client-go flowcontrol.Backoff as the kubelet configures it (pkg/kubelet/kubelet.go). */
+#define BACKOFF_INITIAL KS_SEC(10)
+#define BACKOFF_MAX KS_SEC(300)
+
+/* Event args of the container pipeline: the container index, and whether this is a restart. */
+#define ARG_RESTART (1ull << 32)
+#define ARG_OFF_QUEUE (1ull << 33) /* a pull outside the node's queue (restarts) */
+#define ARG_CTR(arg) ((uint32_t)((arg) & 0xffffffffu))
+
 static void start_next_container(ks_world *w, uint32_t pod);
+static void ensure_image(ks_world *w, uint32_t pod, uint32_t ctr, bool restart);
 static void start_pull(ks_world *w, uint32_t pod);
 
-static const ks_container *current(const ks_world *w, uint32_t pod)
+static const ks_container *container(const ks_world *w, uint32_t pod, uint32_t ctr)
 {
-    const ks_pod *p = &w->cluster.pods[pod];
-    return &p->spec->containers[p->next_container];
+    return &w->cluster.pods[pod].spec->containers[ctr];
 }
 
 static int64_t image_bytes(const ks_world *w, const ks_container *ct)
 {
     return ct->image_bytes > 0 ? ct->image_bytes : w->timings->default_image_bytes;
+}
+
+/* The runtime state of a pod's containers, for pods whose containers exit (kubesim.io/run-for);
+ * pods that run for ever need none. */
+static ks_ctr_state *ctr_state(ks_world *w, uint32_t pod, uint32_t ctr)
+{
+    ks_pod *p = &w->cluster.pods[pod];
+    if (p->ctr_base == KS_NONE) {
+        size_t n = p->spec->ncontainers;
+        ks_grow(ks_mem_purpose("kubelet"), (void **)&w->ctrs, &w->ctrs_cap, w->nctrs + n, sizeof *w->ctrs);
+        p->ctr_base = (uint32_t)w->nctrs;
+        memset(&w->ctrs[w->nctrs], 0, n * sizeof *w->ctrs);
+        w->nctrs += n;
+    }
+    return &w->ctrs[p->ctr_base + ctr];
 }
 
 void ks_kubelet_watch_pod(ks_world *w, uint32_t pod)
@@ -42,7 +79,6 @@ void ks_kubelet_watch_pod(ks_world *w, uint32_t pod)
 
 static void on_pod(ks_sim *sim, void *ctx, const ks_event *ev)
 {
-    (void)sim;
     ks_world *w = ctx;
     w->cluster.pods[ev->target].kubelet_seen = ks_sim_now(sim);
     w->cluster.pods[ev->target].next_container = 0;
@@ -64,19 +100,40 @@ static ks_time next_relist(const ks_world *w, uint32_t node, ks_time t)
     return phase + k * period;
 }
 
+/* The status manager's PATCH of pods/<name>/status, through the node's client, once the PLEG has
+ * seen the change that happened at T. DONE fires when it has committed. */
+static void patch_status(ks_world *w, uint32_t pod, ks_time t, uint32_t done)
+{
+    const ks_pod *p = &w->cluster.pods[pod];
+    ks_api_call(&w->api, next_relist(w, p->node, t), KS_CLIENT_KUBELET0 + p->node, KS_VERB_PATCH, done, pod, 0);
+}
+
 static void start_next_container(ks_world *w, uint32_t pod)
+{
+    ks_pod *p = &w->cluster.pods[pod];
+    if (p->next_container == p->spec->ncontainers) {
+        p->started = ks_sim_now(w->sim);
+        patch_status(w, pod, p->started, w->ev.kubelet_status);
+        return;
+    }
+    ensure_image(w, pod, p->next_container, false);
+}
+
+static void create_container(ks_world *w, uint32_t pod, uint64_t arg)
+{
+    ks_sim_after(w->sim, ks_dist_sample_ns(&w->timings->container_create, w->rng_kubelet), w->ev.kubelet_created,
+                 pod, arg);
+}
+
+/* EnsureImageExists for one container. A restart with pull policy Always asks the registry
+ * again; the image is on the node, so only the round trips count, and it does not queue behind
+ * other pods' pulls (kubesim keeps one pull per pod in the node's queue). */
+static void ensure_image(ks_world *w, uint32_t pod, uint32_t ctr, bool restart)
 {
     ks_cluster *c = &w->cluster;
     ks_pod *p = &c->pods[pod];
-    if (p->next_container == p->spec->ncontainers) {
-        p->started = ks_sim_now(w->sim);
-        /* The kubelet learns that the containers run at its PLEG's next relist, then the status
-         * manager PATCHes pods/<name>/status through the node's own client. */
-        ks_api_call(&w->api, next_relist(w, p->node, p->started), KS_CLIENT_KUBELET0 + p->node, KS_VERB_PATCH,
-                    w->ev.kubelet_status, pod, 0);
-        return;
-    }
-    const ks_container *ct = current(w, pod);
+    const ks_container *ct = container(w, pod, ctr);
+    uint64_t arg = ctr | (restart ? ARG_RESTART : 0);
     char ref[512];
     uint32_t image = ks_cluster_image_id(c, ks_image_ref(ct->image, ref, sizeof ref));
     bool present = ks_node_has_image(c, p->node, image);
@@ -88,8 +145,7 @@ static void start_next_container(ks_world *w, uint32_t pod)
     }
     if (present && ct->pull != KS_PULL_ALWAYS) {
         POD_EVENT(w, pod, "Normal", "Pulled", "Container image \"%s\" already present on machine", ct->image);
-        ks_sim_after(w->sim, ks_dist_sample_ns(&w->timings->container_create, w->rng_kubelet), w->ev.kubelet_created,
-                     pod, 0);
+        create_container(w, pod, arg);
         return;
     }
     /* Serialized pulls: the request waits behind the node's earlier pulls, FIFO. "Pulling" is
@@ -98,6 +154,12 @@ static void start_next_container(ks_world *w, uint32_t pod)
     POD_EVENT(w, pod, "Normal", "Pulling", "Pulling image \"%s\"", ct->image);
     p->pull_requested = ks_sim_now(w->sim);
     if (p->pull_started == KS_NEVER) p->pull_started = p->pull_requested;
+    if (restart) {
+        p->pull_began = p->pull_requested;
+        ks_time d = ks_dist_sample_ns(&w->timings->image_pull_latency, w->rng_kubelet);
+        ks_sim_after(w->sim, d, w->ev.kubelet_pulled, pod, arg | ARG_OFF_QUEUE);
+        return;
+    }
     p->pull_next = KS_NONE;
     ks_nodes *n = &c->nodes;
     if (n->pull_tail[p->node] == KS_NONE) {
@@ -116,8 +178,9 @@ static void start_next_container(ks_world *w, uint32_t pod)
 static void start_pull(ks_world *w, uint32_t pod)
 {
     ks_cluster *c = &w->cluster;
-    const ks_pod *p = &c->pods[pod];
-    const ks_container *ct = current(w, pod);
+    ks_pod *p = &c->pods[pod];
+    p->pull_began = ks_sim_now(w->sim);
+    const ks_container *ct = container(w, pod, p->next_container);
     const ks_timings *t = w->timings;
     char ref[512];
     bool present = ks_node_has_image(c, p->node, ks_cluster_image_id(c, ks_image_ref(ct->image, ref, sizeof ref)));
@@ -127,7 +190,7 @@ static void start_pull(ks_world *w, uint32_t pod)
         transfer = bandwidth > 0 ? ks_time_from_sec((double)image_bytes(w, ct) / bandwidth) : 0;
     }
     ks_time duration = ks_dist_sample_ns(&t->image_pull_latency, w->rng_kubelet) + transfer;
-    ks_sim_after(w->sim, duration, w->ev.kubelet_pulled, pod, (uint64_t)duration);
+    ks_sim_after(w->sim, duration, w->ev.kubelet_pulled, pod, p->next_container);
 }
 
 static void on_pulled(ks_sim *sim, void *ctx, const ks_event *ev)
@@ -135,44 +198,134 @@ static void on_pulled(ks_sim *sim, void *ctx, const ks_event *ev)
     ks_world *w = ctx;
     ks_cluster *c = &w->cluster;
     ks_pod *p = &c->pods[ev->target];
-    const ks_container *ct = current(w, ev->target);
+    uint32_t ctr = ARG_CTR(ev->arg);
+    bool off_queue = ev->arg & ARG_OFF_QUEUE;
+    const ks_container *ct = container(w, ev->target, ctr);
     char ref[512], took[32], waited[32];
     uint32_t image = ks_cluster_image_id(c, ks_image_ref(ct->image, ref, sizeof ref));
     if (!ks_node_has_image(c, p->node, image)) {
         ks_node_add_image(c, p->node, image);
         c->nodes.status_dirty[p->node] = 1; /* status.images changed */
     }
-    p->pulled = ks_sim_now(sim);
-    p->pull_total += p->pulled - p->pull_requested;
-    /* Durations truncated to milliseconds and printed like Go's time.Duration. */
-    ks_duration_format((int64_t)ev->arg / 1000000 * 1000000, took, sizeof took);
-    ks_duration_format((p->pulled - p->pull_requested) / 1000000 * 1000000, waited, sizeof waited);
+    ks_time now = ks_sim_now(sim);
+    p->pulled = now;
+    p->pull_total += now - p->pull_requested;
+    /* Durations truncated to milliseconds and printed like Go's time.Duration: the pull itself
+     * (from when the puller took it) and the whole request, waiting included. */
+    ks_duration_format((now - p->pull_began) / 1000000 * 1000000, took, sizeof took);
+    ks_duration_format((now - p->pull_requested) / 1000000 * 1000000, waited, sizeof waited);
     POD_EVENT(w, ev->target, "Normal", "Pulled",
               "Successfully pulled image \"%s\" in %s (%s including waiting). Image size: %lld bytes.", ct->image,
               took, waited, (long long)image_bytes(w, ct));
-    /* The puller moves on to the next request of this node. */
-    ks_nodes *n = &c->nodes;
-    if (p->pull_next == KS_NONE) n->pull_tail[p->node] = KS_NONE;
-    else start_pull(w, p->pull_next);
-    ks_sim_after(sim, ks_dist_sample_ns(&w->timings->container_create, w->rng_kubelet), w->ev.kubelet_created,
-                 ev->target, 0);
+    if (!off_queue) { /* the puller moves on to the next request of this node */
+        ks_nodes *n = &c->nodes;
+        if (p->pull_next == KS_NONE) n->pull_tail[p->node] = KS_NONE;
+        else start_pull(w, p->pull_next);
+    }
+    create_container(w, ev->target, ev->arg & ~ARG_OFF_QUEUE);
 }
 
 static void on_created(ks_sim *sim, void *ctx, const ks_event *ev)
 {
     ks_world *w = ctx;
-    POD_EVENT(w, ev->target, "Normal", "Created", "Created container %s", current(w, ev->target)->name);
+    POD_EVENT(w, ev->target, "Normal", "Created", "Created container %s", container(w, ev->target, ARG_CTR(ev->arg))->name);
     ks_sim_after(sim, ks_dist_sample_ns(&w->timings->container_start, w->rng_kubelet), w->ev.kubelet_started,
-                 ev->target, 0);
+                 ev->target, ev->arg);
 }
 
 static void on_started(ks_sim *sim, void *ctx, const ks_event *ev)
 {
+    ks_world *w = ctx;
+    uint32_t pod = ev->target, ctr = ARG_CTR(ev->arg);
+    ks_pod *p = &w->cluster.pods[pod];
+    POD_EVENT(w, pod, "Normal", "Started", "Started container %s", container(w, pod, ctr)->name);
+    if (!p->spec->runs_forever) {
+        ks_ctr_state *cs = ctr_state(w, pod, ctr);
+        cs->running = 1;
+        ks_sim_after(sim, ks_dist_sample_ns(&p->spec->run_for, w->rng_kubelet), w->ev.kubelet_exited, pod, ctr);
+    }
+    if (ev->arg & ARG_RESTART) { /* running again: the PLEG sees it, the status says so */
+        patch_status(w, pod, ks_sim_now(sim), w->ev.kubelet_ctr_status);
+        return;
+    }
+    p->next_container++;
+    start_next_container(w, pod);
+}
+
+/* "name_namespace(uid)", as the kubelet's format.Pod prints a pod. kubesim has no UIDs; it
+ * derives a stable one from the pod's name and namespace (FNV-1a 64, twice). */
+static void format_pod(const ks_pod *p, char *buf, size_t size)
+{
+    uint64_t h1 = 0xcbf29ce484222325ull, h2 = 0x84222325cbf29ce4ull;
+    for (const char *s = p->name; *s; s++) h1 = (h1 ^ (unsigned char)*s) * 0x100000001b3ull;
+    for (const char *s = p->spec->namespace; *s; s++) h2 = (h2 ^ (unsigned char)*s) * 0x100000001b3ull;
+    h2 ^= h1 * 0x9E3779B97F4A7C15ull;
+    snprintf(buf, size, "%s_%s(%08" PRIx64 "-%04" PRIx64 "-4%03" PRIx64 "-a%03" PRIx64 "-%012" PRIx64 ")", p->name,
+             p->spec->namespace, h1 >> 32, (h1 >> 16) & 0xffff, h1 & 0xfff, (h2 >> 48) & 0xfff,
+             h2 & (uint64_t)0xffffffffffffull);
+}
+
+/* The container's process ends. The kubelet sees it at the next PLEG relist. */
+static void on_exited(ks_sim *sim, void *ctx, const ks_event *ev)
+{
+    ks_world *w = ctx;
+    ks_ctr_state *cs = ctr_state(w, ev->target, (uint32_t)ev->arg);
+    cs->running = 0;
+    cs->finished = ks_sim_now(sim);
+    ks_time seen = next_relist(w, w->cluster.pods[ev->target].node, cs->finished);
+    ks_sim_at(sim, seen, w->ev.kubelet_exit_seen, ev->target, ev->arg);
+}
+
+static bool will_restart(const ks_pod_spec *s)
+{
+    return s->restart_policy == KS_RESTART_ALWAYS || (s->restart_policy == KS_RESTART_ON_FAILURE && s->exit_code != 0);
+}
+
+/* The kubelet's sync after the PLEG reported the exit: restart now, after the back-off, or not
+ * at all; and report the container's termination in the pod's status. */
+static void on_exit_seen(ks_sim *sim, void *ctx, const ks_event *ev)
+{
+    ks_world *w = ctx;
+    uint32_t pod = ev->target, ctr = (uint32_t)ev->arg;
+    ks_pod *p = &w->cluster.pods[pod];
+    ks_ctr_state *cs = ctr_state(w, pod, ctr);
+    ks_time now = ks_sim_now(sim);
+    if (!will_restart(p->spec)) {
+        cs->done = 1;
+        bool all_done = true;
+        for (uint32_t i = 0; i < p->spec->ncontainers; i++) all_done &= ctr_state(w, pod, i)->done;
+        if (all_done) p->finished = cs->finished;
+        patch_status(w, pod, now, all_done ? w->ev.kubelet_pod_finished : w->ev.kubelet_ctr_status);
+        return;
+    }
+    /* flowcontrol.Backoff: an entry older than 2 x max has expired (hasExpired); while in back-off
+     * (now - FinishedAt < backoff) the sync fails with CrashLoopBackOff and retries. */
+    bool expired = cs->backoff == 0 || cs->finished - cs->backoff_updated > 2 * BACKOFF_MAX;
+    ks_time restart_at = now;
+    if (!expired && now - cs->finished < cs->backoff) {
+        char who[600];
+        format_pod(p, who, sizeof who);
+        POD_EVENT(w, pod, "Warning", "BackOff", "Back-off restarting failed container %s in pod %s",
+                  container(w, pod, ctr)->name, who);
+        restart_at = cs->finished + cs->backoff;
+    }
+    patch_status(w, pod, now, w->ev.kubelet_ctr_status); /* Terminated / Waiting, restartCount */
+    ks_sim_at(sim, restart_at, w->ev.kubelet_restart, pod, ctr);
+}
+
+static void on_restart(ks_sim *sim, void *ctx, const ks_event *ev)
+{
     (void)sim;
     ks_world *w = ctx;
-    POD_EVENT(w, ev->target, "Normal", "Started", "Started container %s", current(w, ev->target)->name);
-    w->cluster.pods[ev->target].next_container++;
-    start_next_container(w, ev->target);
+    uint32_t pod = ev->target, ctr = (uint32_t)ev->arg;
+    ks_ctr_state *cs = ctr_state(w, pod, ctr);
+    /* flowcontrol.Backoff.Next(key, FinishedAt): the initial period for a new or expired entry,
+     * else double, capped. */
+    bool expired = cs->backoff == 0 || cs->finished - cs->backoff_updated > 2 * BACKOFF_MAX;
+    cs->backoff = expired ? BACKOFF_INITIAL : (2 * cs->backoff < BACKOFF_MAX ? 2 * cs->backoff : BACKOFF_MAX);
+    cs->backoff_updated = cs->finished;
+    w->cluster.pods[pod].restarts++;
+    ensure_image(w, pod, ctr, true);
 }
 
 /* The status manager's write has committed: the API shows the pod Running and Ready. */
@@ -181,11 +334,34 @@ static void on_status(ks_sim *sim, void *ctx, const ks_event *ev)
     ks_world *w = ctx;
     ks_cluster *c = &w->cluster;
     ks_pod *p = &c->pods[ev->target];
+    p->resource_version = ks_cluster_bump(c);
+    if (p->phase != KS_PHASE_PENDING) return; /* a container already finished the pod */
     p->running = p->ready = ks_sim_now(sim);
     p->phase = KS_PHASE_RUNNING;
-    p->resource_version = ks_cluster_bump(c);
     c->pods_pending--;
     c->pods_running++;
+}
+
+/* A container status change (terminated, waiting, running again) has committed. */
+static void on_ctr_status(ks_sim *sim, void *ctx, const ks_event *ev)
+{
+    (void)sim;
+    ks_world *w = ctx;
+    w->cluster.pods[ev->target].resource_version = ks_cluster_bump(&w->cluster);
+}
+
+/* Every container has terminated for good: the pod is Succeeded if all exited 0, else Failed
+ * (pkg/kubelet/kubelet_pods.go getPhase). */
+static void on_pod_finished(ks_sim *sim, void *ctx, const ks_event *ev)
+{
+    (void)sim;
+    ks_world *w = ctx;
+    ks_cluster *c = &w->cluster;
+    ks_pod *p = &c->pods[ev->target];
+    p->resource_version = ks_cluster_bump(c);
+    if (p->phase == KS_PHASE_RUNNING) c->pods_running--;
+    else if (p->phase == KS_PHASE_PENDING) c->pods_pending--;
+    p->phase = p->spec->exit_code == 0 ? KS_PHASE_SUCCEEDED : KS_PHASE_FAILED;
 }
 
 /* The node's heartbeats, every nodeStatusUpdateFrequency (10 s; the Lease's renew interval is a
@@ -244,5 +420,10 @@ void ks_kubelet_register(ks_world *w)
     w->ev.kubelet_pulled = ks_sim_register(w->sim, "kubelet.pulled", on_pulled, w);
     w->ev.kubelet_created = ks_sim_register(w->sim, "runtime.created", on_created, w);
     w->ev.kubelet_started = ks_sim_register(w->sim, "runtime.started", on_started, w);
+    w->ev.kubelet_exited = ks_sim_register(w->sim, "runtime.exited", on_exited, w);
+    w->ev.kubelet_exit_seen = ks_sim_register(w->sim, "kubelet.exit_seen", on_exit_seen, w);
+    w->ev.kubelet_restart = ks_sim_register(w->sim, "kubelet.restart", on_restart, w);
     w->ev.kubelet_status = ks_sim_register(w->sim, "kubelet.status", on_status, w);
+    w->ev.kubelet_ctr_status = ks_sim_register(w->sim, "kubelet.container_status", on_ctr_status, w);
+    w->ev.kubelet_pod_finished = ks_sim_register(w->sim, "kubelet.pod_finished", on_pod_finished, w);
 }

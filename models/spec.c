@@ -75,6 +75,7 @@ void ks_pod_spec_free(ks_pod_spec *s)
     containers_free(s->init_containers, s->ninit);
     ks_free(s->scheduler_name);
     ks_free(s->node_name);
+    ks_dist_free(&s->run_for);
     memset(s, 0, sizeof *s);
 }
 

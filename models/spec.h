@@ -48,6 +48,9 @@ typedef struct ks_container {
     bool cpu_set, mem_set;
 } ks_container;
 
+/* spec.restartPolicy (pkg/apis/core/v1/defaults.go: Always when unset). */
+typedef enum ks_restart_policy { KS_RESTART_ALWAYS, KS_RESTART_ON_FAILURE, KS_RESTART_NEVER } ks_restart_policy;
+
 typedef struct ks_pod_spec {
     char *namespace;
     ks_labels labels;
@@ -60,6 +63,14 @@ typedef struct ks_pod_spec {
     char *scheduler_name; /* "default-scheduler" unless set */
     char *node_name;      /* spec.nodeName: "" when unset */
     int64_t termination_grace_ns;
+    ks_restart_policy restart_policy;
+    /* What the app containers do (kubesim annotations; upstream has no such field):
+     * kubesim.io/run-for: how long each container runs before it exits, a distribution drawn at
+     * every start (absent: it runs until deleted); kubesim.io/exit-code: the code it exits with
+     * (default 0; non-zero is a crash or a failure). */
+    bool runs_forever;
+    ks_dist run_for;
+    int32_t exit_code;
 
     /* Derived by ks_pod_spec_finalize, per upstream's rules:
      * effective request = max(sum of app containers, max of init containers) + overhead, per

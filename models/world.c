@@ -211,6 +211,7 @@ void ks_world_destroy(ks_world *w)
     if (!w) return;
     ks_scheduler_free(&w->sched);
     ks_apiserver_free(&w->api);
+    ks_free(w->ctrs);
     ks_cluster_free(&w->cluster);
     ks_free(w);
 }

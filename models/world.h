@@ -43,9 +43,18 @@ typedef struct ks_world_params {
 typedef struct ks_world_types {
     uint32_t deploy_sync, rs_sync, pod_committed, sched_watch, sched_cycle, sched_bound,
         sched_flush_backoff, sched_flush_unschedulable, kubelet_pod, kubelet_node_tick, kubelet_lease_renewed,
-        kubelet_node_status,
+        kubelet_node_status, kubelet_exited, kubelet_exit_seen, kubelet_restart, kubelet_ctr_status,
+        kubelet_pod_finished,
         kubelet_pulled, kubelet_created, kubelet_started, kubelet_status, sample;
 } ks_world_types;
+
+/* A container's runtime state, for pods whose containers exit (kubelet.c). */
+typedef struct ks_ctr_state {
+    ks_time finished;        /* when it last exited */
+    ks_time backoff;         /* CrashLoopBackOff period; 0: no entry yet */
+    ks_time backoff_updated; /* the FinishedAt the period was last updated at */
+    uint8_t running, done;   /* done: terminated and will not restart */
+} ks_ctr_state;
 
 typedef struct ks_world {
     ks_sim *sim;
@@ -58,6 +67,8 @@ typedef struct ks_world {
     ks_world_types ev;
     ks_time sample_interval;
     ks_table *series;
+    ks_ctr_state *ctrs; /* kubelet.c: indexed by ks_pod.ctr_base + container */
+    size_t nctrs, ctrs_cap;
 } ks_world;
 
 /* Builds the cluster at t = 0 (nodes, pre-bound and pending pods, Deployments) and schedules the

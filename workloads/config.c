@@ -595,6 +595,12 @@ static void parse_labels(ctx *c, const ks_ynode *v, ks_labels *out, size_t *cap)
  * one container's size and wins over the pod-wide value. Without either, the kubelet model uses
  * ControlPlane spec.kubelet.defaultImageSize (image_bytes 0 here). */
 #define IMAGE_SIZE_ANNOTATION "kubesim.io/image-size"
+/* "kubesim.io/run-for": how long each app container runs before it exits — a duration, or a
+ * distribution written in YAML flow style ("{lognormal: {median: 30s, p99: 2m}}"); absent, the
+ * containers run until deleted. "kubesim.io/exit-code": the exit code they end with (default 0;
+ * a non-zero code is a crash). Both are kubesim's: upstream knows only what a container did. */
+#define RUN_FOR_ANNOTATION "kubesim.io/run-for"
+#define EXIT_CODE_ANNOTATION "kubesim.io/exit-code"
 
 typedef struct image_size {
     const ks_ynode *key;
@@ -610,12 +616,16 @@ typedef struct meta_build {
     int64_t image_bytes;
     image_size *sizes;
     size_t nsizes, cap_sizes;
+    bool run_set;
+    ks_dist run_for;
+    int32_t exit_code;
 } meta_build;
 
 static void meta_free(meta_build *m)
 {
     ks_labels_free(&m->labels);
     ks_free(m->sizes);
+    ks_dist_free(&m->run_for);
 }
 
 static void meta_name(ctx *c, const ks_ynode *v, void *obj, int arg)
@@ -638,10 +648,21 @@ static void meta_labels(ctx *c, const ks_ynode *v, void *obj, int arg)
     parse_labels(c, v, &m->labels, &m->cap_labels);
 }
 
+static void run_for_annotation(ctx *c, meta_build *m, const ks_ynode *v, const char *s);
+static void exit_code_annotation(ctx *c, meta_build *m, const ks_ynode *v, const char *s);
+
 static void meta_annotation(ctx *c, meta_build *m, const ks_ynode *k, const ks_ynode *v)
 {
     const char *s = ks_ynode_is_null(v) ? "" : get_str(c, v);
     if (!s) return;
+    if (strcmp(k->text, RUN_FOR_ANNOTATION) == 0) {
+        run_for_annotation(c, m, v, s);
+        return;
+    }
+    if (strcmp(k->text, EXIT_CODE_ANNOTATION) == 0) {
+        exit_code_annotation(c, m, v, s);
+        return;
+    }
     size_t plen = strlen(IMAGE_SIZE_ANNOTATION);
     if (strncmp(k->text, IMAGE_SIZE_ANNOTATION, plen) != 0) return;
     const char *rest = k->text + plen;
@@ -1121,6 +1142,14 @@ static void ps_overhead(ctx *c, const ks_ynode *v, void *obj, int arg)
     }
 }
 
+static void ps_restart_policy(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    static const char *const names[] = {"Always", "OnFailure", "Never", NULL};
+    int i = get_enum(c, v, names);
+    if (i >= 0) ((pod_build *)obj)->s->restart_policy = (ks_restart_policy)i;
+}
+
 /* PodSpec (k8s.io/api/core/v1/types.go, v1.31). nodeSelector, affinity, tolerations,
  * topologySpreadConstraints and priorityClassName change scheduling; they are listed as ignored
  * until the scheduler models them, so that a run never silently pretends to honour them. */
@@ -1134,7 +1163,7 @@ static const field podspec_fields[] = {
     {"overhead", ps_overhead, 0, 0},
     {"volumes", NULL, 0, 0},
     {"ephemeralContainers", NULL, 0, 0},
-    {"restartPolicy", NULL, 0, 0},
+    {"restartPolicy", ps_restart_policy, 0, 0},
     {"activeDeadlineSeconds", NULL, 0, 0},
     {"dnsPolicy", NULL, 0, 0},
     {"nodeSelector", NULL, 0, 0},
@@ -1204,6 +1233,13 @@ static void pod_spec_finish(ctx *c, ks_pod_spec *s, meta_build *m, const char *n
     }
     set_image_sizes(s->containers, s->ncontainers, m);
     set_image_sizes(s->init_containers, s->ninit, m);
+    s->runs_forever = !m->run_set;
+    if (m->run_set) {
+        s->run_for = m->run_for;
+        m->run_for = (ks_dist){0};
+        m->run_set = false;
+    }
+    s->exit_code = m->exit_code;
     ks_pod_spec_finalize(s);
 }
 
@@ -1491,6 +1527,14 @@ static void load_deployment(ctx *c, const ks_ynode *root)
     const char *ns = b.meta.ns ? b.meta.ns->text : "default";
     pod_spec_finish(c, &b.d.template, &b.tmeta, ns, "spec.template.metadata");
     if (b.selector_ok && b.template_n) check_selector(c, &b);
+    /* pkg/apis/apps/validation/validation.go ValidatePodTemplateSpecForReplicaSet: only
+     * restartPolicy Always is allowed in a Deployment's template. */
+    if (b.d.template.restart_policy != KS_RESTART_ALWAYS) {
+        const ks_ynode *at = ks_ymap_get(ks_ymap_get(b.template_n, "spec"), "restartPolicy");
+        size_t mark = path_push(c, "spec.template.spec.restartPolicy");
+        err_at(c, at ? at : b.template_n, "Unsupported value: supported values: \"Always\"");
+        path_pop(c, mark);
+    }
     if (named) register_object(c, "Deployment", ns, b.meta.name, 0);
     if (L->nerrors == errors) {
         b.d.name = dup(b.meta.name->text);
@@ -2152,6 +2196,48 @@ static void parse_dist(ctx *c, const ks_ynode *v, dist_unit u, ks_dist *out)
     }
     ks_dist_free(out);
     *out = d;
+}
+
+/* Moves the positions of a tree parsed from an annotation's value to where that value sits in
+ * the file, so errors inside it point at the right column. */
+static void shift_positions(ks_ynode *n, int line0, int col0)
+{
+    if (n->line == 1) n->col += col0 - 1;
+    n->line += line0 - 1;
+    for (size_t i = 0; i < n->nkids; i++) shift_positions(n->kids[i], line0, col0);
+}
+
+static void run_for_annotation(ctx *c, meta_build *m, const ks_ynode *v, const char *s)
+{
+    ks_ystream ys;
+    ks_yerror ye;
+    int rc = ks_yaml_parse(s, strlen(s), &ys, &ye);
+    if (rc != 0 || ys.ndocs != 1) {
+        if (rc == 0) ks_ystream_free(&ys);
+        expect_text(c, v, "a duration or a distribution such as \"{lognormal: {median: 30s, p99: 2m}}\"");
+        return;
+    }
+    shift_positions(ys.docs[0].root, v->line, v->col + (v->quoted ? 1 : 0));
+    ks_dist d = {.kind = KS_DIST_CONSTANT, .a = -1};
+    parse_dist(c, ys.docs[0].root, U_DURATION, &d);
+    if (d.a >= 0 || d.kind != KS_DIST_CONSTANT) {
+        ks_dist_free(&m->run_for);
+        m->run_for = d;
+        m->run_set = true;
+    }
+    ks_ystream_free(&ys);
+}
+
+static void exit_code_annotation(ctx *c, meta_build *m, const ks_ynode *v, const char *s)
+{
+    char *end;
+    errno = 0;
+    long x = strtol(s, &end, 10);
+    if (!*s || *end || errno || x < 0 || x > 255) {
+        expect_text(c, v, "an exit code 0..255 as a string, e.g. \"1\"");
+        return;
+    }
+    m->exit_code = (int32_t)x;
 }
 
 static void cp_dist(ctx *c, const ks_ynode *v, void *obj, int arg)

@@ -355,6 +355,89 @@ static void test_node_heartbeats(void **state)
     free(count);
 }
 
+/* Start times of POD's container, from its "Started" events. */
+static size_t started_times(const char *out, const char *pod, double *t, size_t max)
+{
+    size_t n = 0, nn = 0, nt = 0, k = 0;
+    char **reason = ks_tc_strings(out, "/events", "reason", &n);
+    char **name = ks_tc_strings(out, "/events", "name", &nn);
+    double *time = ks_tc_f64(out, "/events", "time", &nt);
+    for (size_t i = 0; i < n && k < max; i++)
+        if (!strcmp(reason[i], "Started") && !strcmp(name[i], pod)) t[k++] = time[i];
+    ks_tc_free_strings(reason, n);
+    ks_tc_free_strings(name, nn);
+    free(time);
+    return k;
+}
+
+/* CrashLoopBackOff against the delays worked out in the config's comment. */
+static void test_crash_loop_backoff(void **state)
+{
+    (void)state;
+    const char *out = ks_test_path("crash-loop.h5");
+    run_ok("tests/configs/crash-loop.yaml", out);
+    double t[64];
+    size_t n = started_times(out, "crasher", t, 64);
+    const double delay[] = {0, 10, 20, 40, 80, 160, 300, 300};
+    assert_true(n >= 9);
+    for (size_t k = 1; k < 9; k++) {
+        double exited = t[k - 1] + 5;
+        if (fabs(t[k] - exited - delay[k - 1]) > 1e-6)
+            fail_msg("restart %zu at %.6f s: %.6f s after the exit, want %.0f s", k, t[k], t[k] - exited, delay[k - 1]);
+    }
+    n = started_times(out, "long-runner", t, 64);
+    assert_int_equal(n, 4); /* starts at ~0, 660, 1320, 1980 s: every restart immediate */
+    for (size_t k = 1; k < n; k++) assert_true(fabs(t[k] - t[k - 1] - 660) < 1e-6);
+    size_t np = 0;
+    char **phase = ks_tc_strings(out, "/pods", "phase", &np);
+    int64_t *restarts = ks_tc_i64(out, "/pods", "restarts", &np);
+    assert_string_equal(phase[0], "Running"); /* restartPolicy Always keeps the pod Running */
+    assert_true(restarts[0] >= 8);
+    ks_tc_free_strings(phase, np);
+    free(restarts);
+}
+
+/* restartPolicy OnFailure and Never: a container that exits 0 ends the pod Succeeded; one that
+ * exits 1 under Never ends it Failed; under OnFailure it is restarted. */
+static void test_restart_policies_and_pod_phase(void **state)
+{
+    (void)state;
+    const char *cfg = ks_test_write_file("policies.yaml",
+        "apiVersion: v1\nkind: Node\nmetadata: {name: n1}\nstatus: {allocatable: {cpu: \"4\", memory: 8Gi}}\n"
+        "---\napiVersion: v1\nkind: Pod\nmetadata: {name: ok-never, annotations: {kubesim.io/run-for: 20s}}\n"
+        "spec: {restartPolicy: Never, containers: [{name: c, image: \"i:1\"}]}\n"
+        "---\napiVersion: v1\nkind: Pod\nmetadata: {name: ok-onfailure, annotations: {kubesim.io/run-for: 20s}}\n"
+        "spec: {restartPolicy: OnFailure, containers: [{name: c, image: \"i:1\"}]}\n"
+        "---\napiVersion: v1\nkind: Pod\nmetadata: {name: fail-never, annotations: {kubesim.io/run-for: 20s, "
+        "kubesim.io/exit-code: \"2\"}}\nspec: {restartPolicy: Never, containers: [{name: c, image: \"i:1\"}]}\n"
+        "---\napiVersion: v1\nkind: Pod\nmetadata: {name: fail-onfailure, annotations: {kubesim.io/run-for: 20s, "
+        "kubesim.io/exit-code: \"2\"}}\nspec: {restartPolicy: OnFailure, containers: [{name: c, image: \"i:1\"}]}\n");
+    const char *out = ks_test_path("policies.h5");
+    const char *argv[] = {"run", cfg, "-o", out, "-q", "--until", "5m", NULL};
+    ks_test_run r = run(argv);
+    assert_int_equal(r.status, 0);
+    ks_test_run_free(&r);
+    assert_steps_ordered(out);
+    size_t n = 0, nn = 0, nr = 0, nf = 0;
+    char **name = ks_tc_strings(out, "/pods", "name", &nn);
+    char **phase = ks_tc_strings(out, "/pods", "phase", &n);
+    int64_t *restarts = ks_tc_i64(out, "/pods", "restarts", &nr);
+    double *finished = ks_tc_f64(out, "/pods", "finished", &nf);
+    const char *want[][2] = {{"ok-never", "Succeeded"}, {"ok-onfailure", "Succeeded"}, {"fail-never", "Failed"},
+                             {"fail-onfailure", "Running"}};
+    assert_int_equal(n, 4);
+    for (size_t i = 0; i < 4; i++) {
+        assert_string_equal(name[i], want[i][0]);
+        assert_string_equal(phase[i], want[i][1]);
+        if (i < 3) assert_true(restarts[i] == 0 && !isnan(finished[i]));
+        else assert_true(restarts[i] >= 3 && isnan(finished[i]));
+    }
+    ks_tc_free_strings(name, nn);
+    ks_tc_free_strings(phase, n);
+    free(restarts);
+    free(finished);
+}
+
 /* The scoring strategy decides placement: 3 pods of 1 cpu / 2Gi on 2 nodes of 4 cpu / 8Gi (cpu and
  * memory fractions stay equal, so BalancedAllocation scores 100 everywhere). LeastAllocated
  * spreads them 2 + 1; MostAllocated packs all 3 onto one node, whichever the tie-break chose
@@ -534,6 +617,8 @@ int main(void)
         cmocka_unit_test(test_replicaset_slow_start_batches),
         cmocka_unit_test(test_pleg_relist_grid),
         cmocka_unit_test(test_node_heartbeats),
+        cmocka_unit_test(test_crash_loop_backoff),
+        cmocka_unit_test(test_restart_policies_and_pod_phase),
         cmocka_unit_test(test_replicaset_creates_follow_the_token_bucket),
         cmocka_unit_test(test_scoring_strategy_decides_placement),
         cmocka_unit_test(test_same_seed_same_datasets_any_thread_count),
