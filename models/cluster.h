@@ -47,6 +47,7 @@ typedef struct ks_pod {
     ks_time pull_requested;  /* kubelet.c: when the current image pull was asked for */
     ks_time pull_began;      /* kubelet.c: when the puller took it */
     uint32_t ctr_base;       /* kubelet.c: first ks_ctr_state of the pod, KS_NONE if none */
+    uint32_t unready;        /* kubelet.c: containers whose probes have not passed yet */
     uint32_t pull_next;      /* kubelet.c: the next pod in this node's pull queue */
     uint64_t resource_version;
 } ks_pod;

@@ -25,6 +25,7 @@
  *   Created  "Created container <name>"
  *   Started  "Started container <name>"
  *   BackOff  "Back-off restarting failed container <name> in pod <name>_<namespace>(<uid>)"
+ *   Killing  "Container <name> failed startup probe, will be restarted"
  *   ErrImageNeverPull "Container image \"<image>\" is not present with pull policy of Never"
  */
 #include <inttypes.h>
@@ -38,7 +39,8 @@
 #define BACKOFF_INITIAL KS_SEC(10)
 #define BACKOFF_MAX KS_SEC(300)
 
-/* Event args of the container pipeline: the container index, and whether this is a restart. */
+/* Event args of the container pipeline: the container index, whether this is a restart, and for
+ * exits and kills the run's generation (upper 32 bits). */
 #define ARG_RESTART (1ull << 32)
 #define ARG_OFF_QUEUE (1ull << 33) /* a pull outside the node's queue (restarts) */
 #define ARG_CTR(arg) ((uint32_t)((arg) & 0xffffffffu))
@@ -46,6 +48,7 @@
 static void start_next_container(ks_world *w, uint32_t pod);
 static void ensure_image(ks_world *w, uint32_t pod, uint32_t ctr, bool restart);
 static void start_pull(ks_world *w, uint32_t pod);
+static void schedule_probes(ks_world *w, uint32_t pod, uint32_t ctr, uint64_t gen);
 
 static const ks_container *container(const ks_world *w, uint32_t pod, uint32_t ctr)
 {
@@ -80,8 +83,10 @@ void ks_kubelet_watch_pod(ks_world *w, uint32_t pod)
 static void on_pod(ks_sim *sim, void *ctx, const ks_event *ev)
 {
     ks_world *w = ctx;
-    w->cluster.pods[ev->target].kubelet_seen = ks_sim_now(sim);
-    w->cluster.pods[ev->target].next_container = 0;
+    ks_pod *p = &w->cluster.pods[ev->target];
+    p->kubelet_seen = ks_sim_now(sim);
+    p->next_container = 0;
+    p->unready = (uint32_t)p->spec->ncontainers;
     start_next_container(w, ev->target);
 }
 
@@ -239,11 +244,15 @@ static void on_started(ks_sim *sim, void *ctx, const ks_event *ev)
     uint32_t pod = ev->target, ctr = ARG_CTR(ev->arg);
     ks_pod *p = &w->cluster.pods[pod];
     POD_EVENT(w, pod, "Normal", "Started", "Started container %s", container(w, pod, ctr)->name);
-    if (!p->spec->runs_forever) {
+    uint64_t gen = 0;
+    if (!p->spec->runs_forever || p->spec->has_probes) {
         ks_ctr_state *cs = ctr_state(w, pod, ctr);
         cs->running = 1;
-        ks_sim_after(sim, ks_dist_sample_ns(&p->spec->run_for, w->rng_kubelet), w->ev.kubelet_exited, pod, ctr);
+        gen = (uint64_t)++cs->gen << 32;
     }
+    if (!p->spec->runs_forever)
+        ks_sim_after(sim, ks_dist_sample_ns(&p->spec->run_for, w->rng_kubelet), w->ev.kubelet_exited, pod, ctr | gen);
+    if (p->spec->has_probes) schedule_probes(w, pod, ctr, gen);
     if (ev->arg & ARG_RESTART) { /* running again: the PLEG sees it, the status says so */
         patch_status(w, pod, ks_sim_now(sim), w->ev.kubelet_ctr_status);
         return;
@@ -265,20 +274,105 @@ static void format_pod(const ks_pod *p, char *buf, size_t size)
              h2 & (uint64_t)0xffffffffffffull);
 }
 
-/* The container's process ends. The kubelet sees it at the next PLEG relist. */
-static void on_exited(ks_sim *sim, void *ctx, const ks_event *ev)
+/* The container's process ends with CODE (if the run GEN in ARG is still current). The kubelet
+ * sees it at the next PLEG relist. */
+static void container_exit(ks_world *w, uint32_t pod, uint64_t arg, int32_t code)
 {
-    ks_world *w = ctx;
-    ks_ctr_state *cs = ctr_state(w, ev->target, (uint32_t)ev->arg);
+    ks_ctr_state *cs = ctr_state(w, pod, ARG_CTR(arg));
+    if (!cs->running || cs->gen != (uint32_t)(arg >> 32)) return; /* a stale event of an older run */
     cs->running = 0;
-    cs->finished = ks_sim_now(sim);
-    ks_time seen = next_relist(w, w->cluster.pods[ev->target].node, cs->finished);
-    ks_sim_at(sim, seen, w->ev.kubelet_exit_seen, ev->target, ev->arg);
+    cs->exit_code = code;
+    if (cs->ready) { /* a container that stops is no longer ready */
+        cs->ready = 0;
+        w->cluster.pods[pod].unready++;
+    }
+    cs->finished = ks_sim_now(w->sim);
+    ks_time seen = next_relist(w, w->cluster.pods[pod].node, cs->finished);
+    ks_sim_at(w->sim, seen, w->ev.kubelet_exit_seen, pod, ARG_CTR(arg));
 }
 
-static bool will_restart(const ks_pod_spec *s)
+static void on_exited(ks_sim *sim, void *ctx, const ks_event *ev)
 {
-    return s->restart_policy == KS_RESTART_ALWAYS || (s->restart_policy == KS_RESTART_ON_FAILURE && s->exit_code != 0);
+    (void)sim;
+    ks_world *w = ctx;
+    container_exit(w, ev->target, ev->arg, w->cluster.pods[ev->target].spec->exit_code);
+}
+
+/* The startup probe failed failureThreshold times: the kubelet kills the container, which ends
+ * with 137 (SIGKILL after the grace period; the model does not wait for it). */
+static void on_killed(ks_sim *sim, void *ctx, const ks_event *ev)
+{
+    (void)sim;
+    ks_world *w = ctx;
+    ks_ctr_state *cs = ctr_state(w, ev->target, ARG_CTR(ev->arg));
+    if (!cs->running || cs->gen != (uint32_t)(ev->arg >> 32)) return;
+    POD_EVENT(w, ev->target, "Normal", "Killing", "Container %s failed startup probe, will be restarted",
+              container(w, ev->target, ARG_CTR(ev->arg))->name);
+    container_exit(w, ev->target, ev->arg, 137);
+}
+
+/* The first tick of probe P at or after T, for a container started at START: the prober runs at
+ * START + initialDelaySeconds + k x periodSeconds, k >= 0 (pkg/kubelet/prober/worker.go, without
+ * the start-up jitter a restarted kubelet adds). K receives k. */
+static ks_time probe_tick(const ks_probe *p, ks_time start, ks_time t, int64_t *k)
+{
+    ks_time t0 = start + KS_SEC(p->initial_delay_s), period = KS_SEC(p->period_s);
+    *k = t <= t0 ? 0 : (t - t0 + period - 1) / period;
+    return t0 + *k * period;
+}
+
+/* When a just-started container passes its probes. The app answers from
+ * start + kubesim.io/ready-after. A startup probe gates the others; if it has failed
+ * failureThreshold times first, the container is killed instead. A readiness probe then needs
+ * successThreshold consecutive successes. Without probes a container is ready once started. */
+static void schedule_probes(ks_world *w, uint32_t pod, uint32_t ctr, uint64_t gen)
+{
+    const ks_pod *p = &w->cluster.pods[pod];
+    const ks_container *ct = container(w, pod, ctr);
+    ks_time start = ks_sim_now(w->sim), up = start + ks_dist_sample_ns(&p->spec->ready_after, w->rng_kubelet);
+    ks_time gate = start, ready;
+    int64_t k;
+    if (ct->startup.set) {
+        gate = probe_tick(&ct->startup, start, up, &k);
+        if (k >= ct->startup.failure_threshold) {
+            ks_time kill = start + KS_SEC(ct->startup.initial_delay_s) +
+                           (ks_time)(ct->startup.failure_threshold - 1) * KS_SEC(ct->startup.period_s);
+            ks_sim_at(w->sim, kill, w->ev.kubelet_killed, pod, ctr | gen);
+            return;
+        }
+    }
+    ready = gate;
+    if (ct->readiness.set)
+        ready = probe_tick(&ct->readiness, start, up > gate ? up : gate, &k) +
+                (ks_time)(ct->readiness.success_threshold - 1) * KS_SEC(ct->readiness.period_s);
+    ks_sim_at(w->sim, ready, w->ev.kubelet_ctr_ready, pod, ctr | gen);
+}
+
+/* A container passed its probes; when the last one has, the status manager reports the pod
+ * Ready (probe results reach it directly, without waiting for the PLEG). */
+static void on_ctr_ready(ks_sim *sim, void *ctx, const ks_event *ev)
+{
+    ks_world *w = ctx;
+    ks_ctr_state *cs = ctr_state(w, ev->target, ARG_CTR(ev->arg));
+    ks_pod *p = &w->cluster.pods[ev->target];
+    if (!cs->running || cs->gen != (uint32_t)(ev->arg >> 32) || cs->ready) return;
+    cs->ready = 1;
+    if (--p->unready == 0)
+        ks_api_call(&w->api, ks_sim_now(sim), KS_CLIENT_KUBELET0 + p->node, KS_VERB_PATCH, w->ev.kubelet_pod_ready,
+                    ev->target, 0);
+}
+
+static void on_pod_ready(ks_sim *sim, void *ctx, const ks_event *ev)
+{
+    ks_world *w = ctx;
+    ks_pod *p = &w->cluster.pods[ev->target];
+    if (p->ready == KS_NEVER) p->ready = ks_sim_now(sim);
+    p->resource_version = ks_cluster_bump(&w->cluster);
+}
+
+static bool will_restart(const ks_pod_spec *s, int32_t exit_code)
+{
+    return s->restart_policy == KS_RESTART_ALWAYS || (s->restart_policy == KS_RESTART_ON_FAILURE && exit_code != 0);
 }
 
 /* The kubelet's sync after the PLEG reported the exit: restart now, after the back-off, or not
@@ -290,7 +384,7 @@ static void on_exit_seen(ks_sim *sim, void *ctx, const ks_event *ev)
     ks_pod *p = &w->cluster.pods[pod];
     ks_ctr_state *cs = ctr_state(w, pod, ctr);
     ks_time now = ks_sim_now(sim);
-    if (!will_restart(p->spec)) {
+    if (!will_restart(p->spec, cs->exit_code)) {
         cs->done = 1;
         bool all_done = true;
         for (uint32_t i = 0; i < p->spec->ncontainers; i++) all_done &= ctr_state(w, pod, i)->done;
@@ -336,7 +430,8 @@ static void on_status(ks_sim *sim, void *ctx, const ks_event *ev)
     ks_pod *p = &c->pods[ev->target];
     p->resource_version = ks_cluster_bump(c);
     if (p->phase != KS_PHASE_PENDING) return; /* a container already finished the pod */
-    p->running = p->ready = ks_sim_now(sim);
+    p->running = ks_sim_now(sim);
+    if (!p->spec->has_probes) p->ready = p->running; /* no probes: Ready with Running */
     p->phase = KS_PHASE_RUNNING;
     c->pods_pending--;
     c->pods_running++;
@@ -361,7 +456,9 @@ static void on_pod_finished(ks_sim *sim, void *ctx, const ks_event *ev)
     p->resource_version = ks_cluster_bump(c);
     if (p->phase == KS_PHASE_RUNNING) c->pods_running--;
     else if (p->phase == KS_PHASE_PENDING) c->pods_pending--;
-    p->phase = p->spec->exit_code == 0 ? KS_PHASE_SUCCEEDED : KS_PHASE_FAILED;
+    bool failed = false;
+    for (uint32_t i = 0; i < p->spec->ncontainers; i++) failed |= ctr_state(w, ev->target, i)->exit_code != 0;
+    p->phase = failed ? KS_PHASE_FAILED : KS_PHASE_SUCCEEDED;
 }
 
 /* The node's heartbeats, every nodeStatusUpdateFrequency (10 s; the Lease's renew interval is a
@@ -426,4 +523,7 @@ void ks_kubelet_register(ks_world *w)
     w->ev.kubelet_status = ks_sim_register(w->sim, "kubelet.status", on_status, w);
     w->ev.kubelet_ctr_status = ks_sim_register(w->sim, "kubelet.container_status", on_ctr_status, w);
     w->ev.kubelet_pod_finished = ks_sim_register(w->sim, "kubelet.pod_finished", on_pod_finished, w);
+    w->ev.kubelet_ctr_ready = ks_sim_register(w->sim, "prober.container_ready", on_ctr_ready, w);
+    w->ev.kubelet_pod_ready = ks_sim_register(w->sim, "kubelet.pod_ready", on_pod_ready, w);
+    w->ev.kubelet_killed = ks_sim_register(w->sim, "prober.startup_failed", on_killed, w);
 }

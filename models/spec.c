@@ -54,6 +54,9 @@ void ks_pod_spec_finalize(ks_pod_spec *s)
     s->req_cpu_milli = cpu + s->overhead_cpu_milli;
     s->req_mem_bytes = mem + s->overhead_mem_bytes;
     s->req_eph_bytes = eph;
+    s->has_probes = false;
+    for (size_t i = 0; i < s->ncontainers; i++)
+        s->has_probes |= s->containers[i].startup.set || s->containers[i].readiness.set;
     s->nz_cpu_milli = nzcpu + s->overhead_cpu_milli;
     s->nz_mem_bytes = nzmem + s->overhead_mem_bytes;
 }
@@ -76,6 +79,7 @@ void ks_pod_spec_free(ks_pod_spec *s)
     ks_free(s->scheduler_name);
     ks_free(s->node_name);
     ks_dist_free(&s->run_for);
+    ks_dist_free(&s->ready_after);
     memset(s, 0, sizeof *s);
 }
 

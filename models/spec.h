@@ -38,6 +38,14 @@ typedef struct ks_taint {
 
 typedef enum ks_pull_policy { KS_PULL_IF_NOT_PRESENT, KS_PULL_ALWAYS, KS_PULL_NEVER } ks_pull_policy;
 
+/* A probe's timing (k8s.io/api/core/v1 Probe; defaults from pkg/apis/core/v1/defaults.go
+ * SetDefaults_Probe: period 10 s, success 1, failure 3, initial delay 0). What it checks (httpGet,
+ * exec …) is not modelled: it succeeds once the app is up (kubesim.io/ready-after). */
+typedef struct ks_probe {
+    bool set;
+    int32_t initial_delay_s, period_s, success_threshold, failure_threshold;
+} ks_probe;
+
 typedef struct ks_container {
     char *name;
     char *image;         /* as written; ks_image_ref normalises it for cache lookups */
@@ -46,6 +54,7 @@ typedef struct ks_container {
     /* Requests: *_set says whether the key was present, which upstream's scoring defaults need. */
     int64_t cpu_milli, mem_bytes, eph_bytes;
     bool cpu_set, mem_set;
+    ks_probe startup, readiness;
 } ks_container;
 
 /* spec.restartPolicy (pkg/apis/core/v1/defaults.go: Always when unset). */
@@ -71,6 +80,10 @@ typedef struct ks_pod_spec {
     bool runs_forever;
     ks_dist run_for;
     int32_t exit_code;
+    /* kubesim.io/ready-after: how long after a container starts its app answers probes (drawn
+     * per start; default 0). has_probes: some container has a startup or readiness probe. */
+    ks_dist ready_after;
+    bool has_probes;
 
     /* Derived by ks_pod_spec_finalize, per upstream's rules:
      * effective request = max(sum of app containers, max of init containers) + overhead, per

@@ -44,7 +44,7 @@ typedef struct ks_world_types {
     uint32_t deploy_sync, rs_sync, pod_committed, sched_watch, sched_cycle, sched_bound,
         sched_flush_backoff, sched_flush_unschedulable, kubelet_pod, kubelet_node_tick, kubelet_lease_renewed,
         kubelet_node_status, kubelet_exited, kubelet_exit_seen, kubelet_restart, kubelet_ctr_status,
-        kubelet_pod_finished,
+        kubelet_pod_finished, kubelet_ctr_ready, kubelet_pod_ready, kubelet_killed,
         kubelet_pulled, kubelet_created, kubelet_started, kubelet_status, sample;
 } ks_world_types;
 
@@ -53,7 +53,10 @@ typedef struct ks_ctr_state {
     ks_time finished;        /* when it last exited */
     ks_time backoff;         /* CrashLoopBackOff period; 0: no entry yet */
     ks_time backoff_updated; /* the FinishedAt the period was last updated at */
+    uint32_t gen;            /* incremented at every start: exit events of older runs are stale */
+    int32_t exit_code;       /* of the last exit */
     uint8_t running, done;   /* done: terminated and will not restart */
+    uint8_t ready;           /* passed its probes in this run */
 } ks_ctr_state;
 
 typedef struct ks_world {

@@ -601,6 +601,9 @@ static void parse_labels(ctx *c, const ks_ynode *v, ks_labels *out, size_t *cap)
  * a non-zero code is a crash). Both are kubesim's: upstream knows only what a container did. */
 #define RUN_FOR_ANNOTATION "kubesim.io/run-for"
 #define EXIT_CODE_ANNOTATION "kubesim.io/exit-code"
+/* "kubesim.io/ready-after": how long after a container starts its app answers its probes (a
+ * duration or a distribution, as run-for); default 0. */
+#define READY_AFTER_ANNOTATION "kubesim.io/ready-after"
 
 typedef struct image_size {
     const ks_ynode *key;
@@ -616,8 +619,8 @@ typedef struct meta_build {
     int64_t image_bytes;
     image_size *sizes;
     size_t nsizes, cap_sizes;
-    bool run_set;
-    ks_dist run_for;
+    bool run_set, ready_set;
+    ks_dist run_for, ready_after;
     int32_t exit_code;
 } meta_build;
 
@@ -626,6 +629,7 @@ static void meta_free(meta_build *m)
     ks_labels_free(&m->labels);
     ks_free(m->sizes);
     ks_dist_free(&m->run_for);
+    ks_dist_free(&m->ready_after);
 }
 
 static void meta_name(ctx *c, const ks_ynode *v, void *obj, int arg)
@@ -648,7 +652,7 @@ static void meta_labels(ctx *c, const ks_ynode *v, void *obj, int arg)
     parse_labels(c, v, &m->labels, &m->cap_labels);
 }
 
-static void run_for_annotation(ctx *c, meta_build *m, const ks_ynode *v, const char *s);
+static void dist_annotation(ctx *c, const ks_ynode *v, const char *s, ks_dist *out, bool *set);
 static void exit_code_annotation(ctx *c, meta_build *m, const ks_ynode *v, const char *s);
 
 static void meta_annotation(ctx *c, meta_build *m, const ks_ynode *k, const ks_ynode *v)
@@ -656,7 +660,11 @@ static void meta_annotation(ctx *c, meta_build *m, const ks_ynode *k, const ks_y
     const char *s = ks_ynode_is_null(v) ? "" : get_str(c, v);
     if (!s) return;
     if (strcmp(k->text, RUN_FOR_ANNOTATION) == 0) {
-        run_for_annotation(c, m, v, s);
+        dist_annotation(c, v, s, &m->run_for, &m->run_set);
+        return;
+    }
+    if (strcmp(k->text, READY_AFTER_ANNOTATION) == 0) {
+        dist_annotation(c, v, s, &m->ready_after, &m->ready_set);
         return;
     }
     if (strcmp(k->text, EXIT_CODE_ANNOTATION) == 0) {
@@ -953,6 +961,46 @@ static void ctr_resources(ctx *c, const ks_ynode *v, void *obj, int arg)
     walk_map(c, v, resources_fields, obj);
 }
 
+static void probe_int(ctx *c, const ks_ynode *v, void *obj, int arg, int64_t lo)
+{
+    int64_t x;
+    if (get_int(c, v, lo, INT32_MAX, lo ? "a positive integer" : "a non-negative integer", &x))
+        *(int32_t *)((char *)obj + arg) = (int32_t)x;
+}
+
+static void probe_nonneg(ctx *c, const ks_ynode *v, void *obj, int arg) { probe_int(c, v, obj, arg, 0); }
+static void probe_pos(ctx *c, const ks_ynode *v, void *obj, int arg) { probe_int(c, v, obj, arg, 1); }
+
+/* Probe (k8s.io/api/core/v1/types.go): the timings are modelled, the handler is not. */
+static const field probe_fields[] = {
+    {"initialDelaySeconds", probe_nonneg, 0, (int)offsetof(ks_probe, initial_delay_s)},
+    {"periodSeconds", probe_pos, 0, (int)offsetof(ks_probe, period_s)},
+    {"successThreshold", probe_pos, 0, (int)offsetof(ks_probe, success_threshold)},
+    {"failureThreshold", probe_pos, 0, (int)offsetof(ks_probe, failure_threshold)},
+    {"timeoutSeconds", NULL, 0, 0},
+    {"terminationGracePeriodSeconds", NULL, 0, 0},
+    {"exec", NULL, 0, 0},
+    {"httpGet", NULL, 0, 0},
+    {"tcpSocket", NULL, 0, 0},
+    {"grpc", NULL, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void ctr_probe(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    ks_probe *p = (ks_probe *)((char *)obj + arg);
+    *p = (ks_probe){.set = true, .initial_delay_s = 0, .period_s = 10, .success_threshold = 1, .failure_threshold = 3};
+    walk_map(c, v, probe_fields, p);
+    /* pkg/apis/core/validation/validation.go validateProbe: a startup probe's successThreshold
+     * must be 1. */
+    if (arg == (int)offsetof(ctr_build, k.startup) && p->success_threshold != 1) {
+        const ks_ynode *at = ks_ymap_get(v, "successThreshold");
+        size_t mark = path_push(c, "successThreshold");
+        err_at(c, at ? at : v, "must be 1 for a startup probe");
+        path_pop(c, mark);
+    }
+}
+
 /* Container (k8s.io/api/core/v1/types.go, v1.31). */
 static const field container_fields[] = {
     {"name", ctr_name, F_REQUIRED, 0},
@@ -970,8 +1018,8 @@ static const field container_fields[] = {
     {"volumeMounts", NULL, 0, 0},
     {"volumeDevices", NULL, 0, 0},
     {"livenessProbe", NULL, 0, 0},
-    {"readinessProbe", NULL, 0, 0},
-    {"startupProbe", NULL, 0, 0},
+    {"readinessProbe", ctr_probe, 0, (int)offsetof(ctr_build, k.readiness)},
+    {"startupProbe", ctr_probe, 0, (int)offsetof(ctr_build, k.startup)},
     {"lifecycle", NULL, 0, 0},
     {"terminationMessagePath", NULL, 0, 0},
     {"terminationMessagePolicy", NULL, 0, 0},
@@ -1240,6 +1288,11 @@ static void pod_spec_finish(ctx *c, ks_pod_spec *s, meta_build *m, const char *n
         m->run_set = false;
     }
     s->exit_code = m->exit_code;
+    s->ready_after = m->ready_set ? m->ready_after : ks_dist_constant(0);
+    if (m->ready_set) {
+        m->ready_after = (ks_dist){0};
+        m->ready_set = false;
+    }
     ks_pod_spec_finalize(s);
 }
 
@@ -2207,7 +2260,8 @@ static void shift_positions(ks_ynode *n, int line0, int col0)
     for (size_t i = 0; i < n->nkids; i++) shift_positions(n->kids[i], line0, col0);
 }
 
-static void run_for_annotation(ctx *c, meta_build *m, const ks_ynode *v, const char *s)
+/* A distribution written in an annotation's string value (kubesim.io/run-for, ready-after). */
+static void dist_annotation(ctx *c, const ks_ynode *v, const char *s, ks_dist *out, bool *set)
 {
     ks_ystream ys;
     ks_yerror ye;
@@ -2221,9 +2275,9 @@ static void run_for_annotation(ctx *c, meta_build *m, const ks_ynode *v, const c
     ks_dist d = {.kind = KS_DIST_CONSTANT, .a = -1};
     parse_dist(c, ys.docs[0].root, U_DURATION, &d);
     if (d.a >= 0 || d.kind != KS_DIST_CONSTANT) {
-        ks_dist_free(&m->run_for);
-        m->run_for = d;
-        m->run_set = true;
+        ks_dist_free(out);
+        *out = d;
+        *set = true;
     }
     ks_ystream_free(&ys);
 }

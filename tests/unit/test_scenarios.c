@@ -438,6 +438,46 @@ static void test_restart_policies_and_pod_phase(void **state)
     free(finished);
 }
 
+/* Startup and readiness probes against the timeline worked out in the config's comment. */
+static void test_probes(void **state)
+{
+    (void)state;
+    const char *out = ks_test_path("probes.h5");
+    run_ok("tests/configs/probes.yaml", out);
+    double t[64];
+    size_t n = started_times(out, "readiness", t, 64);
+    assert_int_equal(n, 1);
+    double s0 = t[0];
+    size_t np = 0;
+    double *ready = ks_tc_f64(out, "/pods", "ready", &np);
+    double *running = ks_tc_f64(out, "/pods", "running", &np);
+    assert_int_equal(np, 2);
+    assert_close(running[0], s0 + 0.010, "readiness: running");
+    assert_close(ready[0], s0 + 25.010, "readiness: ready");
+    assert_true(isnan(ready[1]));
+    free(ready);
+    free(running);
+    n = started_times(out, "slow-start", t, 64);
+    assert_true(n >= 3);
+    assert_close(t[1] - t[0], 10, "slow-start: killed after three failed startup probes, restarted at once");
+    assert_close(t[2] - t[1], 20, "slow-start: killed again 10 s later, restarted after 10 s of back-off");
+    size_t ne = 0, nr = 0, nm = 0;
+    char **reason = ks_tc_strings(out, "/events", "reason", &nr);
+    char **msg = ks_tc_strings(out, "/events", "message", &nm);
+    double *time = ks_tc_f64(out, "/events", "time", &ne);
+    int kills = 0;
+    for (size_t i = 0; i < ne; i++) {
+        if (strcmp(reason[i], "Killing") != 0) continue;
+        assert_string_equal(msg[i], "Container app failed startup probe, will be restarted");
+        if (kills == 0) assert_close(time[i], t[0] + 10, "first Killing");
+        kills++;
+    }
+    assert_true(kills >= 2);
+    ks_tc_free_strings(reason, nr);
+    ks_tc_free_strings(msg, nm);
+    free(time);
+}
+
 /* The scoring strategy decides placement: 3 pods of 1 cpu / 2Gi on 2 nodes of 4 cpu / 8Gi (cpu and
  * memory fractions stay equal, so BalancedAllocation scores 100 everywhere). LeastAllocated
  * spreads them 2 + 1; MostAllocated packs all 3 onto one node, whichever the tie-break chose
@@ -619,6 +659,7 @@ int main(void)
         cmocka_unit_test(test_node_heartbeats),
         cmocka_unit_test(test_crash_loop_backoff),
         cmocka_unit_test(test_restart_policies_and_pod_phase),
+        cmocka_unit_test(test_probes),
         cmocka_unit_test(test_replicaset_creates_follow_the_token_bucket),
         cmocka_unit_test(test_scoring_strategy_decides_placement),
         cmocka_unit_test(test_same_seed_same_datasets_any_thread_count),
