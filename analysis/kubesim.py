@@ -210,6 +210,12 @@ def startup_breakdown(trace: Trace) -> pd.DataFrame:
 
     For each pod the eight phases add up to ``e2e_s``.  Traces without the per-step columns
     (older kubesim) have NaN there and give an empty frame.
+
+    Only pulls made while the pod started count.  The trace's ``pull_started``/``pulled`` also
+    move for a pull made to restart a container (pull policy Always): when ``pull_started`` is
+    after ``started`` nothing was pulled during the startup, and when ``pulled`` is after
+    ``started`` the end of the startup's pulls is taken from the pod's last "Successfully pulled"
+    event before ``started`` (NaN in the pull-related columns if the events do not have it).
     """
     p = trace.pods
     cols = ["owner", "node", *STARTUP_PHASES, "sli_s", "e2e_s"]
@@ -222,7 +228,11 @@ def startup_breakdown(trace: Trace) -> pd.DataFrame:
     created, scheduled, bound, seen = t("created"), t("scheduled"), t("bound"), t("kubelet_seen")
     pull_started, pulled, started = t("pull_started"), t("pulled"), t("started")
     running, ready = t("running"), t("ready")
-    pull = ~np.isnan(pull_started) & ~np.isnan(pulled)
+    pull = ~np.isnan(pull_started) & ~np.isnan(pulled) & ~(pull_started > started)
+    late = pull & (pulled > started)  # `pulled` moved by a container restart's pull
+    if late.any():
+        pulled = pulled.copy()
+        pulled[late] = _last_pull_before(trace.events, p[late], started[late])
     out = pd.DataFrame({
         "owner": p["owner"].astype(str).to_numpy(),
         "node": p["node"].astype(str).to_numpy(),
@@ -238,6 +248,21 @@ def startup_breakdown(trace: Trace) -> pd.DataFrame:
         "e2e_s": ready - created,
     }, index=_pod_index(p))
     return out[~np.isnan(running)]
+
+
+def _last_pull_before(events: pd.DataFrame, pods: pd.DataFrame, before: np.ndarray) -> np.ndarray:
+    """For each of *pods*, the time of its last "Successfully pulled" event at or before *before*."""
+    if events.empty:
+        return np.full(len(pods), np.nan)
+    e = events[(events["kind"] == "Pod") & (events["reason"] == "Pulled")
+               & events["message"].astype(str).str.startswith("Successfully pulled")]
+    want = pd.DataFrame({"namespace": pods["namespace"].astype(str).to_numpy(),
+                         "name": pods["name"].astype(str).to_numpy(), "before": before})
+    m = want.reset_index().merge(e[["namespace", "name", "time"]].astype({"namespace": str, "name": str}),
+                                 on=["namespace", "name"], how="left")
+    m = m[m["time"].astype(float) <= m["before"]]
+    last = m.groupby("index")["time"].max()
+    return last.reindex(range(len(want))).astype(float).to_numpy()
 
 
 def _main(argv: list[str]) -> int:

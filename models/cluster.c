@@ -26,7 +26,7 @@ void ks_cluster_init(ks_cluster *c)
 
 #define NODE_COLUMNS(X)                                                                                \
     X(alloc_cpu) X(alloc_mem) X(alloc_eph) X(alloc_pods) X(req_cpu) X(req_mem) X(req_eph) X(nz_cpu)  \
-        X(nz_mem) X(npods)
+        X(nz_mem) X(npods) X(adm_cpu) X(adm_mem) X(adm_eph) X(adm_pods)
 
 void ks_cluster_free(ks_cluster *c)
 {
@@ -87,6 +87,7 @@ uint32_t ks_cluster_add_node(ks_cluster *c, ks_node_spec *spec, ks_time now)
     n->alloc_eph[i] = n->spec[i].eph_bytes;
     n->alloc_pods[i] = n->spec[i].pods;
     n->req_cpu[i] = n->req_mem[i] = n->req_eph[i] = n->nz_cpu[i] = n->nz_mem[i] = n->npods[i] = 0;
+    n->adm_cpu[i] = n->adm_mem[i] = n->adm_eph[i] = n->adm_pods[i] = 0;
     n->images[i] = NULL;
     n->nimages[i] = n->images_cap[i] = 0;
     n->pull_tail[i] = KS_NONE;
@@ -144,6 +145,24 @@ void ks_cluster_assign(ks_cluster *c, uint32_t pod, uint32_t node)
     c->cpu_requested += s->req_cpu_milli;
     c->mem_requested += s->req_mem_bytes;
     c->pods_scheduled++;
+}
+
+void ks_cluster_release(ks_cluster *c, uint32_t pod)
+{
+    ks_pod *p = &c->pods[pod];
+    if (p->node == KS_NONE || p->released) return;
+    p->released = 1;
+    const ks_pod_spec *s = p->spec;
+    ks_nodes *n = &c->nodes;
+    uint32_t node = p->node;
+    n->req_cpu[node] -= s->req_cpu_milli;
+    n->req_mem[node] -= s->req_mem_bytes;
+    n->req_eph[node] -= s->req_eph_bytes;
+    n->nz_cpu[node] -= s->nz_cpu_milli;
+    n->nz_mem[node] -= s->nz_mem_bytes;
+    n->npods[node] -= 1;
+    c->cpu_requested -= s->req_cpu_milli;
+    c->mem_requested -= s->req_mem_bytes;
 }
 
 uint32_t ks_cluster_image_id(ks_cluster *c, const char *ref)

@@ -41,6 +41,8 @@ typedef struct ks_pod {
     uint32_t attempts, restarts;
     uint8_t phase;
     uint8_t queue_state;     /* scheduler.c: which queue holds the pod */
+    uint8_t released;        /* its requests no longer count on its node (terminal or deleted) */
+    uint8_t admitted;        /* kubelet.c: counted in the node's adm_* sums */
     uint32_t next_container; /* kubelet.c: the container being started */
     ks_time queued_at;       /* scheduler.c: activeQ timestamp (upstream QueuedPodInfo.Timestamp) */
     ks_time backoff_until;
@@ -61,6 +63,8 @@ typedef struct ks_nodes {
      * (filter, BalancedAllocation) and non-zero requests (Fit scoring), pkg/scheduler/framework/
      * types.go NodeInfo.Requested / NonZeroRequested. */
     int64_t *req_cpu, *req_mem, *req_eph, *nz_cpu, *nz_mem, *npods;
+    /* The kubelet's own view: requests of the pods it has admitted and not yet finished. */
+    int64_t *adm_cpu, *adm_mem, *adm_eph, *adm_pods;
     /* kubelet: images present (interned ids), and the serialized puller's FIFO of pods, linked
      * through ks_pod.pull_next: the head is pulling, the tail is the last request. */
     uint32_t **images;
@@ -134,6 +138,8 @@ uint32_t ks_cluster_add_node(ks_cluster *c, ks_node_spec *spec, ks_time now);
 uint32_t ks_cluster_add_pod(ks_cluster *c, const char *name, const ks_pod_spec *spec, uint32_t owner, ks_time now);
 /* Accounts POD's requests on NODE (assume or bind) / releases them. */
 void ks_cluster_assign(ks_cluster *c, uint32_t pod, uint32_t node);
+/* Stops counting a terminal or deleted pod's requests on its node (once; the node is kept). */
+void ks_cluster_release(ks_cluster *c, uint32_t pod);
 uint32_t ks_cluster_image_id(ks_cluster *c, const char *ref);
 bool ks_node_has_image(const ks_cluster *c, uint32_t node, uint32_t image);
 void ks_node_add_image(ks_cluster *c, uint32_t node, uint32_t image);

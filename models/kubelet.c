@@ -27,6 +27,8 @@
  *   BackOff  "Back-off restarting failed container <name> in pod <name>_<namespace>(<uid>)"
  *   Killing  "Container <name> failed startup probe, will be restarted"
  *   ErrImageNeverPull "Container image \"<image>\" is not present with pull policy of Never"
+ *   OutOfcpu, OutOfmemory, OutOfpods, OutOfephemeral-storage (admission)
+ *            "Node didn't have enough resource: cpu, requested: <n>, used: <n>, capacity: <n>"
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -44,6 +46,11 @@
 #define ARG_RESTART (1ull << 32)
 #define ARG_OFF_QUEUE (1ull << 33) /* a pull outside the node's queue (restarts) */
 #define ARG_CTR(arg) ((uint32_t)((arg) & 0xffffffffu))
+
+/* Records an event on POD from the kubelet, at the current time. */
+#define POD_EVENT(w, pod, type, reason, ...)                                                            \
+    ks_cluster_event(&(w)->cluster, ks_sim_now((w)->sim), "Pod", (w)->cluster.pods[pod].spec->namespace, \
+                     (w)->cluster.pods[pod].name, type, reason, "kubelet", __VA_ARGS__)
 
 static void start_next_container(ks_world *w, uint32_t pod);
 static void ensure_image(ks_world *w, uint32_t pod, uint32_t ctr, bool restart);
@@ -80,20 +87,74 @@ void ks_kubelet_watch_pod(ks_world *w, uint32_t pod)
     ks_sim_after(w->sim, ks_world_watch(w), w->ev.kubelet_pod, pod, 0);
 }
 
+/* Admission (pkg/kubelet/lifecycle/predicate.go, GeneralPredicates over the pods this kubelet has
+ * already admitted): the first resource that does not fit rejects the pod, checked in
+ * noderesources.fitsRequest's order — pods, cpu, memory, ephemeral-storage. A rejected pod is
+ * Failed with reason OutOf<resource>; the kubelet records the same reason as a Warning event. A
+ * scheduled pod always fits (the scheduler saw the same pods); a pod given spec.nodeName is not
+ * checked by any scheduler and can be rejected here. */
+static bool admit(ks_world *w, uint32_t pod)
+{
+    ks_cluster *c = &w->cluster;
+    ks_pod *p = &c->pods[pod];
+    const ks_pod_spec *s = p->spec;
+    ks_nodes *n = &c->nodes;
+    uint32_t node = p->node;
+    struct {
+        const char *name;
+        int64_t requested, used, capacity;
+    } r[] = {
+        {"pods", 1, n->adm_pods[node], n->alloc_pods[node]},
+        {"cpu", s->req_cpu_milli, n->adm_cpu[node], n->alloc_cpu[node]},
+        {"memory", s->req_mem_bytes, n->adm_mem[node], n->alloc_mem[node]},
+        {"ephemeral-storage", s->req_eph_bytes, n->adm_eph[node], n->alloc_eph[node]},
+    };
+    for (size_t i = 0; i < sizeof r / sizeof *r; i++) {
+        if (r[i].requested == 0 || r[i].used + r[i].requested <= r[i].capacity) continue;
+        char reason[64];
+        snprintf(reason, sizeof reason, "OutOf%s", r[i].name);
+        POD_EVENT(w, pod, "Warning", reason, "Node didn't have enough resource: %s, requested: %lld, used: %lld, capacity: %lld",
+                  r[i].name, (long long)r[i].requested, (long long)r[i].used, (long long)r[i].capacity);
+        return false;
+    }
+    n->adm_pods[node] += 1;
+    n->adm_cpu[node] += s->req_cpu_milli;
+    n->adm_mem[node] += s->req_mem_bytes;
+    n->adm_eph[node] += s->req_eph_bytes;
+    p->admitted = 1;
+    return true;
+}
+
+/* The pod has terminated on the node: the kubelet and the scheduler stop counting it. */
+static void forget(ks_world *w, uint32_t pod)
+{
+    ks_cluster *c = &w->cluster;
+    ks_pod *p = &c->pods[pod];
+    if (p->admitted) {
+        ks_nodes *n = &c->nodes;
+        n->adm_pods[p->node] -= 1;
+        n->adm_cpu[p->node] -= p->spec->req_cpu_milli;
+        n->adm_mem[p->node] -= p->spec->req_mem_bytes;
+        n->adm_eph[p->node] -= p->spec->req_eph_bytes;
+        p->admitted = 0;
+    }
+    ks_cluster_release(c, pod);
+}
+
 static void on_pod(ks_sim *sim, void *ctx, const ks_event *ev)
 {
     ks_world *w = ctx;
     ks_pod *p = &w->cluster.pods[ev->target];
     p->kubelet_seen = ks_sim_now(sim);
+    if (!admit(w, ev->target)) { /* the status manager reports the pod Failed */
+        ks_api_call(&w->api, ks_sim_now(sim), KS_CLIENT_KUBELET0 + p->node, KS_VERB_PATCH, w->ev.kubelet_pod_finished,
+                    ev->target, 0);
+        return;
+    }
     p->next_container = 0;
     p->unready = (uint32_t)p->spec->ncontainers;
     start_next_container(w, ev->target);
 }
-
-/* Records an event on POD from the kubelet, at the current time. */
-#define POD_EVENT(w, pod, type, reason, ...)                                                            \
-    ks_cluster_event(&(w)->cluster, ks_sim_now((w)->sim), "Pod", (w)->cluster.pods[pod].spec->namespace, \
-                     (w)->cluster.pods[pod].name, type, reason, "kubelet", __VA_ARGS__)
 
 /* The first relist of NODE's PLEG strictly after T (T itself when relisting is off). */
 static ks_time next_relist(const ks_world *w, uint32_t node, ks_time t)
@@ -456,9 +517,12 @@ static void on_pod_finished(ks_sim *sim, void *ctx, const ks_event *ev)
     p->resource_version = ks_cluster_bump(c);
     if (p->phase == KS_PHASE_RUNNING) c->pods_running--;
     else if (p->phase == KS_PHASE_PENDING) c->pods_pending--;
-    bool failed = false;
-    for (uint32_t i = 0; i < p->spec->ncontainers; i++) failed |= ctr_state(w, ev->target, i)->exit_code != 0;
+    bool failed = !p->admitted; /* rejected at admission */
+    for (uint32_t i = 0; p->admitted && i < p->spec->ncontainers; i++)
+        failed |= ctr_state(w, ev->target, i)->exit_code != 0;
     p->phase = failed ? KS_PHASE_FAILED : KS_PHASE_SUCCEEDED;
+    if (p->finished == KS_NEVER) p->finished = ks_sim_now(sim);
+    forget(w, ev->target);
 }
 
 /* The node's heartbeats, every nodeStatusUpdateFrequency (10 s; the Lease's renew interval is a

@@ -478,6 +478,45 @@ static void test_probes(void **state)
     free(time);
 }
 
+/* Kubelet admission: two pods bound by spec.nodeName to a 2-cpu node, 1.5 + 1 cpu. With equal
+ * watch latencies the first is admitted; the second is rejected OutOfcpu and ends Failed. */
+static void test_kubelet_admission_rejects_out_of_cpu(void **state)
+{
+    (void)state;
+    const char *cfg = ks_test_write_file("admission.yaml",
+        "apiVersion: kubesim.io/v1alpha1\nkind: ControlPlane\nmetadata: {name: c}\n"
+        "spec: {apiserver: {writeLatency: 10ms, watchLatency: 1ms}}\n---\n"
+        "apiVersion: v1\nkind: Node\nmetadata: {name: n1}\nstatus: {allocatable: {cpu: \"2\", memory: 4Gi}}\n---\n"
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n"
+        "spec: {nodeName: n1, containers: [{name: c, image: \"i:1\", resources: {requests: {cpu: 1500m}}}]}\n---\n"
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: b}\n"
+        "spec: {nodeName: n1, containers: [{name: c, image: \"i:1\", resources: {requests: {cpu: \"1\"}}}]}\n");
+    const char *out = ks_test_path("admission.h5");
+    const char *argv[] = {"run", cfg, "-o", out, "-q", "--until", "1m", NULL};
+    ks_test_run r = run(argv);
+    assert_int_equal(r.status, 0);
+    ks_test_run_free(&r);
+    size_t n = 0, nm = 0, nn = 0;
+    char **phase = ks_tc_strings(out, "/pods", "phase", &n);
+    assert_string_equal(phase[0], "Running");
+    assert_string_equal(phase[1], "Failed");
+    ks_tc_free_strings(phase, n);
+    char **reason = ks_tc_strings(out, "/events", "reason", &n);
+    char **msg = ks_tc_strings(out, "/events", "message", &nm);
+    char **name = ks_tc_strings(out, "/events", "name", &nn);
+    int rejected = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(reason[i], "OutOfcpu")) {
+            assert_string_equal(name[i], "b");
+            assert_string_equal(msg[i], "Node didn't have enough resource: cpu, requested: 1000, used: 1500, capacity: 2000");
+            rejected++;
+        }
+    assert_int_equal(rejected, 1);
+    ks_tc_free_strings(reason, n);
+    ks_tc_free_strings(msg, nm);
+    ks_tc_free_strings(name, nn);
+}
+
 /* The scoring strategy decides placement: 3 pods of 1 cpu / 2Gi on 2 nodes of 4 cpu / 8Gi (cpu and
  * memory fractions stay equal, so BalancedAllocation scores 100 everywhere). LeastAllocated
  * spreads them 2 + 1; MostAllocated packs all 3 onto one node, whichever the tie-break chose
@@ -660,6 +699,7 @@ int main(void)
         cmocka_unit_test(test_crash_loop_backoff),
         cmocka_unit_test(test_restart_policies_and_pod_phase),
         cmocka_unit_test(test_probes),
+        cmocka_unit_test(test_kubelet_admission_rejects_out_of_cpu),
         cmocka_unit_test(test_replicaset_creates_follow_the_token_bucket),
         cmocka_unit_test(test_scoring_strategy_decides_placement),
         cmocka_unit_test(test_same_seed_same_datasets_any_thread_count),
