@@ -523,6 +523,7 @@ static void on_pod_finished(ks_sim *sim, void *ctx, const ks_event *ev)
     p->phase = failed ? KS_PHASE_FAILED : KS_PHASE_SUCCEEDED;
     if (p->finished == KS_NEVER) p->finished = ks_sim_now(sim);
     forget(w, ev->target);
+    ks_controllers_pod_inactive(w, ev->target);
 }
 
 /* The node's heartbeats, every nodeStatusUpdateFrequency (10 s; the Lease's renew interval is a

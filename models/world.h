@@ -88,6 +88,8 @@ ks_time ks_world_watch(ks_world *w);
 /* Handlers of the modules (each module registers its own in ks_world_create). */
 void ks_controllers_register(ks_world *w);
 void ks_controllers_start(ks_world *w);
+/* A pod owned by a ReplicaSet stopped being active (terminal or deleting): its informer tells it. */
+void ks_controllers_pod_inactive(ks_world *w, uint32_t pod);
 void ks_kubelet_register(ks_world *w);
 /* Starts every node's Lease renewal and node status loop. */
 void ks_kubelet_start(ks_world *w);

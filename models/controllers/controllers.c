@@ -24,6 +24,7 @@
 #define BURST_REPLICAS 500 /* pkg/controller/replicaset/replica_set.go */
 
 enum { DEPLOY_SYNC, DEPLOY_RS_COMMITTED };
+enum { OBSERVE_CREATED, OBSERVE_GONE };
 
 static ks_mem_id mem_ctrl;
 
@@ -107,6 +108,13 @@ static void on_rs_observe(ks_sim *sim, void *ctx, const ks_event *ev)
     (void)sim;
     ks_world *w = ctx;
     ks_replicaset *r = &w->cluster.rs[ev->target];
+    if (ev->arg == OBSERVE_GONE) {
+        /* A pod stopped being active (controller.IsPodActive: Succeeded, Failed or deleting): the
+         * ReplicaSet replaces it. */
+        r->active--;
+        if (r->expected_adds == 0 && r->batch_left == 0 && rs_diff(r) > 0) rs_request_sync(w, ev->target, 0);
+        return;
+    }
     r->active++;
     r->expected_adds--;
     if (r->expected_adds == 0 && r->batch_left == 0 && rs_diff(r) > 0) rs_request_sync(w, ev->target, 0);
@@ -152,6 +160,12 @@ void ks_controllers_register(ks_world *w)
     w->ev.rs_sync = ks_sim_register(w->sim, "replicaset.sync", on_rs_sync, w);
     w->ev.pod_committed = ks_sim_register(w->sim, "apiserver.pod_created", on_pod_committed, w);
     ev_rs_observe = ks_sim_register(w->sim, "replicaset.observe", on_rs_observe, w);
+}
+
+void ks_controllers_pod_inactive(ks_world *w, uint32_t pod)
+{
+    uint32_t rs = w->cluster.pods[pod].owner;
+    if (rs != KS_NONE) ks_sim_after(w->sim, ks_world_watch(w), ev_rs_observe, rs, OBSERVE_GONE);
 }
 
 void ks_controllers_start(ks_world *w)
