@@ -196,7 +196,9 @@ def startup_breakdown(trace: Trace) -> pd.DataFrame:
                            created and started between them.
     ``container_start_s``  pulled (or kubelet_seen when nothing was pulled) -> started
     ``status_report_s``    started -> running: PLEG relist, then the status PATCH committing
-    ``readiness_s``        running -> ready (NaN if the pod never became Ready)
+    ``readiness_s``        running -> ready: readiness (and startup) probes; 0 without probes, and
+                           0 when the Ready write committed before the Running one; NaN if the
+                           pod never became Ready
 
     and two totals:
 
@@ -208,7 +210,8 @@ def startup_breakdown(trace: Trace) -> pd.DataFrame:
                they agree.
     ``e2e_s``  ``ready - created``, the end-to-end time to Ready (``ready_p*_s`` in ``/summary``).
 
-    For each pod the eight phases add up to ``e2e_s``.  Traces without the per-step columns
+    For each pod the eight phases add up to ``max(ready, running) - created``, which is ``e2e_s``
+    unless Ready committed before Running.  Traces without the per-step columns
     (older kubesim) have NaN there and give an empty frame.
 
     Only pulls made while the pod started count.  The trace's ``pull_started``/``pulled`` also
@@ -243,7 +246,7 @@ def startup_breakdown(trace: Trace) -> pd.DataFrame:
         "image_pull_s": np.where(pull, pulled - pull_started, 0.0),
         "container_start_s": started - np.where(pull, pulled, seen),
         "status_report_s": running - started,
-        "readiness_s": ready - running,
+        "readiness_s": np.where(ready < running, 0.0, ready - running),
         "sli_s": running - created - np.where(pull, pulled - pull_started, 0.0),
         "e2e_s": ready - created,
     }, index=_pod_index(p))

@@ -147,10 +147,10 @@ void ks_cluster_assign(ks_cluster *c, uint32_t pod, uint32_t node)
     c->pods_scheduled++;
 }
 
-void ks_cluster_release(ks_cluster *c, uint32_t pod)
+bool ks_cluster_release(ks_cluster *c, uint32_t pod)
 {
     ks_pod *p = &c->pods[pod];
-    if (p->node == KS_NONE || p->released) return;
+    if (p->node == KS_NONE || p->released) return false;
     p->released = 1;
     const ks_pod_spec *s = p->spec;
     ks_nodes *n = &c->nodes;
@@ -163,6 +163,7 @@ void ks_cluster_release(ks_cluster *c, uint32_t pod)
     n->npods[node] -= 1;
     c->cpu_requested -= s->req_cpu_milli;
     c->mem_requested -= s->req_mem_bytes;
+    return true;
 }
 
 uint32_t ks_cluster_image_id(ks_cluster *c, const char *ref)

@@ -43,6 +43,8 @@ typedef struct ks_pod {
     uint8_t queue_state;     /* scheduler.c: which queue holds the pod */
     uint8_t released;        /* its requests no longer count on its node (terminal or deleted) */
     uint8_t admitted;        /* kubelet.c: counted in the node's adm_* sums */
+    uint8_t terminating;     /* deletionTimestamp set: graceful deletion under way */
+    uint8_t deleted_by_owner; /* the ReplicaSet chose it for deletion (already uncounted) */
     uint32_t next_container; /* kubelet.c: the container being started */
     ks_time queued_at;       /* scheduler.c: activeQ timestamp (upstream QueuedPodInfo.Timestamp) */
     ks_time backoff_until;
@@ -94,6 +96,7 @@ typedef struct ks_replicaset {
 
 typedef struct ks_deployment {
     const ks_deployment_spec *spec;
+    int32_t replicas; /* spec.replicas as it is now (a Scenario may scale it) */
     uint32_t rs; /* KS_NONE until the controller created it */
     uint64_t resource_version;
 } ks_deployment;
@@ -118,7 +121,7 @@ typedef struct ks_cluster {
     size_t nimages, images_cap;
 
     /* Aggregates kept incrementally for /cluster_series and the summary. */
-    int64_t pods_pending, pods_running, pods_scheduled;
+    int64_t pods_pending, pods_running, pods_scheduled, pods_deleted;
     int64_t cpu_requested, mem_requested, cpu_allocatable, mem_allocatable;
 
     /* Events: the trace table (NULL when not tracing) and the correlator's counts. */
@@ -139,7 +142,7 @@ uint32_t ks_cluster_add_pod(ks_cluster *c, const char *name, const ks_pod_spec *
 /* Accounts POD's requests on NODE (assume or bind) / releases them. */
 void ks_cluster_assign(ks_cluster *c, uint32_t pod, uint32_t node);
 /* Stops counting a terminal or deleted pod's requests on its node (once; the node is kept). */
-void ks_cluster_release(ks_cluster *c, uint32_t pod);
+bool ks_cluster_release(ks_cluster *c, uint32_t pod);
 uint32_t ks_cluster_image_id(ks_cluster *c, const char *ref);
 bool ks_node_has_image(const ks_cluster *c, uint32_t node, uint32_t image);
 void ks_node_add_image(ks_cluster *c, uint32_t node, uint32_t image);

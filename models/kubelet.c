@@ -138,13 +138,14 @@ static void forget(ks_world *w, uint32_t pod)
         n->adm_eph[p->node] -= p->spec->req_eph_bytes;
         p->admitted = 0;
     }
-    ks_cluster_release(c, pod);
+    ks_world_release_pod(w, pod);
 }
 
 static void on_pod(ks_sim *sim, void *ctx, const ks_event *ev)
 {
     ks_world *w = ctx;
     ks_pod *p = &w->cluster.pods[ev->target];
+    if (p->terminating) return; /* its deletion reached the kubelet first */
     p->kubelet_seen = ks_sim_now(sim);
     if (!admit(w, ev->target)) { /* the status manager reports the pod Failed */
         ks_api_call(&w->api, ks_sim_now(sim), KS_CLIENT_KUBELET0 + p->node, KS_VERB_PATCH, w->ev.kubelet_pod_finished,
@@ -274,8 +275,10 @@ static void on_pulled(ks_sim *sim, void *ctx, const ks_event *ev)
         c->nodes.status_dirty[p->node] = 1; /* status.images changed */
     }
     ks_time now = ks_sim_now(sim);
-    p->pulled = now;
-    p->pull_total += now - p->pull_requested;
+    if (!(ev->arg & ARG_RESTART)) { /* the pod's startup: what the SLI subtracts */
+        p->pulled = now;
+        p->pull_total += now - p->pull_requested;
+    }
     /* Durations truncated to milliseconds and printed like Go's time.Duration: the pull itself
      * (from when the puller took it) and the whole request, waiting included. */
     ks_duration_format((now - p->pull_began) / 1000000 * 1000000, took, sizeof took);
@@ -288,12 +291,14 @@ static void on_pulled(ks_sim *sim, void *ctx, const ks_event *ev)
         if (p->pull_next == KS_NONE) n->pull_tail[p->node] = KS_NONE;
         else start_pull(w, p->pull_next);
     }
+    if (p->terminating) return; /* deleted meanwhile: nothing more to start */
     create_container(w, ev->target, ev->arg & ~ARG_OFF_QUEUE);
 }
 
 static void on_created(ks_sim *sim, void *ctx, const ks_event *ev)
 {
     ks_world *w = ctx;
+    if (w->cluster.pods[ev->target].terminating) return;
     POD_EVENT(w, ev->target, "Normal", "Created", "Created container %s", container(w, ev->target, ARG_CTR(ev->arg))->name);
     ks_sim_after(sim, ks_dist_sample_ns(&w->timings->container_start, w->rng_kubelet), w->ev.kubelet_started,
                  ev->target, ev->arg);
@@ -304,6 +309,7 @@ static void on_started(ks_sim *sim, void *ctx, const ks_event *ev)
     ks_world *w = ctx;
     uint32_t pod = ev->target, ctr = ARG_CTR(ev->arg);
     ks_pod *p = &w->cluster.pods[pod];
+    if (p->terminating) return;
     POD_EVENT(w, pod, "Normal", "Started", "Started container %s", container(w, pod, ctr)->name);
     uint64_t gen = 0;
     if (!p->spec->runs_forever || p->spec->has_probes) {
@@ -426,9 +432,19 @@ static void on_ctr_ready(ks_sim *sim, void *ctx, const ks_event *ev)
 static void on_pod_ready(ks_sim *sim, void *ctx, const ks_event *ev)
 {
     ks_world *w = ctx;
-    ks_pod *p = &w->cluster.pods[ev->target];
+    ks_cluster *c = &w->cluster;
+    ks_pod *p = &c->pods[ev->target];
+    if (p->phase == KS_PHASE_PENDING) {
+        /* The sync that the probe result triggered reads the runtime's state itself, so this
+         * status reports Running too, ahead of the PLEG's relist. A pod is never Ready before it
+         * is Running. */
+        p->running = ks_sim_now(sim);
+        p->phase = KS_PHASE_RUNNING;
+        c->pods_pending--;
+        c->pods_running++;
+    }
     if (p->ready == KS_NEVER) p->ready = ks_sim_now(sim);
-    p->resource_version = ks_cluster_bump(&w->cluster);
+    p->resource_version = ks_cluster_bump(c);
 }
 
 static bool will_restart(const ks_pod_spec *s, int32_t exit_code)
@@ -445,6 +461,7 @@ static void on_exit_seen(ks_sim *sim, void *ctx, const ks_event *ev)
     ks_pod *p = &w->cluster.pods[pod];
     ks_ctr_state *cs = ctr_state(w, pod, ctr);
     ks_time now = ks_sim_now(sim);
+    if (p->terminating) return; /* the deletion's own stop path reports the pod */
     if (!will_restart(p->spec, cs->exit_code)) {
         cs->done = 1;
         bool all_done = true;
@@ -473,6 +490,7 @@ static void on_restart(ks_sim *sim, void *ctx, const ks_event *ev)
     (void)sim;
     ks_world *w = ctx;
     uint32_t pod = ev->target, ctr = (uint32_t)ev->arg;
+    if (w->cluster.pods[pod].terminating) return;
     ks_ctr_state *cs = ctr_state(w, pod, ctr);
     /* flowcontrol.Backoff.Next(key, FinishedAt): the initial period for a new or expired entry,
      * else double, capped. */
@@ -573,8 +591,76 @@ void ks_kubelet_start(ks_world *w)
                   (uint64_t)period);
 }
 
+/* Graceful deletion, the kubelet's side. Its watch delivers the pod with a deletionTimestamp; it
+ * stops every running container ("Killing": "Stopping container <name>", SIGTERM), each within
+ * min(container stop latency, terminationGracePeriodSeconds) — at the deadline the runtime
+ * SIGKILLs (pkg/kubelet/kuberuntime/kuberuntime_container.go killContainer). When all have
+ * stopped, the status manager reports the pod terminal and deletes it for good (grace 0). The
+ * pod ends Succeeded when its containers exited on SIGTERM, Failed when one had to be killed. */
+void ks_kubelet_pod_deleting(ks_world *w, uint32_t pod)
+{
+    ks_sim_after(w->sim, ks_world_watch(w), w->ev.kubelet_kill, pod, 0);
+}
+
+static void on_kill(ks_sim *sim, void *ctx, const ks_event *ev)
+{
+    ks_world *w = ctx;
+    uint32_t pod = ev->target;
+    ks_pod *p = &w->cluster.pods[pod];
+    ks_time stop = 0;
+    bool killed = false;
+    if (p->admitted) {
+        ks_time grace = p->spec->termination_grace_ns;
+        for (uint32_t i = 0; i < p->next_container && i < p->spec->ncontainers; i++) {
+            bool running = true;
+            if (p->ctr_base != KS_NONE) {
+                ks_ctr_state *cs = ctr_state(w, pod, i);
+                running = cs->running;
+                cs->running = 0;
+                cs->gen++; /* pending exits, probes and restarts of this run are stale now */
+            }
+            if (!running) continue;
+            POD_EVENT(w, pod, "Normal", "Killing", "Stopping container %s", container(w, pod, i)->name);
+            ks_time t = ks_dist_sample_ns(&w->timings->container_stop, w->rng_kubelet);
+            if (t >= grace) {
+                t = grace;
+                killed = true;
+            }
+            if (t > stop) stop = t;
+        }
+    }
+    ks_sim_after(sim, stop, w->ev.kubelet_stopped, pod, killed);
+}
+
+static void on_stopped(ks_sim *sim, void *ctx, const ks_event *ev)
+{
+    ks_world *w = ctx;
+    ks_cluster *c = &w->cluster;
+    ks_pod *p = &c->pods[ev->target];
+    if (p->finished == KS_NEVER) p->finished = ks_sim_now(sim);
+    if (p->phase == KS_PHASE_PENDING || p->phase == KS_PHASE_RUNNING) {
+        if (p->phase == KS_PHASE_RUNNING) c->pods_running--;
+        else c->pods_pending--;
+        p->phase = ev->arg ? KS_PHASE_FAILED : KS_PHASE_SUCCEEDED;
+    }
+    forget(w, ev->target);
+    patch_status(w, ev->target, ks_sim_now(sim), w->ev.kubelet_stop_reported);
+}
+
+/* The terminal status has committed; the kubelet's final DELETE (grace 0) removes the object. */
+static void on_stop_reported(ks_sim *sim, void *ctx, const ks_event *ev)
+{
+    ks_world *w = ctx;
+    const ks_pod *p = &w->cluster.pods[ev->target];
+    ks_api_call(&w->api, ks_sim_now(sim), KS_CLIENT_KUBELET0 + p->node, KS_VERB_DELETE, w->ev.pod_removed,
+                ev->target, 0);
+}
+
 void ks_kubelet_register(ks_world *w)
 {
+    w->ev.kubelet_kill = ks_sim_register(w->sim, "kubelet.kill", on_kill, w);
+    w->ev.kubelet_stopped = ks_sim_register(w->sim, "runtime.stopped", on_stopped, w);
+    w->ev.kubelet_stop_reported = ks_sim_register(w->sim, "kubelet.stop_reported", on_stop_reported, w);
     w->ev.kubelet_node_tick = ks_sim_register(w->sim, "kubelet.heartbeat", on_node_tick, w);
     w->ev.kubelet_lease_renewed = ks_sim_register(w->sim, "kubelet.lease_renewed", on_lease_renewed, w);
     w->ev.kubelet_node_status = ks_sim_register(w->sim, "kubelet.node_status", on_node_status, w);

@@ -202,6 +202,9 @@ void ks_timings_default(ks_timings *t)
     t->node_status_report_frequency = KS_MIN(5);
     t->container_create = (ks_dist){.kind = KS_DIST_LOGNORMAL, .a = 100e6, .b = 500e6};
     t->container_start = (ks_dist){.kind = KS_DIST_LOGNORMAL, .a = 50e6, .b = 300e6};
+    /* Apps that handle SIGTERM stop within a second or two; kubesim's choice, documented with
+     * the others. terminationGracePeriodSeconds caps it. */
+    t->container_stop = (ks_dist){.kind = KS_DIST_LOGNORMAL, .a = 200e6, .b = 2e9};
     t->sched_cycle_cost = ks_dist_constant(100e3);
     t->sched_node_cost = ks_dist_constant(500);
     /* kube-apiserver --max-requests-inflight / --max-mutating-requests-inflight
@@ -221,7 +224,7 @@ void ks_timings_default(ks_timings *t)
 void ks_timings_free(ks_timings *t)
 {
     ks_dist *all[] = {&t->api_write,        &t->watch_delay,     &t->image_pull_latency,
-                      &t->image_pull_bandwidth, &t->container_create, &t->container_start,
+                      &t->image_pull_bandwidth, &t->container_create, &t->container_start, &t->container_stop,
                       &t->sched_cycle_cost, &t->sched_node_cost};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++) ks_dist_free(all[i]);
 }

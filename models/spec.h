@@ -161,6 +161,16 @@ typedef struct ks_sched_config {
     ks_time pod_initial_backoff, pod_max_backoff;
 } ks_sched_config;
 
+/* A timed action of a Scenario. This version has one: scale a Deployment. */
+typedef enum ks_action_kind { KS_ACTION_SCALE } ks_action_kind;
+
+typedef struct ks_scenario_action {
+    ks_time at;
+    ks_action_kind kind;
+    char *deployment, *namespace; /* scale */
+    int32_t replicas;
+} ks_scenario_action;
+
 /* A client's rate limit: client-go's token bucket (rest.Config QPS and Burst). */
 typedef struct ks_client_limits {
     double qps;
@@ -181,6 +191,7 @@ typedef struct ks_timings {
     ks_time node_status_report_frequency; /* posts it unchanged this often (changed: at once) */
     ks_dist container_create;
     ks_dist container_start;
+    ks_dist container_stop; /* from SIGTERM to the process's exit; capped by the grace period */
     ks_dist sched_cycle_cost;  /* fixed cost of one scheduling cycle */
     ks_dist sched_node_cost;   /* per node filtered and scored */
     int64_t max_requests_inflight, max_mutating_requests_inflight; /* 0: no limit */

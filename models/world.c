@@ -102,7 +102,7 @@ static void on_sample(ks_sim *sim, void *ctx, const ks_event *ev)
     const ks_cluster *c = &w->cluster;
     series_row r = {
         .time = ks_time_to_sec(ks_sim_now(sim)),
-        .pods = (int64_t)c->npods,
+        .pods = (int64_t)c->npods - c->pods_deleted,
         .pending = c->pods_pending,
         .running = c->pods_running,
         .nodes = (int64_t)c->nodes.n,
@@ -120,6 +120,67 @@ static void on_sample(ks_sim *sim, void *ctx, const ks_event *ev)
     };
     ks_table_append(w->series, &r);
     ks_sim_after(sim, w->sample_interval, ev->type, 0, 0);
+}
+
+void ks_world_release_pod(ks_world *w, uint32_t pod)
+{
+    if (ks_cluster_release(&w->cluster, pod)) ks_sim_after(w->sim, ks_world_watch(w), w->ev.sched_move, 0, 0);
+}
+
+void ks_world_delete_pod(ks_world *w, uint32_t client, uint32_t pod)
+{
+    ks_api_call(&w->api, ks_sim_now(w->sim), client, KS_VERB_DELETE, w->ev.pod_deleting, pod, 0);
+}
+
+/* The pod object is gone from etcd: every component forgets it. */
+static void on_pod_removed(ks_sim *sim, void *ctx, const ks_event *ev)
+{
+    ks_world *w = ctx;
+    ks_cluster *c = &w->cluster;
+    ks_pod *p = &c->pods[ev->target];
+    if (p->deleted != KS_NEVER) return;
+    p->deleted = ks_sim_now(sim);
+    p->resource_version = ks_cluster_bump(c);
+    c->pods_deleted++;
+    if (p->phase == KS_PHASE_PENDING) c->pods_pending--;
+    else if (p->phase == KS_PHASE_RUNNING) c->pods_running--;
+    ks_world_release_pod(w, ev->target); /* the scheduler's cache drops it */
+}
+
+/* The DELETE has committed. */
+static void on_pod_deleting(ks_sim *sim, void *ctx, const ks_event *ev)
+{
+    ks_world *w = ctx;
+    ks_pod *p = &w->cluster.pods[ev->target];
+    if (p->deleted != KS_NEVER || p->terminating) return;
+    if (p->deleted_by_owner) {
+        const ks_replicaset *r = &w->cluster.rs[p->owner];
+        ks_cluster_event(&w->cluster, ks_sim_now(sim), "ReplicaSet", r->namespace, r->name, "Normal", "SuccessfulDelete",
+                         "replicaset-controller", "Deleted pod: %s", p->name);
+    } else {
+        ks_controllers_pod_inactive(w, ev->target);
+    }
+    if (p->node == KS_NONE) { /* never scheduled: no kubelet to wait for */
+        on_pod_removed(sim, ctx, ev);
+        return;
+    }
+    p->terminating = 1;
+    p->resource_version = ks_cluster_bump(&w->cluster);
+    ks_kubelet_pod_deleting(w, ev->target);
+}
+
+/* A Scenario action's time has come; the user's write commits now. */
+static void on_scenario_action(ks_sim *sim, void *ctx, const ks_event *ev)
+{
+    (void)sim;
+    ks_world *w = ctx;
+    const ks_scenario_action *a = &w->actions[ev->target];
+    ks_cluster *c = &w->cluster;
+    for (size_t i = 0; i < c->ndeployments; i++) {
+        const ks_deployment_spec *d = c->deployments[i].spec;
+        if (!strcmp(d->name, a->deployment) && !strcmp(d->namespace, a->namespace))
+            ks_controllers_scale(w, (uint32_t)i, a->replicas);
+    }
 }
 
 ks_world *ks_world_create(ks_sim *sim, ks_rngs *rngs, const ks_world_params *p)
@@ -163,6 +224,11 @@ ks_world *ks_world_create(ks_sim *sim, ks_rngs *rngs, const ks_world_params *p)
     ks_scheduler_init(w);
     ks_controllers_register(w);
     ks_kubelet_register(w);
+    w->ev.pod_deleting = ks_sim_register(sim, "apiserver.pod_deleting", on_pod_deleting, w);
+    w->ev.pod_removed = ks_sim_register(sim, "apiserver.pod_removed", on_pod_removed, w);
+    w->ev.scenario_action = ks_sim_register(sim, "scenario.action", on_scenario_action, w);
+    w->actions = p->actions;
+    for (size_t i = 0; i < p->nactions; i++) ks_sim_at(sim, p->actions[i].at, w->ev.scenario_action, (uint32_t)i, 0);
 
     if (p->trace) {
         c->events = ks_trace_table(p->trace, "/events", event_columns, sizeof event_columns / sizeof *event_columns,
@@ -200,7 +266,7 @@ ks_world *ks_world_create(ks_sim *sim, ks_rngs *rngs, const ks_world_params *p)
     c->deployments = ks_calloc(ks_mem_purpose("controllers"), p->ndeployments ? p->ndeployments : 1,
                                sizeof *c->deployments);
     for (size_t i = 0; i < p->ndeployments; i++)
-        c->deployments[i] = (ks_deployment){&p->deployments[i], KS_NONE, ks_cluster_bump(c)};
+        c->deployments[i] = (ks_deployment){&p->deployments[i], p->deployments[i].replicas, KS_NONE, ks_cluster_bump(c)};
     ks_controllers_start(w);
     ks_kubelet_start(w);
     return w;

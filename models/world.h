@@ -33,6 +33,8 @@ typedef struct ks_world_params {
     size_t npods;
     const ks_deployment_spec *deployments;
     size_t ndeployments;
+    const ks_scenario_action *actions;
+    size_t nactions;
     const ks_sched_config *sched;
     const ks_timings *timings;
     ks_time sample_interval;
@@ -44,7 +46,8 @@ typedef struct ks_world_types {
     uint32_t deploy_sync, rs_sync, pod_committed, sched_watch, sched_cycle, sched_bound,
         sched_flush_backoff, sched_flush_unschedulable, kubelet_pod, kubelet_node_tick, kubelet_lease_renewed,
         kubelet_node_status, kubelet_exited, kubelet_exit_seen, kubelet_restart, kubelet_ctr_status,
-        kubelet_pod_finished, kubelet_ctr_ready, kubelet_pod_ready, kubelet_killed,
+        kubelet_pod_finished, kubelet_ctr_ready, kubelet_pod_ready, kubelet_killed, pod_deleting, pod_removed,
+        kubelet_kill, kubelet_stopped, kubelet_stop_reported, scenario_action, sched_move,
         kubelet_pulled, kubelet_created, kubelet_started, kubelet_status, sample;
 } ks_world_types;
 
@@ -70,6 +73,7 @@ typedef struct ks_world {
     ks_world_types ev;
     ks_time sample_interval;
     ks_table *series;
+    const ks_scenario_action *actions;
     ks_ctr_state *ctrs; /* kubelet.c: indexed by ks_pod.ctr_base + container */
     size_t nctrs, ctrs_cap;
 } ks_world;
@@ -82,6 +86,18 @@ void ks_world_destroy(ks_world *w);
 /* Writes /pods and /nodes (the state at the end of the run) into the trace. */
 void ks_world_write_tables(ks_world *w, ks_trace *t);
 
+/* Deletes POD through the API from CLIENT (apiserver.h client ids): an unscheduled pod goes at
+ * once; a scheduled one is marked Terminating and its kubelet stops it within
+ * terminationGracePeriodSeconds, then removes it (pkg/registry/core/pod/strategy.go
+ * CheckGracefulDelete). */
+void ks_world_delete_pod(ks_world *w, uint32_t client, uint32_t pod);
+/* The kubelet's side of a graceful deletion (kubelet.c). */
+void ks_kubelet_pod_deleting(ks_world *w, uint32_t pod);
+
+/* A terminal or deleted pod stops counting on its node; the scheduler, told by its informer,
+ * moves the unschedulable pods back to its queues (the AssignedPodDelete cluster event). */
+void ks_world_release_pod(ks_world *w, uint32_t pod);
+
 /* Latency of one watch delivery (writes go through w->api: ks_api_call). */
 ks_time ks_world_watch(ks_world *w);
 
@@ -90,6 +106,8 @@ void ks_controllers_register(ks_world *w);
 void ks_controllers_start(ks_world *w);
 /* A pod owned by a ReplicaSet stopped being active (terminal or deleting): its informer tells it. */
 void ks_controllers_pod_inactive(ks_world *w, uint32_t pod);
+/* spec.replicas of a Deployment has been changed to REPLICAS (committed now). */
+void ks_controllers_scale(ks_world *w, uint32_t deployment, int32_t replicas);
 void ks_kubelet_register(ks_world *w);
 /* Starts every node's Lease renewal and node status loop. */
 void ks_kubelet_start(ks_world *w);

@@ -67,7 +67,9 @@ typedef struct loader {
     ks_config *cfg;
     FILE *err;
     int nerrors;
-    size_t cap_pools, cap_nodes, cap_pods, cap_deps, cap_ignored, cap_text, len_text;
+    size_t cap_pools, cap_nodes, cap_pods, cap_deps, cap_ignored, cap_text, len_text, cap_actions;
+    struct action_ref *action_refs; /* where each action's deployment was named */
+    size_t cap_action_refs;
     objref *objs;
     size_t nobjs, cap_objs;
     size_t *obj_slots; /* open-addressing index into objs: slot = index + 1, 0 = empty */
@@ -2369,6 +2371,7 @@ static const field cp_kubelet_fields[] = {
     {"defaultImageSize", cp_image_size, 0, 0},
     {"containerCreateLatency", cp_dist, 0, TIMING(container_create)},
     {"containerStartLatency", cp_dist, 0, TIMING(container_start)},
+    {"containerStopLatency", cp_dist, 0, TIMING(container_stop)},
     {"plegRelistPeriod", cp_duration, 0, TIMING(pleg_relist_period)},
     {"nodeLeaseDurationSeconds", cp_lease_seconds, 0, TIMING(node_lease_duration_s)},
     {"nodeStatusUpdateFrequency", cp_duration, 0, TIMING(node_status_update_frequency)},
@@ -2431,6 +2434,189 @@ static const field control_plane_fields[] = {
     {"spec", cp_spec, 0, 0},
     {NULL, NULL, 0, 0},
 };
+
+/* ---------------------------------------------------------------------------------------------
+ * Scenario (kubesim.io/v1alpha1): a timeline of actions. This version models `scale`; the other
+ * actions of the design (failNodes, cordon, drain, …) are errors that say so.
+ * ------------------------------------------------------------------------------------------- */
+
+typedef struct action_ref {
+    const char *file;
+    int line, col;
+    char *scenario, *path;
+} action_ref;
+
+typedef struct action_build {
+    ks_scenario_action a;
+    const ks_ynode *deployment_n;
+    bool has_at, has_action;
+} action_build;
+
+static void act_at(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    action_build *b = obj;
+    int64_t ns;
+    if (!get_duration(c, v, &ns)) return;
+    if (ns < 0) {
+        expect_text(c, v, "a time that is not negative");
+        return;
+    }
+    b->a.at = ns;
+    b->has_at = true;
+}
+
+static void scale_deployment(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    action_build *b = obj;
+    if (!get_subdomain(c, v)) return;
+    b->a.deployment = dup(v->text);
+    b->deployment_n = v;
+}
+
+static void scale_namespace(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    if (get_dns_label(c, v)) ((action_build *)obj)->a.namespace = dup(v->text);
+}
+
+static void scale_replicas(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    int64_t x;
+    if (get_int(c, v, 0, INT32_MAX, "a non-negative integer", &x)) ((action_build *)obj)->a.replicas = (int32_t)x;
+}
+
+static const field scale_fields[] = {
+    {"deployment", scale_deployment, F_REQUIRED, 0},
+    {"namespace", scale_namespace, 0, 0},
+    {"replicas", scale_replicas, F_REQUIRED, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void act_scale(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    action_build *b = obj;
+    b->a.kind = KS_ACTION_SCALE;
+    b->has_action = true;
+    walk_map(c, v, scale_fields, obj);
+}
+
+/* Actions of the design that a later version will model. */
+static void act_unsupported(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    ((action_build *)obj)->has_action = true;
+    err_at(c, v, "this action is not supported by this version of kubesim (supported: scale)");
+}
+
+static const field action_fields[] = {
+    {"at", act_at, F_REQUIRED, 0},
+    {"scale", act_scale, 0, 0},
+    {"failNodes", act_unsupported, 0, 0},
+    {"recoverNodes", act_unsupported, 0, 0},
+    {"cordon", act_unsupported, 0, 0},
+    {"uncordon", act_unsupported, 0, 0},
+    {"drain", act_unsupported, 0, 0},
+    {"label", act_unsupported, 0, 0},
+    {"taint", act_unsupported, 0, 0},
+    {"untaint", act_unsupported, 0, 0},
+    {"addNodes", act_unsupported, 0, 0},
+    {"update", act_unsupported, 0, 0},
+    {"create", act_unsupported, 0, 0},
+    {"delete", act_unsupported, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void add_action(ctx *c, const ks_ynode *item, void *obj)
+{
+    (void)obj;
+    loader *L = c->L;
+    int errors = L->nerrors;
+    action_build b = {0};
+    walk_map(c, item, action_fields, &b);
+    if (item->kind == KS_YMAPPING && !b.has_action && L->nerrors == errors)
+        err_at(c, item, "expected one action (scale)");
+    if (L->nerrors != errors || !b.has_action) {
+        ks_free(b.a.deployment);
+        ks_free(b.a.namespace);
+        return;
+    }
+    if (!b.a.namespace) b.a.namespace = dup("default");
+    ks_config *cfg = L->cfg;
+    ks_grow(cfg_mem(), (void **)&cfg->actions, &L->cap_actions, cfg->nactions + 1, sizeof *cfg->actions);
+    ks_grow(cfg_mem(), (void **)&L->action_refs, &L->cap_action_refs, cfg->nactions + 1, sizeof *L->action_refs);
+    char path[600];
+    snprintf(path, sizeof path, "%s.scale.deployment", c->path);
+    L->action_refs[cfg->nactions] = (action_ref){c->file, b.deployment_n->line, b.deployment_n->col,
+                                                 dup(c->name ? c->name : ""), dup(path)};
+    cfg->actions[cfg->nactions++] = b.a;
+}
+
+static void scenario_actions(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_seq(c, v, add_action, obj);
+}
+
+static const field scenario_spec_fields[] = {
+    {"actions", scenario_actions, F_REQUIRED, 0},
+    {NULL, NULL, 0, 0},
+};
+
+typedef struct scenario_build {
+    meta_build meta;
+} scenario_build;
+
+static void scenario_metadata(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_meta(c, v, &((scenario_build *)obj)->meta);
+    const meta_build *m = &((scenario_build *)obj)->meta;
+    if (m->name) c->name = m->name->text;
+}
+
+static void scenario_spec(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_map(c, v, scenario_spec_fields, obj);
+}
+
+static const field scenario_fields[] = {
+    {"apiVersion", f_skip, 0, 0},
+    {"kind", f_skip, 0, 0},
+    {"metadata", scenario_metadata, F_REQUIRED, 0},
+    {"spec", scenario_spec, F_REQUIRED, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void load_scenario(ctx *c, const ks_ynode *root)
+{
+    scenario_build b = {0};
+    walk_map(c, root, scenario_fields, &b);
+    require_name(c, &b.meta);
+    meta_free(&b.meta);
+}
+
+/* Each scale action must name a Deployment of the experiment. */
+static void check_actions(loader *L)
+{
+    const ks_config *cfg = L->cfg;
+    for (size_t i = 0; i < cfg->nactions; i++) {
+        const ks_scenario_action *a = &cfg->actions[i];
+        bool found = false;
+        for (size_t j = 0; j < cfg->ndeployments && !found; j++)
+            found = !strcmp(cfg->deployments[j].name, a->deployment) && !strcmp(cfg->deployments[j].namespace, a->namespace);
+        if (found) continue;
+        const action_ref *r = &L->action_refs[i];
+        char msg[600];
+        snprintf(msg, sizeof msg, "expected the name of a Deployment of this experiment, got \"%.80s\" (namespace \"%.63s\")",
+                 a->deployment, a->namespace);
+        report(L, r->file, r->line, r->col, "Scenario", r->scenario, r->path, msg);
+    }
+}
 
 static void load_control_plane(ctx *c, const ks_ynode *root)
 {
@@ -3035,7 +3221,7 @@ static const kind_def kinds[] = {
     {"EndpointSlice", "discovery.k8s.io/v1", K_UNSUPPORTED, NULL},
     {"PodDisruptionBudget", "policy/v1", K_UNSUPPORTED, NULL},
     {"PriorityClass", "scheduling.k8s.io/v1", K_UNSUPPORTED, NULL},
-    {"Scenario", "kubesim.io/v1alpha1", K_UNSUPPORTED, NULL},
+    {"Scenario", "kubesim.io/v1alpha1", K_MODELLED, load_scenario},
     {"Workload", "kubesim.io/v1alpha1", K_UNSUPPORTED, NULL},
     {"TraceReplay", "kubesim.io/v1alpha1", K_UNSUPPORTED, NULL},
     /* Kinds with no effect on scheduling or startup in the models: noted and skipped. */
@@ -3322,6 +3508,12 @@ int ks_config_load(ks_config *cfg, const char *const *paths, size_t npaths, FILE
     for (size_t i = 0; i < npaths && L.nerrors < KS_CONFIG_MAX_ERRORS; i++) load_file(&L, paths[i]);
     if (L.nerrors < KS_CONFIG_MAX_ERRORS) check_scheduler_names(&L);
     if (L.nerrors < KS_CONFIG_MAX_ERRORS) check_node_names(&L);
+    if (L.nerrors < KS_CONFIG_MAX_ERRORS) check_actions(&L);
+    for (size_t i = 0; i < cfg->nactions; i++) {
+        ks_free(L.action_refs[i].scenario);
+        ks_free(L.action_refs[i].path);
+    }
+    ks_free(L.action_refs);
     if (!cfg->experiment.name) cfg->experiment.name = dup("kubesim");
     if (!cfg->experiment.output) {
         size_t n = strlen(cfg->experiment.name) + 4;
@@ -3361,6 +3553,11 @@ void ks_config_free(ks_config *cfg)
     ks_free(cfg->pods);
     for (size_t i = 0; i < cfg->ndeployments; i++) ks_deployment_spec_free(&cfg->deployments[i]);
     ks_free(cfg->deployments);
+    for (size_t i = 0; i < cfg->nactions; i++) {
+        ks_free(cfg->actions[i].deployment);
+        ks_free(cfg->actions[i].namespace);
+    }
+    ks_free(cfg->actions);
     ks_sched_config_free(&cfg->sched);
     ks_timings_free(&cfg->timings);
     ks_free(cfg->text);

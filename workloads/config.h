@@ -1,7 +1,7 @@
 /* config.h — loading and strictly validating experiment configs (multi-document YAML).
  *
  * Accepted kinds (apiVersion in brackets):
- *   Experiment, NodePool, ControlPlane          [kubesim.io/v1alpha1]
+ *   Experiment, NodePool, ControlPlane, Scenario [kubesim.io/v1alpha1] (Scenario: scale only)
  *   Node, Pod                                   [v1]
  *   Deployment                                  [apps/v1]
  *   KubeSchedulerConfiguration                  [kubescheduler.config.k8s.io/v1]
@@ -44,6 +44,8 @@ typedef struct ks_config {
     size_t npods;
     ks_deployment_spec *deployments;
     size_t ndeployments;
+    ks_scenario_action *actions; /* every Scenario's, in file order */
+    size_t nactions;
     ks_sched_config sched;
     ks_timings timings;
     char *text;          /* every file's text, each preceded by "# kubesim: file <path>\n" */

@@ -1,8 +1,8 @@
 /* controllers.c — the Deployment and ReplicaSet controllers (kube-controller-manager).
  *
  * Each is a reconcile loop: observe (what its informer has delivered), compare with the spec,
- * act (API writes). This version models creation and scale-up; rollouts and scale-down come with
- * the control-plane issue.
+ * act (API writes). This version models creation, scaling up and down (a Scenario's scale
+ * action), and the replacement of pods that stopped being active; rollouts come later.
  *
  * Deployment (pkg/controller/deployment/sync.go getNewReplicaSet): creates the ReplicaSet
  * "<deployment>-<pod-template-hash>" with the Deployment's replicas and records
@@ -15,7 +15,9 @@
  * the controller does not sync again until it has observed every pod it created, so a stale
  * informer never double-creates. Each create records SuccessfulCreate "Created pod: <name>".
  */
+#include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -23,7 +25,7 @@
 
 #define BURST_REPLICAS 500 /* pkg/controller/replicaset/replica_set.go */
 
-enum { DEPLOY_SYNC, DEPLOY_RS_COMMITTED };
+enum { DEPLOY_SYNC, DEPLOY_RS_COMMITTED, DEPLOY_RS_SCALED };
 enum { OBSERVE_CREATED, OBSERVE_GONE };
 
 static ks_mem_id mem_ctrl;
@@ -42,9 +44,27 @@ static void on_deploy(ks_sim *sim, void *ctx, const ks_event *ev)
     ks_cluster *c = &w->cluster;
     ks_deployment *d = &c->deployments[ev->target];
     if (ev->arg == DEPLOY_SYNC) {
-        if (d->rs != KS_NONE) return; /* scaling an existing ReplicaSet: a later issue */
+        if (d->rs != KS_NONE) {
+            /* Scale: the new replica count goes to the ReplicaSet (an UPDATE), then the event
+             * (pkg/controller/deployment/sync.go scaleReplicaSetAndRecordEvent). */
+            if (c->rs[d->rs].replicas != d->replicas)
+                ks_api_call(&w->api, ks_sim_now(sim), KS_CLIENT_DEPLOYMENT, KS_VERB_UPDATE, w->ev.deploy_sync,
+                            ev->target, DEPLOY_RS_SCALED | ((uint64_t)(uint32_t)d->replicas << 32));
+            return;
+        }
         ks_api_call(&w->api, ks_sim_now(sim), KS_CLIENT_DEPLOYMENT, KS_VERB_CREATE, w->ev.deploy_sync, ev->target,
                     DEPLOY_RS_COMMITTED);
+        return;
+    }
+    if ((ev->arg & 0xffffffffu) == DEPLOY_RS_SCALED) {
+        ks_replicaset *r = &c->rs[d->rs];
+        int32_t from = r->replicas, to = (int32_t)(ev->arg >> 32);
+        r->replicas = to;
+        r->resource_version = ks_cluster_bump(c);
+        ks_cluster_event(c, ks_sim_now(sim), "Deployment", d->spec->namespace, d->spec->name, "Normal",
+                         "ScalingReplicaSet", "deployment-controller", "Scaled %s replica set %s to %d from %d",
+                         to > from ? "up" : "down", r->name, to, from);
+        rs_request_sync(w, d->rs, ks_world_watch(w));
         return;
     }
     /* The ReplicaSet create has committed. */
@@ -58,13 +78,13 @@ static void on_deploy(ks_sim *sim, void *ctx, const ks_event *ev)
         .namespace = ds->namespace,
         .deployment = ev->target,
         .tmpl = &ds->template,
-        .replicas = ds->replicas,
+        .replicas = d->replicas,
         .resource_version = ks_cluster_bump(c),
     };
     d->rs = rs;
     d->resource_version = ks_cluster_bump(c);
     ks_cluster_event(c, ks_sim_now(sim), "Deployment", ds->namespace, ds->name, "Normal", "ScalingReplicaSet",
-                     "deployment-controller", "Scaled up replica set %s to %d", name, ds->replicas);
+                     "deployment-controller", "Scaled up replica set %s to %d", name, d->replicas);
     rs_request_sync(w, rs, ks_world_watch(w));
 }
 
@@ -87,6 +107,86 @@ static uint32_t rs_diff(const ks_replicaset *r)
     return diff > 0 ? (uint32_t)diff : 0;
 }
 
+/* ---- scale-down: which pods go first (pkg/controller/controller_utils.go ActivePodsWithRanks) */
+
+typedef struct victim {
+    uint32_t pod;
+    int32_t rank; /* active pods of the ReplicaSet on the same node */
+} victim;
+
+static const ks_cluster *rank_cluster;
+static ks_time rank_now;
+
+static int phase_ordinal(const ks_pod *p)
+{
+    /* podPhaseToOrdinal: Pending 0, Unknown 1, Running 2 */
+    return p->phase == KS_PHASE_PENDING ? 0 : p->phase == KS_PHASE_UNKNOWN ? 1 : 2;
+}
+
+static bool is_ready(const ks_pod *p) { return p->ready != KS_NEVER && p->phase == KS_PHASE_RUNNING; }
+
+/* logarithmicRankDiff: compares ages on a log2 scale of nanoseconds, so pods of similar age are
+ * treated alike (the LogarithmicScaleDown feature, on by default since v1.22). */
+static int log_rank_diff(ks_time t1, ks_time t2)
+{
+    ks_time d1 = rank_now - t1, d2 = rank_now - t2;
+    int r1 = d1 > 0 ? (int)log2((double)d1) : -1, r2 = d2 > 0 ? (int)log2((double)d2) : -1;
+    return r1 - r2;
+}
+
+/* Less: the pod to delete first sorts first. */
+static int victim_cmp(const void *va, const void *vb)
+{
+    const victim *a = va, *b = vb;
+    const ks_pod *pa = &rank_cluster->pods[a->pod], *pb = &rank_cluster->pods[b->pod];
+    bool ua = pa->node == KS_NONE, ub = pb->node == KS_NONE;
+    if (ua != ub) return ua ? -1 : 1;                                       /* 1. unassigned first */
+    if (phase_ordinal(pa) != phase_ordinal(pb)) return phase_ordinal(pa) - phase_ordinal(pb); /* 2. */
+    if (is_ready(pa) != is_ready(pb)) return is_ready(pa) ? 1 : -1;         /* 3. not ready first */
+    if (a->rank != b->rank) return a->rank > b->rank ? -1 : 1;               /* 5. doubled up first */
+    if (is_ready(pa) && is_ready(pb) && pa->ready != pb->ready) {           /* 6. ready more recently */
+        int d = log_rank_diff(pa->ready, pb->ready);
+        if (d != 0) return d;
+    }
+    if (pa->restarts != pb->restarts) return pa->restarts > pb->restarts ? -1 : 1; /* 7. more restarts */
+    if (pa->created != pb->created) {                                       /* 8. newer first */
+        int d = log_rank_diff(pa->created, pb->created);
+        if (d != 0) return d;
+    }
+    return a->pod < b->pod ? -1 : a->pod > b->pod; /* upstream compares UIDs: any fixed order */
+}
+
+/* Deletes DIFF active pods of the ReplicaSet, best victims first. Cost O(all pods): scale-downs
+ * are rare, and the ReplicaSet keeps no pod list of its own. */
+static void rs_scale_down(ks_world *w, uint32_t rs, uint32_t diff)
+{
+    ks_cluster *c = &w->cluster;
+    ks_mem_id mem = ks_mem_purpose("controllers");
+    victim *v = NULL;
+    size_t n = 0, cap = 0;
+    for (size_t i = 0; i < c->npods; i++) {
+        const ks_pod *p = &c->pods[i];
+        if (p->owner != rs || p->terminating || p->deleted != KS_NEVER || p->deleted_by_owner ||
+            p->phase == KS_PHASE_SUCCEEDED || p->phase == KS_PHASE_FAILED)
+            continue;
+        ks_grow(mem, (void **)&v, &cap, n + 1, sizeof *v);
+        v[n++] = (victim){(uint32_t)i, 0};
+    }
+    for (size_t i = 0; i < n; i++) /* getPodsRankedByRelatedPodsOnSameNode */
+        for (size_t j = 0; j < n; j++)
+            if (c->pods[v[i].pod].node != KS_NONE && c->pods[v[j].pod].node == c->pods[v[i].pod].node) v[i].rank++;
+    rank_cluster = c;
+    rank_now = ks_sim_now(w->sim);
+    qsort(v, n, sizeof *v, victim_cmp);
+    if (diff > n) diff = (uint32_t)n;
+    for (uint32_t k = 0; k < diff; k++) {
+        c->pods[v[k].pod].deleted_by_owner = 1;
+        ks_world_delete_pod(w, KS_CLIENT_REPLICASET, v[k].pod);
+    }
+    c->rs[rs].active -= diff;
+    ks_free(v);
+}
+
 static void on_rs_sync(ks_sim *sim, void *ctx, const ks_event *ev)
 {
     (void)sim;
@@ -95,6 +195,11 @@ static void on_rs_sync(ks_sim *sim, void *ctx, const ks_event *ev)
     r->sync_scheduled = false;
     /* Expectations not yet satisfied: the observation of the last pod will resync. */
     if (r->expected_adds || r->batch_left) return;
+    if ((int64_t)r->active > (int64_t)r->replicas) {
+        int64_t surplus = (int64_t)r->active - r->replicas;
+        rs_scale_down(w, ev->target, (uint32_t)(surplus < BURST_REPLICAS ? surplus : BURST_REPLICAS));
+        return;
+    }
     uint32_t diff = rs_diff(r);
     if (diff == 0) return;
     r->created_this_sync = 0;
@@ -166,6 +271,14 @@ void ks_controllers_pod_inactive(ks_world *w, uint32_t pod)
 {
     uint32_t rs = w->cluster.pods[pod].owner;
     if (rs != KS_NONE) ks_sim_after(w->sim, ks_world_watch(w), ev_rs_observe, rs, OBSERVE_GONE);
+}
+
+void ks_controllers_scale(ks_world *w, uint32_t deployment, int32_t replicas)
+{
+    ks_deployment *d = &w->cluster.deployments[deployment];
+    d->replicas = replicas;
+    d->resource_version = ks_cluster_bump(&w->cluster);
+    ks_sim_after(w->sim, ks_world_watch(w), w->ev.deploy_sync, deployment, DEPLOY_SYNC);
 }
 
 void ks_controllers_start(ks_world *w)

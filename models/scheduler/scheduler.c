@@ -205,6 +205,20 @@ void ks_scheduler_add_pod(ks_world *w, uint32_t pod)
     to_active(w, pod);
 }
 
+/* A cluster event that can make unschedulable pods fit (an assigned pod deleted or finished):
+ * with the SchedulerQueueingHints gate off, as in v1.28.6-v1.31, every pod in the pool moves
+ * (scheduling_queue.go MoveAllToActiveOrBackoffQueue). */
+static void on_move(ks_sim *sim, void *ctx, const ks_event *ev)
+{
+    (void)sim;
+    (void)ev;
+    ks_world *w = ctx;
+    ks_scheduler *s = &w->sched;
+    size_t n = s->nunschedulable;
+    s->nunschedulable = 0;
+    for (size_t i = 0; i < n; i++) to_active_or_backoff(w, s->unschedulable[i]);
+}
+
 static void on_flush_backoff(ks_sim *sim, void *ctx, const ks_event *ev)
 {
     ks_world *w = ctx;
@@ -320,6 +334,11 @@ static void on_cycle(ks_sim *sim, void *ctx, const ks_event *ev)
     ks_time now = ks_sim_now(sim);
     uint32_t pod = heap_pop(&s->active, c, active_before);
     ks_pod *p = &c->pods[pod];
+    if (p->deleted != KS_NEVER) { /* deleted while queued: the informer removed it */
+        p->queue_state = KS_Q_DONE;
+        ks_sim_at(sim, now, w->ev.sched_cycle, 0, 0);
+        return;
+    }
     const ks_pod_spec *ps = p->spec;
     const ks_sched_profile *prof = ks_sched_config_profile(s->cfg, ps->scheduler_name);
     p->attempts++;
@@ -426,6 +445,7 @@ void ks_scheduler_init(ks_world *w)
     w->ev.sched_watch = ks_sim_register(w->sim, "scheduler.watch", on_watch, w);
     w->ev.sched_cycle = ks_sim_register(w->sim, "scheduler.cycle", on_cycle, w);
     w->ev.sched_bound = ks_sim_register(w->sim, "scheduler.bound", on_bound, w);
+    w->ev.sched_move = ks_sim_register(w->sim, "scheduler.move_all", on_move, w);
     w->ev.sched_flush_backoff = ks_sim_register(w->sim, "scheduler.flush_backoff", on_flush_backoff, w);
     w->ev.sched_flush_unschedulable =
         ks_sim_register(w->sim, "scheduler.flush_unschedulable", on_flush_unschedulable, w);

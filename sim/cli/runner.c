@@ -81,8 +81,8 @@ static summary summarize(const ks_world *w, const ks_sim *sim, double wall_s)
         const ks_pod *p = &c->pods[i];
         s.created++;
         if (p->bound != KS_NEVER) s.scheduled++;
-        if (p->phase == KS_PHASE_RUNNING) s.running++;
-        if (p->phase == KS_PHASE_PENDING) s.pending++;
+        if (p->deleted == KS_NEVER && p->phase == KS_PHASE_RUNNING) s.running++;
+        if (p->deleted == KS_NEVER && p->phase == KS_PHASE_PENDING) s.pending++;
         /* Upstream's pod startup SLI: creation to all containers reported started (Running), image
          * pulls excluded (kubernetes/community sig-scalability/slos/pod_startup_latency.md). */
         if (p->running != KS_NEVER) sli[s.started++] = ks_time_to_sec(p->running - p->created - p->pull_total);
@@ -250,6 +250,8 @@ int ks_run_experiment(const ks_run_opts *o, ks_run_report *report)
         .npods = cfg.npods,
         .deployments = cfg.deployments,
         .ndeployments = cfg.ndeployments,
+        .actions = cfg.actions,
+        .nactions = cfg.nactions,
         .sched = &cfg.sched,
         .timings = &cfg.timings,
         .sample_interval = cfg.experiment.sample_interval,

@@ -18,8 +18,8 @@ allocatable, every pod's steps are in order (created <= scheduled <= bound <= ku
 pull_started <= pulled <= started <= running <= ready), FailedScheduling events match the
 attempt counts, /apiserver/requests and the api_* series count the same requests, and
 /summary's startup SLI is computed as kubesim does (running - created - time in each pull).
-Unlike kubesim today, service pods become Ready a few seconds after Running (as with a
-readiness probe), and the "api" pods pull two images, so the analysis sees every phase.
+Service pods become Ready a few seconds after Running (as with a readiness probe), and the
+"api" pods pull two images, so the analysis sees every phase.
 
 --none-ran makes every node too small for any pod: all pods stay Pending, and every startup
 time is NaN.

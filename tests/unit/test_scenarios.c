@@ -517,6 +517,61 @@ static void test_kubelet_admission_rejects_out_of_cpu(void **state)
     ks_tc_free_strings(name, nn);
 }
 
+/* A Scenario scales a Deployment down and up (see the config's comment). */
+static void test_scenario_scale_down_and_up(void **state)
+{
+    (void)state;
+    const char *out = ks_test_path("scale.h5");
+    run_ok("tests/configs/scale.yaml", out);
+    size_t n = 0, nn = 0, np = 0, nd = 0, nf = 0;
+    char **node = ks_tc_strings(out, "/pods", "node", &nn);
+    char **phase = ks_tc_strings(out, "/pods", "phase", &np);
+    double *deleted = ks_tc_f64(out, "/pods", "deleted", &nd);
+    double *finished = ks_tc_f64(out, "/pods", "finished", &nf);
+    assert_int_equal(nn, 12);
+    int unscheduled_deleted = 0, scheduled_deleted = 0, alive = 0;
+    for (size_t i = 0; i < nn; i++) {
+        if (isnan(deleted[i])) {
+            assert_string_equal(phase[i], "Running");
+            alive++;
+            continue;
+        }
+        assert_true(deleted[i] >= 60);
+        if (!*node[i]) {
+            unscheduled_deleted++;
+            assert_true(deleted[i] < 60.1); /* never scheduled: gone at once */
+        } else {
+            scheduled_deleted++;
+            /* graceful: stopped within the 30 s grace period, then removed */
+            assert_true(finished[i] >= 60 && finished[i] <= deleted[i] && deleted[i] < 91);
+        }
+    }
+    assert_int_equal(unscheduled_deleted, 2);
+    assert_int_equal(scheduled_deleted, 4);
+    assert_int_equal(alive, 6);
+    ks_tc_free_strings(node, nn);
+    ks_tc_free_strings(phase, np);
+    free(deleted);
+    free(finished);
+    char **reason = ks_tc_strings(out, "/events", "reason", &n);
+    char **msg = ks_tc_strings(out, "/events", "message", &nn);
+    int deletes = 0, down = 0, up = 0, killing = 0;
+    for (size_t i = 0; i < n; i++) {
+        deletes += !strcmp(reason[i], "SuccessfulDelete");
+        killing += !strcmp(reason[i], "Killing") && !strcmp(msg[i], "Stopping container web");
+        if (!strcmp(reason[i], "ScalingReplicaSet")) {
+            down += strstr(msg[i], "Scaled down replica set web-") && strstr(msg[i], " to 4 from 10");
+            up += strstr(msg[i], "Scaled up replica set web-") && strstr(msg[i], " to 6 from 4");
+        }
+    }
+    assert_int_equal(deletes, 6);
+    assert_int_equal(killing, 4);
+    assert_int_equal(down, 1);
+    assert_int_equal(up, 1);
+    ks_tc_free_strings(reason, n);
+    ks_tc_free_strings(msg, nn);
+}
+
 /* The scoring strategy decides placement: 3 pods of 1 cpu / 2Gi on 2 nodes of 4 cpu / 8Gi (cpu and
  * memory fractions stay equal, so BalancedAllocation scores 100 everywhere). LeastAllocated
  * spreads them 2 + 1; MostAllocated packs all 3 onto one node, whichever the tie-break chose
@@ -700,6 +755,7 @@ int main(void)
         cmocka_unit_test(test_restart_policies_and_pod_phase),
         cmocka_unit_test(test_probes),
         cmocka_unit_test(test_kubelet_admission_rejects_out_of_cpu),
+        cmocka_unit_test(test_scenario_scale_down_and_up),
         cmocka_unit_test(test_replicaset_creates_follow_the_token_bucket),
         cmocka_unit_test(test_scoring_strategy_decides_placement),
         cmocka_unit_test(test_same_seed_same_datasets_any_thread_count),
