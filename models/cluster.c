@@ -124,6 +124,7 @@ uint32_t ks_cluster_add_pod(ks_cluster *c, const char *name, const ks_pod_spec *
         .deleted = KS_NEVER,
         .phase = KS_PHASE_PENDING,
         .ctr_base = KS_NONE,
+        .deletion_requested = KS_NEVER,
         .resource_version = ks_cluster_bump(c),
     };
     c->pods_pending++;

@@ -45,6 +45,7 @@ typedef struct ks_pod {
     uint8_t admitted;        /* kubelet.c: counted in the node's adm_* sums */
     uint8_t terminating;     /* deletionTimestamp set: graceful deletion under way */
     uint8_t deleted_by_owner; /* the ReplicaSet chose it for deletion (already uncounted) */
+    ks_time deletion_requested; /* deletionTimestamp set (KS_NEVER: not being deleted) */
     uint32_t next_container; /* kubelet.c: the container being started */
     ks_time queued_at;       /* scheduler.c: activeQ timestamp (upstream QueuedPodInfo.Timestamp) */
     ks_time backoff_until;
@@ -96,8 +97,13 @@ typedef struct ks_replicaset {
 
 typedef struct ks_deployment {
     const ks_deployment_spec *spec;
-    int32_t replicas; /* spec.replicas as it is now (a Scenario may scale it) */
-    uint32_t rs; /* KS_NONE until the controller created it */
+    int32_t replicas;      /* spec.replicas as it is now (a Scenario may scale it) */
+    const ks_pod_spec *tmpl; /* spec.template as it is now (a Scenario may update it) */
+    const char *tmpl_hash; /* its pod-template-hash */
+    ks_time next_sync;     /* the earliest pending sync, KS_NEVER if none */
+    ks_time last_request;  /* the latest time a sync was asked for */
+    bool creating;         /* the new ReplicaSet's create is in flight */
+    uint32_t rs; /* the newest ReplicaSet, KS_NONE until the controller created one */
     uint64_t resource_version;
 } ks_deployment;
 

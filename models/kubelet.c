@@ -445,6 +445,7 @@ static void on_pod_ready(ks_sim *sim, void *ctx, const ks_event *ev)
     }
     if (p->ready == KS_NEVER) p->ready = ks_sim_now(sim);
     p->resource_version = ks_cluster_bump(c);
+    ks_controllers_pod_changed(w, ev->target, true);
 }
 
 static bool will_restart(const ks_pod_spec *s, int32_t exit_code)
@@ -510,7 +511,10 @@ static void on_status(ks_sim *sim, void *ctx, const ks_event *ev)
     p->resource_version = ks_cluster_bump(c);
     if (p->phase != KS_PHASE_PENDING) return; /* a container already finished the pod */
     p->running = ks_sim_now(sim);
-    if (!p->spec->has_probes) p->ready = p->running; /* no probes: Ready with Running */
+    if (!p->spec->has_probes) { /* no probes: Ready with Running */
+        p->ready = p->running;
+        ks_controllers_pod_changed(w, ev->target, true);
+    }
     p->phase = KS_PHASE_RUNNING;
     c->pods_pending--;
     c->pods_running++;

@@ -61,6 +61,35 @@ void ks_pod_spec_finalize(ks_pod_spec *s)
     s->nz_mem_bytes = nzmem + s->overhead_mem_bytes;
 }
 
+static char *sdup(const char *s) { return s ? ks_strdup(ks_mem_purpose("config"), s) : NULL; }
+
+static ks_container *containers_copy(const ks_container *src, size_t n)
+{
+    if (!n) return NULL;
+    ks_container *c = ks_malloc(ks_mem_purpose("config"), n * sizeof *c);
+    for (size_t i = 0; i < n; i++) {
+        c[i] = src[i];
+        c[i].name = sdup(src[i].name);
+        c[i].image = sdup(src[i].image);
+    }
+    return c;
+}
+
+void ks_pod_spec_copy(ks_pod_spec *dst, const ks_pod_spec *src)
+{
+    *dst = *src;
+    dst->namespace = sdup(src->namespace);
+    dst->labels.items = src->labels.n ? ks_malloc(ks_mem_purpose("config"), src->labels.n * sizeof *dst->labels.items) : NULL;
+    for (size_t i = 0; i < src->labels.n; i++)
+        dst->labels.items[i] = (ks_kv){sdup(src->labels.items[i].key), sdup(src->labels.items[i].value)};
+    dst->containers = containers_copy(src->containers, src->ncontainers);
+    dst->init_containers = containers_copy(src->init_containers, src->ninit);
+    dst->scheduler_name = sdup(src->scheduler_name);
+    dst->node_name = sdup(src->node_name);
+    dst->run_for = ks_dist_copy(&src->run_for);
+    dst->ready_after = ks_dist_copy(&src->ready_after);
+}
+
 static void containers_free(ks_container *c, size_t n)
 {
     for (size_t i = 0; i < n; i++) {

@@ -123,6 +123,14 @@ typedef struct ks_pod_doc {
     ks_pod_spec spec;
 } ks_pod_doc;
 
+/* An IntOrString of a rolling update: an absolute count, or a percentage of the replicas. */
+typedef struct ks_int_or_percent {
+    int32_t value;
+    bool percent;
+} ks_int_or_percent;
+
+typedef enum ks_deploy_strategy { KS_STRATEGY_ROLLING_UPDATE, KS_STRATEGY_RECREATE } ks_deploy_strategy;
+
 typedef struct ks_deployment_spec {
     char *name;
     char *namespace;
@@ -130,6 +138,11 @@ typedef struct ks_deployment_spec {
     ks_labels selector; /* spec.selector.matchLabels */
     ks_pod_spec template;
     char *template_hash; /* pod-template-hash, from the template's text */
+    /* spec.strategy and minReadySeconds; defaults RollingUpdate, 25% / 25%, 0
+     * (pkg/apis/apps/v1/defaults.go SetDefaults_Deployment). */
+    ks_deploy_strategy strategy;
+    ks_int_or_percent max_surge, max_unavailable;
+    int32_t min_ready_s;
 } ks_deployment_spec;
 
 typedef struct ks_node_pool {
@@ -162,13 +175,14 @@ typedef struct ks_sched_config {
 } ks_sched_config;
 
 /* A timed action of a Scenario. This version has one: scale a Deployment. */
-typedef enum ks_action_kind { KS_ACTION_SCALE } ks_action_kind;
+typedef enum ks_action_kind { KS_ACTION_SCALE, KS_ACTION_UPDATE } ks_action_kind;
 
 typedef struct ks_scenario_action {
     ks_time at;
     ks_action_kind kind;
-    char *deployment, *namespace; /* scale */
-    int32_t replicas;
+    char *deployment, *namespace; /* scale, update */
+    int32_t replicas;             /* scale */
+    char *container, *image;      /* update: a container's image (container NULL: the first) */
 } ks_scenario_action;
 
 /* A client's rate limit: client-go's token bucket (rest.Config QPS and Burst). */
@@ -205,6 +219,8 @@ void ks_labels_free(ks_labels *l);
 const char *ks_labels_get(const ks_labels *l, const char *key);
 void ks_pod_spec_finalize(ks_pod_spec *s);
 void ks_pod_spec_free(ks_pod_spec *s);
+/* A deep copy (every string, label and distribution), for a template a Scenario changes. */
+void ks_pod_spec_copy(ks_pod_spec *dst, const ks_pod_spec *src);
 void ks_node_spec_free(ks_node_spec *s);
 void ks_deployment_spec_free(ks_deployment_spec *d);
 void ks_node_pool_free(ks_node_pool *p);

@@ -145,6 +145,7 @@ static void on_pod_removed(ks_sim *sim, void *ctx, const ks_event *ev)
     if (p->phase == KS_PHASE_PENDING) c->pods_pending--;
     else if (p->phase == KS_PHASE_RUNNING) c->pods_running--;
     ks_world_release_pod(w, ev->target); /* the scheduler's cache drops it */
+    ks_controllers_pod_changed(w, ev->target, false);
 }
 
 /* The DELETE has committed. */
@@ -153,6 +154,7 @@ static void on_pod_deleting(ks_sim *sim, void *ctx, const ks_event *ev)
     ks_world *w = ctx;
     ks_pod *p = &w->cluster.pods[ev->target];
     if (p->deleted != KS_NEVER || p->terminating) return;
+    p->deletion_requested = ks_sim_now(sim);
     if (p->deleted_by_owner) {
         const ks_replicaset *r = &w->cluster.rs[p->owner];
         ks_cluster_event(&w->cluster, ks_sim_now(sim), "ReplicaSet", r->namespace, r->name, "Normal", "SuccessfulDelete",
@@ -178,8 +180,34 @@ static void on_scenario_action(ks_sim *sim, void *ctx, const ks_event *ev)
     ks_cluster *c = &w->cluster;
     for (size_t i = 0; i < c->ndeployments; i++) {
         const ks_deployment_spec *d = c->deployments[i].spec;
-        if (!strcmp(d->name, a->deployment) && !strcmp(d->namespace, a->namespace))
+        if (strcmp(d->name, a->deployment) || strcmp(d->namespace, a->namespace)) continue;
+        if (a->kind == KS_ACTION_SCALE) {
             ks_controllers_scale(w, (uint32_t)i, a->replicas);
+            continue;
+        }
+        /* update: a copy of the current template with the container's new image, and its hash —
+         * FNV-1a of the previous hash and the change, in the pod-template-hash alphabet. */
+        ks_mem_id mem = ks_mem_purpose("controllers");
+        ks_pod_spec *t = ks_malloc(mem, sizeof *t);
+        ks_pod_spec_copy(t, c->deployments[i].tmpl);
+        size_t k = 0;
+        while (a->container && k < t->ncontainers && strcmp(t->containers[k].name, a->container)) k++;
+        if (k == t->ncontainers) k = 0;
+        ks_free(t->containers[k].image);
+        t->containers[k].image = ks_strdup(ks_mem_purpose("config"), a->image);
+        uint32_t h = 2166136261u;
+        for (const char *s = c->deployments[i].tmpl_hash; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+        for (const char *s = a->image; *s; s++) h = (h ^ (unsigned char)*s) * 16777619u;
+        static const char alphabet[] = "bcdfghjklmnpqrstvwxz2456789";
+        char digits[16], *hash = ks_malloc(mem, 11);
+        snprintf(digits, sizeof digits, "%010u", h);
+        for (int j = 0; j < 10; j++) hash[j] = alphabet[(unsigned char)digits[j] % (sizeof alphabet - 1)];
+        hash[10] = 0;
+        ks_grow(mem, (void **)&w->templates, &w->templates_cap, w->ntemplates + 1, sizeof *w->templates);
+        ks_grow(mem, (void **)&w->template_hashes, &w->hashes_cap, w->ntemplates + 1, sizeof *w->template_hashes);
+        w->templates[w->ntemplates] = t;
+        w->template_hashes[w->ntemplates++] = hash;
+        ks_controllers_update_template(w, (uint32_t)i, t, hash);
     }
 }
 
@@ -266,7 +294,14 @@ ks_world *ks_world_create(ks_sim *sim, ks_rngs *rngs, const ks_world_params *p)
     c->deployments = ks_calloc(ks_mem_purpose("controllers"), p->ndeployments ? p->ndeployments : 1,
                                sizeof *c->deployments);
     for (size_t i = 0; i < p->ndeployments; i++)
-        c->deployments[i] = (ks_deployment){&p->deployments[i], p->deployments[i].replicas, KS_NONE, ks_cluster_bump(c)};
+        c->deployments[i] = (ks_deployment){.spec = &p->deployments[i],
+                                            .replicas = p->deployments[i].replicas,
+                                            .tmpl = &p->deployments[i].template,
+                                            .tmpl_hash = p->deployments[i].template_hash,
+                                            .next_sync = KS_NEVER,
+                                            .last_request = KS_NEVER,
+                                            .rs = KS_NONE,
+                                            .resource_version = ks_cluster_bump(c)};
     ks_controllers_start(w);
     ks_kubelet_start(w);
     return w;
@@ -278,6 +313,13 @@ void ks_world_destroy(ks_world *w)
     ks_scheduler_free(&w->sched);
     ks_apiserver_free(&w->api);
     ks_free(w->ctrs);
+    for (size_t i = 0; i < w->ntemplates; i++) {
+        ks_pod_spec_free(w->templates[i]);
+        ks_free(w->templates[i]);
+        ks_free(w->template_hashes[i]);
+    }
+    ks_free(w->templates);
+    ks_free(w->template_hashes);
     ks_cluster_free(&w->cluster);
     ks_free(w);
 }
@@ -286,7 +328,8 @@ typedef struct pod_row {
     const char *name, *namespace, *owner, *node, *phase;
     int32_t priority;
     int64_t cpu_milli, mem_bytes;
-    double created, scheduled, bound, kubelet_seen, pull_started, pulled, started, running, ready, finished, deleted;
+    double created, scheduled, bound, kubelet_seen, pull_started, pulled, started, running, ready, finished,
+        deletion_requested, deleted;
     uint32_t attempts, restarts;
 } pod_row;
 
@@ -299,7 +342,7 @@ static const ks_column pod_columns[] = {
     POD_COL(bound, KS_COL_F64),     POD_COL(kubelet_seen, KS_COL_F64), POD_COL(pull_started, KS_COL_F64),
     POD_COL(pulled, KS_COL_F64),    POD_COL(started, KS_COL_F64),   POD_COL(running, KS_COL_F64),
     POD_COL(ready, KS_COL_F64),
-    POD_COL(finished, KS_COL_F64),  POD_COL(deleted, KS_COL_F64),   POD_COL(attempts, KS_COL_U32),
+    POD_COL(finished, KS_COL_F64),  POD_COL(deletion_requested, KS_COL_F64), POD_COL(deleted, KS_COL_F64),   POD_COL(attempts, KS_COL_U32),
     POD_COL(restarts, KS_COL_U32),  KS_FSTR_COLUMN(pod_row, phase, 16),
 };
 
@@ -349,6 +392,7 @@ void ks_world_write_tables(ks_world *w, ks_trace *t)
             .running = when(p->running),
             .ready = when(p->ready),
             .finished = when(p->finished),
+            .deletion_requested = when(p->deletion_requested),
             .deleted = when(p->deleted),
             .attempts = p->attempts,
             .restarts = p->restarts,

@@ -76,6 +76,9 @@ typedef struct ks_world {
     const ks_scenario_action *actions;
     ks_ctr_state *ctrs; /* kubelet.c: indexed by ks_pod.ctr_base + container */
     size_t nctrs, ctrs_cap;
+    ks_pod_spec **templates; /* templates made by update actions, owned here */
+    char **template_hashes;
+    size_t ntemplates, templates_cap, hashes_cap;
 } ks_world;
 
 /* Builds the cluster at t = 0 (nodes, pre-bound and pending pods, Deployments) and schedules the
@@ -108,6 +111,10 @@ void ks_controllers_start(ks_world *w);
 void ks_controllers_pod_inactive(ks_world *w, uint32_t pod);
 /* spec.replicas of a Deployment has been changed to REPLICAS (committed now). */
 void ks_controllers_scale(ks_world *w, uint32_t deployment, int32_t replicas);
+/* spec.template changed (a new template and its hash, owned by the world): a rollout starts. */
+void ks_controllers_update_template(ks_world *w, uint32_t deployment, const ks_pod_spec *tmpl, const char *hash);
+/* A pod owned by a ReplicaSet became Ready (READY) or was removed. */
+void ks_controllers_pod_changed(ks_world *w, uint32_t pod, bool ready);
 void ks_kubelet_register(ks_world *w);
 /* Starts every node's Lease renewal and node status loop. */
 void ks_kubelet_start(ks_world *w);

@@ -1420,32 +1420,37 @@ static void dep_template(ctx *c, const ks_ynode *v, void *obj, int arg)
     walk_map(c, v, template_fields, obj);
 }
 
-/* Validated so that a typo is caught, then listed as ignored: rollouts are not modelled yet. */
+/* maxSurge / maxUnavailable: an integer, or a percentage written as a string ("25%"). */
 static void int_or_percent(ctx *c, const ks_ynode *v, void *obj, int arg)
 {
-    (void)obj, (void)arg;
+    ks_int_or_percent *out = (ks_int_or_percent *)((char *)obj + arg);
     int64_t x;
     if (v->kind == KS_YSCALAR && ks_yscalar_resolve(v) == KS_YS_INT) {
-        get_int(c, v, 0, INT32_MAX, "a non-negative integer or a percentage such as \"25%\"", &x);
+        if (get_int(c, v, 0, INT32_MAX, "a non-negative integer or a percentage such as \"25%\"", &x))
+            *out = (ks_int_or_percent){(int32_t)x, false};
         return;
     }
     const char *s = v->kind == KS_YSCALAR && ks_yscalar_resolve(v) == KS_YS_STR ? v->text : "";
     size_t digits = strspn(s, "0123456789");
-    if (digits == 0 || digits > 9 || strcmp(s + digits, "%") != 0)
+    if (digits == 0 || digits > 9 || strcmp(s + digits, "%") != 0) {
         expect(c, v, "a non-negative integer or a percentage such as \"25%\"");
+        return;
+    }
+    *out = (ks_int_or_percent){(int32_t)atoi(s), true};
 }
 
 static const field rolling_update_fields[] = {
-    {"maxSurge", int_or_percent, 0, 0},
-    {"maxUnavailable", int_or_percent, 0, 0},
+    {"maxSurge", int_or_percent, 0, (int)offsetof(ks_deployment_spec, max_surge)},
+    {"maxUnavailable", int_or_percent, 0, (int)offsetof(ks_deployment_spec, max_unavailable)},
     {NULL, NULL, 0, 0},
 };
 
 static void strategy_type(ctx *c, const ks_ynode *v, void *obj, int arg)
 {
-    (void)obj, (void)arg;
+    (void)arg;
     static const char *const names[] = {"RollingUpdate", "Recreate", NULL};
-    get_enum(c, v, names);
+    int i = get_enum(c, v, names);
+    if (i >= 0) ((ks_deployment_spec *)obj)->strategy = (ks_deploy_strategy)i;
 }
 
 static void strategy_rolling(ctx *c, const ks_ynode *v, void *obj, int arg)
@@ -1463,7 +1468,26 @@ static const field strategy_fields[] = {
 static void dep_strategy(ctx *c, const ks_ynode *v, void *obj, int arg)
 {
     (void)arg;
-    if (walk_map(c, v, strategy_fields, obj)) note_ignored(c);
+    ks_deployment_spec *d = &((dep_build *)obj)->d;
+    walk_map(c, v, strategy_fields, d);
+    /* pkg/apis/apps/validation: both may not be 0; Recreate takes no rollingUpdate. */
+    const ks_ynode *ru = ks_ymap_get(v, "rollingUpdate");
+    if (d->strategy == KS_STRATEGY_RECREATE && ru && !ks_ynode_is_null(ru)) {
+        size_t mark = path_push(c, "rollingUpdate");
+        err_at(c, ru, "may not be specified when strategy `type` is 'Recreate'");
+        path_pop(c, mark);
+    } else if (d->max_surge.value == 0 && d->max_unavailable.value == 0) {
+        size_t mark = path_push(c, "rollingUpdate.maxUnavailable");
+        err_at(c, ru ? ru : v, "may not be 0 when `maxSurge` is 0");
+        path_pop(c, mark);
+    }
+}
+
+static void dep_min_ready(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    int64_t x;
+    if (get_int(c, v, 0, INT32_MAX, "a non-negative integer", &x)) ((dep_build *)obj)->d.min_ready_s = (int32_t)x;
 }
 
 static void dep_nonneg_ignored(ctx *c, const ks_ynode *v, void *obj, int arg)
@@ -1486,7 +1510,7 @@ static const field depspec_fields[] = {
     {"selector", dep_selector, F_REQUIRED, 0},
     {"template", dep_template, F_REQUIRED, 0},
     {"strategy", dep_strategy, 0, 0},
-    {"minReadySeconds", dep_nonneg_ignored, 0, 0},
+    {"minReadySeconds", dep_min_ready, 0, 0},
     {"revisionHistoryLimit", dep_nonneg_ignored, 0, 0},
     {"progressDeadlineSeconds", dep_nonneg_ignored, 0, 0},
     {"paused", dep_paused, 0, 0},
@@ -1574,7 +1598,9 @@ static void load_deployment(ctx *c, const ks_ynode *root)
 {
     loader *L = c->L;
     int errors = L->nerrors;
-    dep_build b = {.d = {.replicas = 1}}; /* pkg/apis/apps/v1/defaults.go SetDefaults_Deployment */
+    /* pkg/apis/apps/v1/defaults.go SetDefaults_Deployment: 1 replica, RollingUpdate 25% / 25%. */
+    dep_build b = {.d = {.replicas = 1, .strategy = KS_STRATEGY_ROLLING_UPDATE, .max_surge = {25, true},
+                         .max_unavailable = {25, true}}};
     pod_spec_init(&b.d.template);
     b.pb.s = &b.d.template;
     walk_map(c, root, deployment_fields, &b);
@@ -2436,7 +2462,8 @@ static const field control_plane_fields[] = {
 };
 
 /* ---------------------------------------------------------------------------------------------
- * Scenario (kubesim.io/v1alpha1): a timeline of actions. This version models `scale`; the other
+ * Scenario (kubesim.io/v1alpha1): a timeline of actions. This version models `scale` and
+ * `update` (a container's image: a rollout); the other
  * actions of the design (failNodes, cordon, drain, …) are errors that say so.
  * ------------------------------------------------------------------------------------------- */
 
@@ -2488,6 +2515,38 @@ static void scale_replicas(ctx *c, const ks_ynode *v, void *obj, int arg)
     if (get_int(c, v, 0, INT32_MAX, "a non-negative integer", &x)) ((action_build *)obj)->a.replicas = (int32_t)x;
 }
 
+static void update_container(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    if (get_dns_label(c, v)) ((action_build *)obj)->a.container = dup(v->text);
+}
+
+static void update_image(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    const char *s = get_nonempty_str(c, v);
+    if (s) ((action_build *)obj)->a.image = dup(s);
+}
+
+/* update: a new image for one container of a Deployment's template (the first when `container`
+ * is not given) — `kubectl set image`, which starts a rollout. */
+static const field update_fields[] = {
+    {"deployment", scale_deployment, F_REQUIRED, 0},
+    {"namespace", scale_namespace, 0, 0},
+    {"container", update_container, 0, 0},
+    {"image", update_image, F_REQUIRED, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void act_update(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    action_build *b = obj;
+    b->a.kind = KS_ACTION_UPDATE;
+    b->has_action = true;
+    walk_map(c, v, update_fields, obj);
+}
+
 static const field scale_fields[] = {
     {"deployment", scale_deployment, F_REQUIRED, 0},
     {"namespace", scale_namespace, 0, 0},
@@ -2509,7 +2568,7 @@ static void act_unsupported(ctx *c, const ks_ynode *v, void *obj, int arg)
 {
     (void)arg;
     ((action_build *)obj)->has_action = true;
-    err_at(c, v, "this action is not supported by this version of kubesim (supported: scale)");
+    err_at(c, v, "this action is not supported by this version of kubesim (supported: scale, update)");
 }
 
 static const field action_fields[] = {
@@ -2524,7 +2583,7 @@ static const field action_fields[] = {
     {"taint", act_unsupported, 0, 0},
     {"untaint", act_unsupported, 0, 0},
     {"addNodes", act_unsupported, 0, 0},
-    {"update", act_unsupported, 0, 0},
+    {"update", act_update, 0, 0},
     {"create", act_unsupported, 0, 0},
     {"delete", act_unsupported, 0, 0},
     {NULL, NULL, 0, 0},
@@ -2538,10 +2597,12 @@ static void add_action(ctx *c, const ks_ynode *item, void *obj)
     action_build b = {0};
     walk_map(c, item, action_fields, &b);
     if (item->kind == KS_YMAPPING && !b.has_action && L->nerrors == errors)
-        err_at(c, item, "expected one action (scale)");
+        err_at(c, item, "expected one action (scale or update)");
     if (L->nerrors != errors || !b.has_action) {
         ks_free(b.a.deployment);
         ks_free(b.a.namespace);
+        ks_free(b.a.container);
+        ks_free(b.a.image);
         return;
     }
     if (!b.a.namespace) b.a.namespace = dup("default");
@@ -2549,7 +2610,7 @@ static void add_action(ctx *c, const ks_ynode *item, void *obj)
     ks_grow(cfg_mem(), (void **)&cfg->actions, &L->cap_actions, cfg->nactions + 1, sizeof *cfg->actions);
     ks_grow(cfg_mem(), (void **)&L->action_refs, &L->cap_action_refs, cfg->nactions + 1, sizeof *L->action_refs);
     char path[600];
-    snprintf(path, sizeof path, "%s.scale.deployment", c->path);
+    snprintf(path, sizeof path, "%s.%s.deployment", c->path, b.a.kind == KS_ACTION_SCALE ? "scale" : "update");
     L->action_refs[cfg->nactions] = (action_ref){c->file, b.deployment_n->line, b.deployment_n->col,
                                                  dup(c->name ? c->name : ""), dup(path)};
     cfg->actions[cfg->nactions++] = b.a;
@@ -2606,11 +2667,22 @@ static void check_actions(loader *L)
     const ks_config *cfg = L->cfg;
     for (size_t i = 0; i < cfg->nactions; i++) {
         const ks_scenario_action *a = &cfg->actions[i];
-        bool found = false;
-        for (size_t j = 0; j < cfg->ndeployments && !found; j++)
-            found = !strcmp(cfg->deployments[j].name, a->deployment) && !strcmp(cfg->deployments[j].namespace, a->namespace);
-        if (found) continue;
+        const ks_deployment_spec *dep = NULL;
+        for (size_t j = 0; j < cfg->ndeployments && !dep; j++)
+            if (!strcmp(cfg->deployments[j].name, a->deployment) && !strcmp(cfg->deployments[j].namespace, a->namespace))
+                dep = &cfg->deployments[j];
         const action_ref *r = &L->action_refs[i];
+        if (dep && a->kind == KS_ACTION_UPDATE && a->container) {
+            bool has = false;
+            for (size_t k = 0; k < dep->template.ncontainers; k++) has |= !strcmp(dep->template.containers[k].name, a->container);
+            if (!has) {
+                char msg[300];
+                snprintf(msg, sizeof msg, "expected a container of Deployment \"%.80s\", got \"%.63s\"", a->deployment,
+                         a->container);
+                report(L, r->file, r->line, r->col, "Scenario", r->scenario, r->path, msg);
+            }
+        }
+        if (dep) continue;
         char msg[600];
         snprintf(msg, sizeof msg, "expected the name of a Deployment of this experiment, got \"%.80s\" (namespace \"%.63s\")",
                  a->deployment, a->namespace);
@@ -3556,6 +3628,8 @@ void ks_config_free(ks_config *cfg)
     for (size_t i = 0; i < cfg->nactions; i++) {
         ks_free(cfg->actions[i].deployment);
         ks_free(cfg->actions[i].namespace);
+        ks_free(cfg->actions[i].container);
+        ks_free(cfg->actions[i].image);
     }
     ks_free(cfg->actions);
     ks_sched_config_free(&cfg->sched);

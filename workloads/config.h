@@ -1,7 +1,7 @@
 /* config.h — loading and strictly validating experiment configs (multi-document YAML).
  *
  * Accepted kinds (apiVersion in brackets):
- *   Experiment, NodePool, ControlPlane, Scenario [kubesim.io/v1alpha1] (Scenario: scale only)
+ *   Experiment, NodePool, ControlPlane, Scenario [kubesim.io/v1alpha1] (Scenario: scale, update)
  *   Node, Pod                                   [v1]
  *   Deployment                                  [apps/v1]
  *   KubeSchedulerConfiguration                  [kubescheduler.config.k8s.io/v1]

@@ -38,54 +38,221 @@ static void rs_request_sync(ks_world *w, uint32_t rs, ks_time delay)
     ks_sim_after(w->sim, delay, w->ev.rs_sync, rs, 0);
 }
 
+/* ---- Deployment controller (pkg/controller/deployment: sync.go, rolling.go, recreate.go) */
+
+/* Event args: the operation in the low 8 bits, a ReplicaSet id in bits 8..31, a replica count in
+ * the high 32. */
+#define DARG(op, rs, n) ((uint64_t)(op) | ((uint64_t)(rs) << 8) | ((uint64_t)(uint32_t)(n) << 32))
+#define DARG_OP(a) ((uint32_t)((a) & 0xff))
+#define DARG_RS(a) ((uint32_t)(((a) >> 8) & 0xffffff))
+#define DARG_N(a) ((int32_t)(uint32_t)((a) >> 32))
+
+/* intstr.GetScaledValueFromIntOrPercent: a percentage of TOTAL, rounded up or down. */
+static int32_t scaled(ks_int_or_percent v, int32_t total, bool round_up)
+{
+    if (!v.percent) return v.value;
+    int64_t x = (int64_t)v.value * total;
+    return (int32_t)(round_up ? (x + 99) / 100 : x / 100);
+}
+
+/* deploymentutil.ResolveFenceposts: maxSurge rounds up, maxUnavailable down; both 0 becomes
+ * maxUnavailable 1. */
+static void fenceposts(const ks_deployment *d, int32_t *surge, int32_t *unavailable)
+{
+    *surge = scaled(d->spec->max_surge, d->replicas, true);
+    *unavailable = scaled(d->spec->max_unavailable, d->replicas, false);
+    if (*surge == 0 && *unavailable == 0) *unavailable = 1;
+}
+
+/* status.availableReplicas of a ReplicaSet as its controller computes it: active pods (not
+ * terminating) that have been Ready for minReadySeconds (podutil.IsPodAvailable). O(pods):
+ * rollouts are rare next to pod events. */
+static int32_t rs_available(const ks_world *w, uint32_t rs)
+{
+    const ks_cluster *c = &w->cluster;
+    ks_time now = ks_sim_now(w->sim), min_ready = KS_SEC(c->deployments[c->rs[rs].deployment].spec->min_ready_s);
+    int32_t n = 0;
+    for (size_t i = 0; i < c->npods; i++) {
+        const ks_pod *p = &c->pods[i];
+        n += p->owner == rs && !p->terminating && p->deleted == KS_NEVER && p->phase == KS_PHASE_RUNNING &&
+             p->ready != KS_NEVER && p->ready + min_ready <= now;
+    }
+    return n;
+}
+
+static void scale_rs(ks_world *w, uint32_t dep, uint32_t rs, int32_t to)
+{
+    if (w->cluster.rs[rs].replicas == to) return;
+    ks_api_call(&w->api, ks_sim_now(w->sim), KS_CLIENT_DEPLOYMENT, KS_VERB_UPDATE, w->ev.deploy_sync, dep,
+                DARG(DEPLOY_RS_SCALED, rs, to));
+}
+
+/* The ReplicaSets of deployment DEP, oldest first (creation order is index order). */
+static size_t deployment_rss(const ks_world *w, uint32_t dep, uint32_t *out, size_t max)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < w->cluster.nrs && n < max; i++)
+        if (w->cluster.rs[i].deployment == dep) out[n++] = (uint32_t)i;
+    return n;
+}
+
+static void deployment_sync(ks_world *w, uint32_t dep)
+{
+    ks_cluster *c = &w->cluster;
+    ks_deployment *d = &c->deployments[dep];
+    if (d->creating) return; /* the new ReplicaSet's create is in flight */
+    uint32_t rss[64];
+    size_t n = deployment_rss(w, dep, rss, 64);
+    uint32_t new_rs = KS_NONE;
+    int64_t all = 0, old = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (c->rs[rss[i]].tmpl == d->tmpl) new_rs = rss[i];
+        else old += c->rs[rss[i]].replicas;
+        all += c->rs[rss[i]].replicas;
+    }
+    if (d->spec->strategy == KS_STRATEGY_RECREATE) {
+        /* recreate.go: scale every old ReplicaSet to 0, wait until their pods are gone, then
+         * bring the new one up to full size. */
+        bool old_pods = false;
+        for (size_t i = 0; i < n; i++) {
+            if (rss[i] == new_rs) continue;
+            scale_rs(w, dep, rss[i], 0);
+            for (size_t k = 0; k < c->npods && !old_pods; k++)
+                old_pods = c->pods[k].owner == rss[i] && c->pods[k].deleted == KS_NEVER;
+        }
+        if (old > 0 || old_pods) return;
+        if (new_rs == KS_NONE) {
+            d->creating = true;
+            ks_api_call(&w->api, ks_sim_now(w->sim), KS_CLIENT_DEPLOYMENT, KS_VERB_CREATE, w->ev.deploy_sync, dep,
+                        DARG(DEPLOY_RS_COMMITTED, 0, d->replicas));
+        } else {
+            scale_rs(w, dep, new_rs, d->replicas);
+        }
+        return;
+    }
+    /* rolling.go rolloutRolling. */
+    int32_t surge, unavailable;
+    fenceposts(d, &surge, &unavailable);
+    int32_t new_replicas = new_rs == KS_NONE ? 0 : c->rs[new_rs].replicas;
+    /* deploymentutil.NewRSNewReplicas: grow the new ReplicaSet as far as maxSurge allows. */
+    int64_t max_total = (int64_t)d->replicas + surge, want = new_replicas;
+    if (all < max_total) {
+        int64_t up = max_total - all;
+        if (up > d->replicas - new_replicas) up = d->replicas - new_replicas;
+        if (up > 0) want = new_replicas + up;
+    }
+    if (new_replicas > d->replicas) want = d->replicas;
+    if (new_rs == KS_NONE) {
+        d->creating = true;
+        ks_api_call(&w->api, ks_sim_now(w->sim), KS_CLIENT_DEPLOYMENT, KS_VERB_CREATE, w->ev.deploy_sync, dep,
+                    DARG(DEPLOY_RS_COMMITTED, 0, (int32_t)want));
+        return;
+    }
+    if (want != new_replicas) scale_rs(w, dep, new_rs, (int32_t)want);
+    if (old == 0) return;
+    /* reconcileOldReplicaSets: never below minAvailable, counting the new ReplicaSet's pods that
+     * are not available yet. */
+    int32_t min_available = d->replicas - unavailable;
+    int32_t new_unavailable = new_replicas - rs_available(w, new_rs);
+    int64_t max_scaled_down = all - min_available - new_unavailable;
+    if (max_scaled_down <= 0) return;
+    int32_t target[64], available = 0;
+    for (size_t i = 0; i < n; i++) {
+        target[i] = c->rs[rss[i]].replicas;
+        available += rs_available(w, rss[i]);
+    }
+    /* cleanupUnhealthyReplicas: unavailable old pods go first, oldest ReplicaSet first. */
+    int64_t cleaned = 0;
+    for (size_t i = 0; i < n && cleaned < max_scaled_down; i++) {
+        if (rss[i] == new_rs) continue;
+        int64_t unhealthy = target[i] - rs_available(w, rss[i]);
+        if (unhealthy <= 0) continue;
+        int64_t k = unhealthy < max_scaled_down - cleaned ? unhealthy : max_scaled_down - cleaned;
+        target[i] -= (int32_t)k;
+        cleaned += k;
+    }
+    /* scaleDownOldReplicaSetsForRollingUpdate: then available ones, down to minAvailable. */
+    int64_t budget = (int64_t)available - min_available;
+    for (size_t i = 0; i < n && budget > 0; i++) {
+        if (rss[i] == new_rs || target[i] == 0) continue;
+        int64_t k = target[i] < budget ? target[i] : budget;
+        target[i] -= (int32_t)k;
+        budget -= k;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (rss[i] != new_rs) scale_rs(w, dep, rss[i], target[i]);
+}
+
+/* Coalesces sync requests: one pending sync at the earliest time asked for; when it runs, a
+ * later request it could not yet see (a pod that becomes available after minReadySeconds) gets
+ * its own sync then. */
+static void deploy_request_sync(ks_world *w, uint32_t dep, ks_time delay)
+{
+    ks_deployment *d = &w->cluster.deployments[dep];
+    ks_time at = ks_sim_now(w->sim) + delay;
+    if (d->last_request == KS_NEVER || at > d->last_request) d->last_request = at;
+    if (d->next_sync != KS_NEVER && d->next_sync <= at) return;
+    d->next_sync = at;
+    ks_sim_at(w->sim, at, w->ev.deploy_sync, dep, DARG(DEPLOY_SYNC, 0, 0));
+}
+
 static void on_deploy(ks_sim *sim, void *ctx, const ks_event *ev)
 {
     ks_world *w = ctx;
     ks_cluster *c = &w->cluster;
-    ks_deployment *d = &c->deployments[ev->target];
-    if (ev->arg == DEPLOY_SYNC) {
-        if (d->rs != KS_NONE) {
-            /* Scale: the new replica count goes to the ReplicaSet (an UPDATE), then the event
-             * (pkg/controller/deployment/sync.go scaleReplicaSetAndRecordEvent). */
-            if (c->rs[d->rs].replicas != d->replicas)
-                ks_api_call(&w->api, ks_sim_now(sim), KS_CLIENT_DEPLOYMENT, KS_VERB_UPDATE, w->ev.deploy_sync,
-                            ev->target, DEPLOY_RS_SCALED | ((uint64_t)(uint32_t)d->replicas << 32));
-            return;
+    uint32_t dep = ev->target;
+    ks_deployment *d = &c->deployments[dep];
+    switch (DARG_OP(ev->arg)) {
+    case DEPLOY_SYNC: {
+        ks_time now = ks_sim_now(sim);
+        if (d->next_sync != now) return; /* superseded by an earlier sync */
+        d->next_sync = KS_NEVER;
+        deployment_sync(w, dep);
+        if (d->last_request != KS_NEVER && d->last_request > now) {
+            d->next_sync = d->last_request;
+            ks_sim_at(sim, d->last_request, w->ev.deploy_sync, dep, DARG(DEPLOY_SYNC, 0, 0));
         }
-        ks_api_call(&w->api, ks_sim_now(sim), KS_CLIENT_DEPLOYMENT, KS_VERB_CREATE, w->ev.deploy_sync, ev->target,
-                    DEPLOY_RS_COMMITTED);
         return;
     }
-    if ((ev->arg & 0xffffffffu) == DEPLOY_RS_SCALED) {
-        ks_replicaset *r = &c->rs[d->rs];
-        int32_t from = r->replicas, to = (int32_t)(ev->arg >> 32);
+    case DEPLOY_RS_SCALED: {
+        /* The new replica count has committed (sync.go scaleReplicaSetAndRecordEvent). */
+        ks_replicaset *r = &c->rs[DARG_RS(ev->arg)];
+        int32_t from = r->replicas, to = DARG_N(ev->arg);
+        if (from == to) return;
         r->replicas = to;
         r->resource_version = ks_cluster_bump(c);
         ks_cluster_event(c, ks_sim_now(sim), "Deployment", d->spec->namespace, d->spec->name, "Normal",
                          "ScalingReplicaSet", "deployment-controller", "Scaled %s replica set %s to %d from %d",
                          to > from ? "up" : "down", r->name, to, from);
-        rs_request_sync(w, d->rs, ks_world_watch(w));
+        rs_request_sync(w, DARG_RS(ev->arg), ks_world_watch(w));
+        deploy_request_sync(w, dep, ks_world_watch(w));
         return;
     }
-    /* The ReplicaSet create has committed. */
-    const ks_deployment_spec *ds = d->spec;
-    char name[512];
-    snprintf(name, sizeof name, "%s-%s", ds->name, ds->template_hash);
-    ks_grow(mem_ctrl, (void **)&c->rs, &c->rs_cap, c->nrs + 1, sizeof *c->rs);
-    uint32_t rs = (uint32_t)c->nrs++;
-    c->rs[rs] = (ks_replicaset){
-        .name = ks_strdup(mem_ctrl, name),
-        .namespace = ds->namespace,
-        .deployment = ev->target,
-        .tmpl = &ds->template,
-        .replicas = d->replicas,
-        .resource_version = ks_cluster_bump(c),
-    };
-    d->rs = rs;
-    d->resource_version = ks_cluster_bump(c);
-    ks_cluster_event(c, ks_sim_now(sim), "Deployment", ds->namespace, ds->name, "Normal", "ScalingReplicaSet",
-                     "deployment-controller", "Scaled up replica set %s to %d", name, d->replicas);
-    rs_request_sync(w, rs, ks_world_watch(w));
+    case DEPLOY_RS_COMMITTED: {
+        /* The new ReplicaSet "<deployment>-<pod-template-hash>" exists (sync.go getNewReplicaSet). */
+        const ks_deployment_spec *ds = d->spec;
+        char name[512];
+        snprintf(name, sizeof name, "%s-%s", ds->name, d->tmpl_hash);
+        ks_grow(mem_ctrl, (void **)&c->rs, &c->rs_cap, c->nrs + 1, sizeof *c->rs);
+        uint32_t rs = (uint32_t)c->nrs++;
+        c->rs[rs] = (ks_replicaset){
+            .name = ks_strdup(mem_ctrl, name),
+            .namespace = ds->namespace,
+            .deployment = dep,
+            .tmpl = d->tmpl,
+            .replicas = DARG_N(ev->arg),
+            .resource_version = ks_cluster_bump(c),
+        };
+        d->rs = rs;
+        d->creating = false;
+        d->resource_version = ks_cluster_bump(c);
+        ks_cluster_event(c, ks_sim_now(sim), "Deployment", ds->namespace, ds->name, "Normal", "ScalingReplicaSet",
+                         "deployment-controller", "Scaled up replica set %s to %d", name, c->rs[rs].replicas);
+        rs_request_sync(w, rs, ks_world_watch(w));
+        deploy_request_sync(w, dep, ks_world_watch(w));
+        return;
+    }
+    }
 }
 
 /* Issues one slow-start batch of creates at once (upstream runs them as goroutines); each goes
@@ -278,11 +445,34 @@ void ks_controllers_scale(ks_world *w, uint32_t deployment, int32_t replicas)
     ks_deployment *d = &w->cluster.deployments[deployment];
     d->replicas = replicas;
     d->resource_version = ks_cluster_bump(&w->cluster);
-    ks_sim_after(w->sim, ks_world_watch(w), w->ev.deploy_sync, deployment, DEPLOY_SYNC);
+    deploy_request_sync(w, deployment, ks_world_watch(w));
+}
+
+void ks_controllers_update_template(ks_world *w, uint32_t deployment, const ks_pod_spec *tmpl, const char *hash)
+{
+    ks_deployment *d = &w->cluster.deployments[deployment];
+    d->tmpl = tmpl;
+    d->tmpl_hash = hash;
+    d->resource_version = ks_cluster_bump(&w->cluster);
+    deploy_request_sync(w, deployment, ks_world_watch(w));
+}
+
+/* A pod became Ready or went away: Deployments mid-rollout re-evaluate (the ReplicaSet status
+ * update that upstream's Deployment controller watches), after minReadySeconds for a Ready. */
+void ks_controllers_pod_changed(ks_world *w, uint32_t pod, bool ready)
+{
+    const ks_cluster *c = &w->cluster;
+    uint32_t rs = c->pods[pod].owner;
+    if (rs == KS_NONE) return;
+    uint32_t dep = c->rs[rs].deployment;
+    const ks_deployment *d = &c->deployments[dep];
+    uint32_t rss[64];
+    size_t n = deployment_rss(w, dep, rss, 64);
+    if (n < 2 && d->spec->strategy != KS_STRATEGY_RECREATE) return; /* no rollout in progress */
+    deploy_request_sync(w, dep, ks_world_watch(w) + (ready ? KS_SEC(d->spec->min_ready_s) : 0));
 }
 
 void ks_controllers_start(ks_world *w)
 {
-    for (size_t i = 0; i < w->cluster.ndeployments; i++)
-        ks_sim_after(w->sim, ks_world_watch(w), w->ev.deploy_sync, (uint32_t)i, DEPLOY_SYNC);
+    for (size_t i = 0; i < w->cluster.ndeployments; i++) deploy_request_sync(w, (uint32_t)i, ks_world_watch(w));
 }

@@ -433,7 +433,11 @@ static void check_ignored(const ks_config *cfg)
     assert_true(has_ignored(cfg, "Node status.allocatable.nvidia.com/gpu"));
     assert_true(has_ignored(cfg, "Node status.conditions"));
     assert_true(has_ignored(cfg, "Node spec.taints.timeAdded"));
-    assert_true(has_ignored(cfg, "Deployment spec.strategy"));
+    assert_false(has_ignored(cfg, "Deployment spec.strategy")); /* modelled: rolling updates */
+    const ks_deployment_spec *dep = &cfg->deployments[0];
+    assert_int_equal(dep->strategy, KS_STRATEGY_ROLLING_UPDATE);
+    assert_true(dep->max_surge.percent && dep->max_surge.value == 25);
+    assert_true(!dep->max_unavailable.percent && dep->max_unavailable.value == 0);
     assert_true(has_ignored(cfg, "KubeSchedulerConfiguration parallelism"));
     assert_true(has_ignored(cfg, "KubeSchedulerConfiguration plugin ImageLocality (not modelled)"));
     assert_true(has_ignored(cfg, "kind ConfigMap"));

@@ -1,6 +1,7 @@
 /* End-to-end scenarios through the kubesim binary: a case worked out by hand, determinism across
  * seeds and thread counts, every class of bad input, SIGINT, and the CLI's help. */
 #include <dirent.h>
+#include <stdbool.h>
 #include <math.h>
 #include <signal.h>
 #include <stdio.h>
@@ -572,6 +573,43 @@ static void test_scenario_scale_down_and_up(void **state)
     ks_tc_free_strings(msg, nn);
 }
 
+/* configs/rollout.yaml: a rolling update of 10 replicas (maxSurge 3, maxUnavailable 2,
+ * minReadySeconds 5). At every second between the first full rollout and the scale-down at 8 min,
+ * non-terminating pods <= 13 and available pods >= 8; it ends with 10 pods of the new template. */
+static void test_rolling_update_respects_surge_and_unavailability(void **state)
+{
+    (void)state;
+    const char *out = ks_test_path("rollout.h5");
+    run_ok("configs/rollout.yaml", out);
+    size_t n = 0, no = 0;
+    char **owner = ks_tc_strings(out, "/pods", "owner", &no);
+    double *created = ks_tc_f64(out, "/pods", "created", &n);
+    double *ready = ks_tc_f64(out, "/pods", "ready", &n);
+    double *deleting = ks_tc_f64(out, "/pods", "deletion_requested", &n);
+    const char *new_rs = NULL;
+    for (size_t i = 0; i < n; i++) /* the new ReplicaSet is the owner of the last web pod created */
+        if (strstr(owner[i], "ReplicaSet/web-")) new_rs = owner[i];
+    assert_non_null(new_rs);
+    for (int t = 60; t < 480; t++) {
+        int total = 0, available = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (!strstr(owner[i], "ReplicaSet/web-")) continue;
+            bool alive = created[i] <= t && (isnan(deleting[i]) || deleting[i] > t);
+            total += alive;
+            available += alive && !isnan(ready[i]) && ready[i] + 5 <= t;
+        }
+        if (total > 13 || available < 8) fail_msg("t = %d s: %d pods (max 13), %d available (min 8)", t, total, available);
+    }
+    int new_alive = 0;
+    for (size_t i = 0; i < n; i++)
+        new_alive += !strcmp(owner[i], new_rs) && (isnan(deleting[i]) || deleting[i] > 479) && ready[i] + 5 <= 479;
+    assert_int_equal(new_alive, 10);
+    ks_tc_free_strings(owner, no);
+    free(created);
+    free(ready);
+    free(deleting);
+}
+
 /* The scoring strategy decides placement: 3 pods of 1 cpu / 2Gi on 2 nodes of 4 cpu / 8Gi (cpu and
  * memory fractions stay equal, so BalancedAllocation scores 100 everywhere). LeastAllocated
  * spreads them 2 + 1; MostAllocated packs all 3 onto one node, whichever the tie-break chose
@@ -756,6 +794,7 @@ int main(void)
         cmocka_unit_test(test_probes),
         cmocka_unit_test(test_kubelet_admission_rejects_out_of_cpu),
         cmocka_unit_test(test_scenario_scale_down_and_up),
+        cmocka_unit_test(test_rolling_update_respects_surge_and_unavailability),
         cmocka_unit_test(test_replicaset_creates_follow_the_token_bucket),
         cmocka_unit_test(test_scoring_strategy_decides_placement),
         cmocka_unit_test(test_same_seed_same_datasets_any_thread_count),
