@@ -610,6 +610,44 @@ static void test_rolling_update_respects_surge_and_unavailability(void **state)
     free(deleting);
 }
 
+/* Recreate: every old pod is gone before the first new one is created. */
+static void test_recreate_rollout(void **state)
+{
+    (void)state;
+    const char *cfg = ks_test_write_file("recreate.yaml",
+        "apiVersion: kubesim.io/v1alpha1\nkind: NodePool\nmetadata: {name: n}\n"
+        "spec: {count: 2, template: {status: {allocatable: {cpu: \"8\", memory: 16Gi}}}}\n---\n"
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: db}\nspec:\n  replicas: 4\n"
+        "  strategy: {type: Recreate}\n  selector: {matchLabels: {app: db}}\n  template:\n"
+        "    metadata: {labels: {app: db}}\n    spec: {containers: [{name: db, image: \"db:1\"}]}\n---\n"
+        "apiVersion: kubesim.io/v1alpha1\nkind: Scenario\nmetadata: {name: s}\n"
+        "spec: {actions: [{at: 1m, update: {deployment: db, image: \"db:2\"}}]}\n");
+    const char *out = ks_test_path("recreate.h5");
+    const char *argv[] = {"run", cfg, "-o", out, "-q", "--until", "3m", NULL};
+    ks_test_run r = run(argv);
+    assert_int_equal(r.status, 0);
+    ks_test_run_free(&r);
+    assert_steps_ordered(out);
+    size_t n = 0, no = 0;
+    char **owner = ks_tc_strings(out, "/pods", "owner", &no);
+    double *created = ks_tc_f64(out, "/pods", "created", &n);
+    double *deleted = ks_tc_f64(out, "/pods", "deleted", &n);
+    assert_int_equal(n, 8);
+    double last_old_gone = 0, first_new = 1e9;
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(owner[i], owner[0])) {
+            assert_false(isnan(deleted[i]));
+            if (deleted[i] > last_old_gone) last_old_gone = deleted[i];
+        } else if (created[i] < first_new) {
+            first_new = created[i];
+        }
+    }
+    assert_true(last_old_gone >= 60 && last_old_gone < first_new);
+    ks_tc_free_strings(owner, no);
+    free(created);
+    free(deleted);
+}
+
 /* The scoring strategy decides placement: 3 pods of 1 cpu / 2Gi on 2 nodes of 4 cpu / 8Gi (cpu and
  * memory fractions stay equal, so BalancedAllocation scores 100 everywhere). LeastAllocated
  * spreads them 2 + 1; MostAllocated packs all 3 onto one node, whichever the tie-break chose
@@ -795,6 +833,7 @@ int main(void)
         cmocka_unit_test(test_kubelet_admission_rejects_out_of_cpu),
         cmocka_unit_test(test_scenario_scale_down_and_up),
         cmocka_unit_test(test_rolling_update_respects_surge_and_unavailability),
+        cmocka_unit_test(test_recreate_rollout),
         cmocka_unit_test(test_replicaset_creates_follow_the_token_bucket),
         cmocka_unit_test(test_scoring_strategy_decides_placement),
         cmocka_unit_test(test_same_seed_same_datasets_any_thread_count),
