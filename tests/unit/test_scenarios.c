@@ -648,6 +648,54 @@ static void test_recreate_rollout(void **state)
     free(deleted);
 }
 
+/* Serialized image pulls: three pods on one node pulling different images pull one after
+ * another (each pull starts when the previous one ends); a fourth whose image the node already
+ * has pulls nothing. */
+static void test_serialized_image_pulls(void **state)
+{
+    (void)state;
+    char cfg_text[4096];
+    int len = snprintf(cfg_text, sizeof cfg_text,
+                       "apiVersion: kubesim.io/v1alpha1\nkind: ControlPlane\nmetadata: {name: c}\n"
+                       "spec: {kubelet: {imagePullLatency: 100ms, imagePullBandwidth: {constant: 100M}}}\n---\n"
+                       "apiVersion: v1\nkind: Node\nmetadata: {name: n1}\nstatus:\n"
+                       "  allocatable: {cpu: \"8\", memory: 8Gi}\n  images: [{names: [\"cached:1\"], sizeBytes: 1000}]\n");
+    const char *images[] = {"a:1", "b:1", "c:1", "cached:1"};
+    for (int i = 0; i < 4; i++)
+        len += snprintf(cfg_text + len, sizeof cfg_text - (size_t)len,
+                        "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p%d, annotations: {kubesim.io/image-size: 200M}}\n"
+                        "spec: {containers: [{name: c, image: \"%s\"}]}\n",
+                        i, images[i]);
+    const char *cfg = ks_test_write_file("pulls.yaml", cfg_text);
+    const char *out = ks_test_path("pulls.h5");
+    const char *argv[] = {"run", cfg, "-o", out, "-q", "--until", "1m", NULL};
+    ks_test_run r = run(argv);
+    assert_int_equal(r.status, 0);
+    ks_test_run_free(&r);
+    assert_steps_ordered(out);
+    size_t n = 0;
+    double *pulled = ks_tc_f64(out, "/pods", "pulled", &n);
+    double *requested = ks_tc_f64(out, "/pods", "pull_started", &n);
+    assert_int_equal(n, 4);
+    assert_true(isnan(pulled[3]) && isnan(requested[3])); /* cached: no pull */
+    /* Each pull takes 100 ms + 200 MB / 100 MB/s = 2.1 s; in whatever order the kubelet saw the
+     * pods, sorted by end time they end 2.1 s apart, the first 2.1 s after its request. */
+    double end[3] = {pulled[0], pulled[1], pulled[2]};
+    for (int i = 0; i < 2; i++)
+        for (int j = 0; j < 2 - i; j++)
+            if (end[j] > end[j + 1]) {
+                double t = end[j];
+                end[j] = end[j + 1];
+                end[j + 1] = t;
+            }
+    double first_request = fmin(requested[0], fmin(requested[1], requested[2]));
+    assert_close(end[0] - first_request, 2.1, "first pull");
+    assert_close(end[1] - end[0], 2.1, "second pull, after the first");
+    assert_close(end[2] - end[1], 2.1, "third pull, after the second");
+    free(pulled);
+    free(requested);
+}
+
 /* The scoring strategy decides placement: 3 pods of 1 cpu / 2Gi on 2 nodes of 4 cpu / 8Gi (cpu and
  * memory fractions stay equal, so BalancedAllocation scores 100 everywhere). LeastAllocated
  * spreads them 2 + 1; MostAllocated packs all 3 onto one node, whichever the tie-break chose
@@ -834,6 +882,7 @@ int main(void)
         cmocka_unit_test(test_scenario_scale_down_and_up),
         cmocka_unit_test(test_rolling_update_respects_surge_and_unavailability),
         cmocka_unit_test(test_recreate_rollout),
+        cmocka_unit_test(test_serialized_image_pulls),
         cmocka_unit_test(test_replicaset_creates_follow_the_token_bucket),
         cmocka_unit_test(test_scoring_strategy_decides_placement),
         cmocka_unit_test(test_same_seed_same_datasets_any_thread_count),
