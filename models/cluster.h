@@ -92,6 +92,7 @@ typedef struct ks_replicaset {
     uint32_t batch_size;
     uint32_t created_this_sync;
     bool sync_scheduled;
+    bool removed; /* deleted by the Deployment's revisionHistoryLimit clean-up */
     uint64_t resource_version;
 } ks_replicaset;
 
@@ -103,6 +104,10 @@ typedef struct ks_deployment {
     ks_time next_sync;     /* the earliest pending sync, KS_NEVER if none */
     ks_time last_request;  /* the latest time a sync was asked for */
     bool creating;         /* the new ReplicaSet's create is in flight */
+    /* The last rollout (a template change): when it started, completed (every replica updated
+     * and available, no old one left), last made progress, and exceeded progressDeadlineSeconds
+     * (Progressing=False, ProgressDeadlineExceeded). KS_NEVER when not (yet). */
+    ks_time rollout_started, rollout_completed, progress_at, deadline_exceeded;
     uint32_t rs; /* the newest ReplicaSet, KS_NONE until the controller created one */
     uint64_t resource_version;
 } ks_deployment;

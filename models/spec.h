@@ -143,6 +143,8 @@ typedef struct ks_deployment_spec {
     ks_deploy_strategy strategy;
     ks_int_or_percent max_surge, max_unavailable;
     int32_t min_ready_s;
+    int32_t progress_deadline_s;     /* default 600 */
+    int32_t revision_history_limit;  /* default 10 */
 } ks_deployment_spec;
 
 typedef struct ks_node_pool {

@@ -300,6 +300,10 @@ ks_world *ks_world_create(ks_sim *sim, ks_rngs *rngs, const ks_world_params *p)
                                             .tmpl_hash = p->deployments[i].template_hash,
                                             .next_sync = KS_NEVER,
                                             .last_request = KS_NEVER,
+                                            .rollout_started = KS_NEVER,
+                                            .rollout_completed = KS_NEVER,
+                                            .progress_at = KS_NEVER,
+                                            .deadline_exceeded = KS_NEVER,
                                             .rs = KS_NONE,
                                             .resource_version = ks_cluster_bump(c)};
     ks_controllers_start(w);
@@ -361,10 +365,55 @@ static const ks_column node_columns[] = {
     NODE_COL(pods_assigned, KS_COL_I64), NODE_COL(created, KS_COL_F64),
 };
 
+
 static double when(ks_time t) { return t == KS_NEVER ? (double)NAN : ks_time_to_sec(t); }
+
+typedef struct deployment_row {
+    const char *name, *namespace, *strategy, *replicaset;
+    int32_t replicas, replicasets;
+    double rollout_started, rollout_completed, progress_deadline_exceeded;
+} deployment_row;
+
+static const ks_column deployment_columns[] = {
+    KS_COLUMN(deployment_row, name, KS_COL_STR),
+    KS_FSTR_COLUMN(deployment_row, namespace, 64),
+    KS_FSTR_COLUMN(deployment_row, strategy, 16),
+    KS_COLUMN(deployment_row, replicas, KS_COL_I32),
+    KS_COLUMN(deployment_row, replicaset, KS_COL_STR),
+    KS_COLUMN(deployment_row, replicasets, KS_COL_I32),
+    KS_COLUMN(deployment_row, rollout_started, KS_COL_F64),
+    KS_COLUMN(deployment_row, rollout_completed, KS_COL_F64),
+    KS_COLUMN(deployment_row, progress_deadline_exceeded, KS_COL_F64),
+};
+
+/* /deployments: one row per Deployment at the end of the run. */
+static void write_deployments(const ks_world *w, ks_trace *t)
+{
+    const ks_cluster *c = &w->cluster;
+    ks_table *tab = ks_trace_table(t, "/deployments", deployment_columns,
+                                   sizeof deployment_columns / sizeof *deployment_columns, sizeof(deployment_row), 256);
+    for (size_t i = 0; i < c->ndeployments; i++) {
+        const ks_deployment *d = &c->deployments[i];
+        int32_t alive = 0;
+        for (size_t k = 0; k < c->nrs; k++) alive += c->rs[k].deployment == i && !c->rs[k].removed;
+        deployment_row r = {
+            .name = d->spec->name,
+            .namespace = d->spec->namespace,
+            .strategy = d->spec->strategy == KS_STRATEGY_RECREATE ? "Recreate" : "RollingUpdate",
+            .replicaset = d->rs != KS_NONE ? c->rs[d->rs].name : "",
+            .replicas = d->replicas,
+            .replicasets = alive,
+            .rollout_started = when(d->rollout_started),
+            .rollout_completed = when(d->rollout_completed),
+            .progress_deadline_exceeded = when(d->deadline_exceeded),
+        };
+        ks_table_append(tab, &r);
+    }
+}
 
 void ks_world_write_tables(ks_world *w, ks_trace *t)
 {
+    write_deployments(w, t);
     const ks_cluster *c = &w->cluster;
     ks_table *pods = ks_trace_table(t, "/pods", pod_columns, sizeof pod_columns / sizeof *pod_columns,
                                     sizeof(pod_row), 4096);

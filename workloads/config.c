@@ -1490,11 +1490,11 @@ static void dep_min_ready(ctx *c, const ks_ynode *v, void *obj, int arg)
     if (get_int(c, v, 0, INT32_MAX, "a non-negative integer", &x)) ((dep_build *)obj)->d.min_ready_s = (int32_t)x;
 }
 
-static void dep_nonneg_ignored(ctx *c, const ks_ynode *v, void *obj, int arg)
+static void dep_int_field(ctx *c, const ks_ynode *v, void *obj, int arg)
 {
-    (void)obj, (void)arg;
     int64_t x;
-    if (get_int(c, v, 0, INT32_MAX, "a non-negative integer", &x)) note_ignored(c);
+    if (get_int(c, v, 0, INT32_MAX, "a non-negative integer", &x))
+        *(int32_t *)((char *)&((dep_build *)obj)->d + arg) = (int32_t)x;
 }
 
 static void dep_paused(ctx *c, const ks_ynode *v, void *obj, int arg)
@@ -1511,8 +1511,8 @@ static const field depspec_fields[] = {
     {"template", dep_template, F_REQUIRED, 0},
     {"strategy", dep_strategy, 0, 0},
     {"minReadySeconds", dep_min_ready, 0, 0},
-    {"revisionHistoryLimit", dep_nonneg_ignored, 0, 0},
-    {"progressDeadlineSeconds", dep_nonneg_ignored, 0, 0},
+    {"revisionHistoryLimit", dep_int_field, 0, (int)offsetof(ks_deployment_spec, revision_history_limit)},
+    {"progressDeadlineSeconds", dep_int_field, 0, (int)offsetof(ks_deployment_spec, progress_deadline_s)},
     {"paused", dep_paused, 0, 0},
     {NULL, NULL, 0, 0},
 };
@@ -1600,7 +1600,7 @@ static void load_deployment(ctx *c, const ks_ynode *root)
     int errors = L->nerrors;
     /* pkg/apis/apps/v1/defaults.go SetDefaults_Deployment: 1 replica, RollingUpdate 25% / 25%. */
     dep_build b = {.d = {.replicas = 1, .strategy = KS_STRATEGY_ROLLING_UPDATE, .max_surge = {25, true},
-                         .max_unavailable = {25, true}}};
+                         .max_unavailable = {25, true}, .progress_deadline_s = 600, .revision_history_limit = 10}};
     pod_spec_init(&b.d.template);
     b.pb.s = &b.d.template;
     walk_map(c, root, deployment_fields, &b);

@@ -25,7 +25,7 @@
 
 #define BURST_REPLICAS 500 /* pkg/controller/replicaset/replica_set.go */
 
-enum { DEPLOY_SYNC, DEPLOY_RS_COMMITTED, DEPLOY_RS_SCALED };
+enum { DEPLOY_SYNC, DEPLOY_RS_COMMITTED, DEPLOY_RS_SCALED, DEPLOY_DEADLINE, DEPLOY_RS_DELETED };
 enum { OBSERVE_CREATED, OBSERVE_GONE };
 
 static ks_mem_id mem_ctrl;
@@ -92,8 +92,35 @@ static size_t deployment_rss(const ks_world *w, uint32_t dep, uint32_t *out, siz
 {
     size_t n = 0;
     for (size_t i = 0; i < w->cluster.nrs && n < max; i++)
-        if (w->cluster.rs[i].deployment == dep) out[n++] = (uint32_t)i;
+        if (w->cluster.rs[i].deployment == dep && !w->cluster.rs[i].removed) out[n++] = (uint32_t)i;
     return n;
+}
+
+/* The rollout made progress (a ReplicaSet created or scaled, a pod available): the
+ * progressDeadlineSeconds clock restarts (deploymentutil.DeploymentProgressing). */
+static void progressed(ks_world *w, uint32_t dep)
+{
+    ks_deployment *d = &w->cluster.deployments[dep];
+    if (d->rollout_started == KS_NEVER || d->rollout_completed != KS_NEVER) return;
+    d->progress_at = ks_sim_now(w->sim);
+    ks_sim_after(w->sim, KS_SEC(d->spec->progress_deadline_s), w->ev.deploy_sync, dep, DEPLOY_DEADLINE);
+}
+
+/* sync.go cleanupDeployment: old ReplicaSets beyond revisionHistoryLimit, oldest first, are
+ * deleted once they are scaled to 0 and have no pods left. */
+static void cleanup_history(ks_world *w, uint32_t dep, const uint32_t *rss, size_t n, uint32_t new_rs)
+{
+    const ks_cluster *c = &w->cluster;
+    int64_t diff = (int64_t)n - 1 - c->deployments[dep].spec->revision_history_limit;
+    for (size_t i = 0; i < n && diff > 0; i++) {
+        if (rss[i] == new_rs || c->rs[rss[i]].replicas != 0) continue;
+        bool pods = false;
+        for (size_t k = 0; k < c->npods && !pods; k++) pods = c->pods[k].owner == rss[i] && c->pods[k].deleted == KS_NEVER;
+        if (pods) continue;
+        ks_api_call(&w->api, ks_sim_now(w->sim), KS_CLIENT_DEPLOYMENT, KS_VERB_DELETE, w->ev.deploy_sync, dep,
+                    DARG(DEPLOY_RS_DELETED, rss[i], 0));
+        diff--;
+    }
 }
 
 static void deployment_sync(ks_world *w, uint32_t dep)
@@ -127,6 +154,11 @@ static void deployment_sync(ks_world *w, uint32_t dep)
                         DARG(DEPLOY_RS_COMMITTED, 0, d->replicas));
         } else {
             scale_rs(w, dep, new_rs, d->replicas);
+            if (c->rs[new_rs].replicas == d->replicas && rs_available(w, new_rs) == d->replicas) {
+                if (d->rollout_started != KS_NEVER && d->rollout_completed == KS_NEVER)
+                    d->rollout_completed = ks_sim_now(w->sim);
+                cleanup_history(w, dep, rss, n, new_rs);
+            }
         }
         return;
     }
@@ -149,7 +181,15 @@ static void deployment_sync(ks_world *w, uint32_t dep)
         return;
     }
     if (want != new_replicas) scale_rs(w, dep, new_rs, (int32_t)want);
-    if (old == 0) return;
+    if (old == 0) {
+        /* DeploymentComplete: every replica updated and available, none old. */
+        if (new_replicas == d->replicas && rs_available(w, new_rs) == d->replicas) {
+            if (d->rollout_started != KS_NEVER && d->rollout_completed == KS_NEVER)
+                d->rollout_completed = ks_sim_now(w->sim);
+            cleanup_history(w, dep, rss, n, new_rs);
+        }
+        return;
+    }
     /* reconcileOldReplicaSets: never below minAvailable, counting the new ReplicaSet's pods that
      * are not available yet. */
     int32_t min_available = d->replicas - unavailable;
@@ -214,11 +254,23 @@ static void on_deploy(ks_sim *sim, void *ctx, const ks_event *ev)
         }
         return;
     }
+    case DEPLOY_DEADLINE:
+        /* No progress for progressDeadlineSeconds: Progressing=False, ProgressDeadlineExceeded
+         * ("ReplicaSet \"<name>\" has timed out progressing."). A condition, not an Event; the
+         * controller keeps trying. */
+        if (d->rollout_started != KS_NEVER && d->rollout_completed == KS_NEVER && d->deadline_exceeded == KS_NEVER &&
+            ks_sim_now(sim) - d->progress_at >= KS_SEC(d->spec->progress_deadline_s))
+            d->deadline_exceeded = ks_sim_now(sim);
+        return;
+    case DEPLOY_RS_DELETED:
+        c->rs[DARG_RS(ev->arg)].removed = true;
+        return;
     case DEPLOY_RS_SCALED: {
         /* The new replica count has committed (sync.go scaleReplicaSetAndRecordEvent). */
         ks_replicaset *r = &c->rs[DARG_RS(ev->arg)];
         int32_t from = r->replicas, to = DARG_N(ev->arg);
         if (from == to) return;
+        progressed(w, dep);
         r->replicas = to;
         r->resource_version = ks_cluster_bump(c);
         ks_cluster_event(c, ks_sim_now(sim), "Deployment", d->spec->namespace, d->spec->name, "Normal",
@@ -245,6 +297,7 @@ static void on_deploy(ks_sim *sim, void *ctx, const ks_event *ev)
         };
         d->rs = rs;
         d->creating = false;
+        progressed(w, dep);
         d->resource_version = ks_cluster_bump(c);
         ks_cluster_event(c, ks_sim_now(sim), "Deployment", ds->namespace, ds->name, "Normal", "ScalingReplicaSet",
                          "deployment-controller", "Scaled up replica set %s to %d", name, c->rs[rs].replicas);
@@ -454,6 +507,9 @@ void ks_controllers_update_template(ks_world *w, uint32_t deployment, const ks_p
     d->tmpl = tmpl;
     d->tmpl_hash = hash;
     d->resource_version = ks_cluster_bump(&w->cluster);
+    d->rollout_started = ks_sim_now(w->sim);
+    d->rollout_completed = d->deadline_exceeded = KS_NEVER;
+    progressed(w, deployment);
     deploy_request_sync(w, deployment, ks_world_watch(w));
 }
 
@@ -469,6 +525,7 @@ void ks_controllers_pod_changed(ks_world *w, uint32_t pod, bool ready)
     uint32_t rss[64];
     size_t n = deployment_rss(w, dep, rss, 64);
     if (n < 2 && d->spec->strategy != KS_STRATEGY_RECREATE) return; /* no rollout in progress */
+    if (ready) progressed(w, dep); /* counted when the pod becomes available, a little early */
     deploy_request_sync(w, dep, ks_world_watch(w) + (ready ? KS_SEC(d->spec->min_ready_s) : 0));
 }
 

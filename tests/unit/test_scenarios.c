@@ -696,6 +696,48 @@ static void test_serialized_image_pulls(void **state)
     free(requested);
 }
 
+/* revisionHistoryLimit keeps at most that many old ReplicaSets; progressDeadlineSeconds marks a
+ * rollout that stops making progress (its new pods can never start: imagePullPolicy Never and an
+ * image the nodes do not have). */
+static void test_revision_history_and_progress_deadline(void **state)
+{
+    (void)state;
+    const char *cfg = ks_test_write_file("history.yaml",
+        "apiVersion: kubesim.io/v1alpha1\nkind: NodePool\nmetadata: {name: n}\n"
+        "spec: {count: 2, template: {status: {allocatable: {cpu: \"8\", memory: 16Gi},"
+        " images: [{names: [\"app:1\"], sizeBytes: 1000}]}}}\n---\n"
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: kept}\nspec:\n  replicas: 2\n"
+        "  revisionHistoryLimit: 1\n  selector: {matchLabels: {app: kept}}\n  template:\n"
+        "    metadata: {labels: {app: kept}}\n    spec: {containers: [{name: c, image: \"app:1\"}]}\n---\n"
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: stuck}\nspec:\n  replicas: 4\n"
+        "  progressDeadlineSeconds: 60\n  selector: {matchLabels: {app: stuck}}\n  template:\n"
+        "    metadata: {labels: {app: stuck}}\n"
+        "    spec: {containers: [{name: c, image: \"app:1\", imagePullPolicy: Never}]}\n---\n"
+        "apiVersion: kubesim.io/v1alpha1\nkind: Scenario\nmetadata: {name: s}\nspec:\n  actions:\n"
+        "  - {at: 1m, update: {deployment: kept, image: \"app:2\"}}\n"
+        "  - {at: 2m, update: {deployment: kept, image: \"app:3\"}}\n"
+        "  - {at: 3m, update: {deployment: kept, image: \"app:4\"}}\n"
+        "  - {at: 1m, update: {deployment: stuck, image: \"app:2\"}}\n");
+    const char *out = ks_test_path("history.h5");
+    const char *argv[] = {"run", cfg, "-o", out, "-q", "--until", "5m", NULL};
+    ks_test_run r = run(argv);
+    assert_int_equal(r.status, 0);
+    ks_test_run_free(&r);
+    size_t n = 0;
+    int64_t *rss = ks_tc_i64(out, "/deployments", "replicasets", &n);
+    double *done = ks_tc_f64(out, "/deployments", "rollout_completed", &n);
+    double *exceeded = ks_tc_f64(out, "/deployments", "progress_deadline_exceeded", &n);
+    assert_int_equal(n, 2);
+    assert_int_equal(rss[0], 2); /* the newest and one old of four */
+    assert_true(done[0] > 180 && isnan(exceeded[0]));
+    assert_true(isnan(done[1]));
+    /* the last progress is a few seconds after the update at 60 s; the deadline 60 s after it */
+    assert_true(exceeded[1] >= 120 && exceeded[1] < 130);
+    free(rss);
+    free(done);
+    free(exceeded);
+}
+
 /* The scoring strategy decides placement: 3 pods of 1 cpu / 2Gi on 2 nodes of 4 cpu / 8Gi (cpu and
  * memory fractions stay equal, so BalancedAllocation scores 100 everywhere). LeastAllocated
  * spreads them 2 + 1; MostAllocated packs all 3 onto one node, whichever the tie-break chose
@@ -883,6 +925,7 @@ int main(void)
         cmocka_unit_test(test_rolling_update_respects_surge_and_unavailability),
         cmocka_unit_test(test_recreate_rollout),
         cmocka_unit_test(test_serialized_image_pulls),
+        cmocka_unit_test(test_revision_history_and_progress_deadline),
         cmocka_unit_test(test_replicaset_creates_follow_the_token_bucket),
         cmocka_unit_test(test_scoring_strategy_decides_placement),
         cmocka_unit_test(test_same_seed_same_datasets_any_thread_count),
