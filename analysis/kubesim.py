@@ -5,6 +5,7 @@
     t = kubesim.load("quickstart.h5")
     t.pods, t.nodes, t.events, t.cluster_series      # pandas DataFrames
     t.apiserver_requests                             # pandas DataFrame (/apiserver/requests)
+    t.deployments                                    # pandas DataFrame (/deployments)
     t.engine_event_types, t.engine_memory            # pandas DataFrames
     t.attrs, t.summary, t.complete                   # dict, dict, bool
     kubesim.startup_latency(t)                       # Series, seconds (started - created)
@@ -33,7 +34,7 @@ import pandas as pd
 COLUMNS = {
     "pods": ["name", "namespace", "owner", "node", "priority", "cpu_milli", "mem_bytes",
              "created", "scheduled", "bound", "kubelet_seen", "pull_started", "pulled",
-             "started", "running", "ready", "finished", "deleted",
+             "started", "running", "ready", "finished", "deletion_requested", "deleted",
              "attempts", "restarts", "phase"],
     "nodes": ["name", "pool", "zone", "cpu_milli", "mem_bytes", "pods",
               "cpu_requested_milli", "mem_requested_bytes", "pods_assigned", "created"],
@@ -44,6 +45,8 @@ COLUMNS = {
                        "sched_active", "sched_backoff", "sched_unschedulable",
                        "api_inflight", "api_waiting", "api_requests", "etcd_writes"],
     "apiserver/requests": ["component", "verb", "count", "completed", "p50_s", "p99_s"],
+    "deployments": ["name", "namespace", "strategy", "replicas", "replicaset", "replicasets",
+                    "rollout_started", "rollout_completed", "progress_deadline_exceeded"],
     "engine/event_types": ["name", "count"],
     "engine/memory": ["purpose", "peak_bytes", "allocations"],
 }
@@ -76,6 +79,7 @@ class Trace:
     engine_event_types: pd.DataFrame = field(default_factory=pd.DataFrame)
     engine_memory: pd.DataFrame = field(default_factory=pd.DataFrame)
     apiserver_requests: pd.DataFrame = field(default_factory=pd.DataFrame)
+    deployments: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: Documented columns that the file lacked and that were filled with NaN, by table path
     #: (a table missing altogether is not listed: it loads empty).
     missing: dict = field(default_factory=dict)
@@ -144,6 +148,7 @@ def load(path: str, warn: bool = True) -> Trace:
             engine_event_types=_table(f, "engine/event_types", missing),
             engine_memory=_table(f, "engine/memory", missing),
             apiserver_requests=_table(f, "apiserver/requests", missing),
+            deployments=_table(f, "deployments", missing),
             missing=missing,
         )
     if warn:

@@ -27,6 +27,7 @@
  *   BackOff  "Back-off restarting failed container <name> in pod <name>_<namespace>(<uid>)"
  *   Killing  "Container <name> failed startup probe, will be restarted"
  *   ErrImageNeverPull "Container image \"<image>\" is not present with pull policy of Never"
+ *   Failed   "Error: ErrImageNeverPull"
  *   OutOfcpu, OutOfmemory, OutOfpods, OutOfephemeral-storage (admission)
  *            "Node didn't have enough resource: cpu, requested: <n>, used: <n>, capacity: <n>"
  */
@@ -208,6 +209,9 @@ static void ensure_image(ks_world *w, uint32_t pod, uint32_t ctr, bool restart)
         /* The pod waits in ErrImageNeverPull for ever, as upstream's does. */
         POD_EVENT(w, pod, "Warning", "ErrImageNeverPull",
                   "Container image \"%s\" is not present with pull policy of Never", ct->image);
+        /* startContainer then fails with the image manager's error (kuberuntime_container.go:
+         * events.FailedToCreateContainer, "Error: %v"). */
+        POD_EVENT(w, pod, "Warning", "Failed", "Error: ErrImageNeverPull");
         return;
     }
     if (present && ct->pull != KS_PULL_ALWAYS) {

@@ -736,6 +736,18 @@ static void test_revision_history_and_progress_deadline(void **state)
     free(rss);
     free(done);
     free(exceeded);
+    size_t nr = 0, nm = 0;
+    char **reason = ks_tc_strings(out, "/events", "reason", &nr);
+    char **msg = ks_tc_strings(out, "/events", "message", &nm);
+    int never = 0, failed = 0;
+    for (size_t i = 0; i < nr; i++) {
+        never += !strcmp(reason[i], "ErrImageNeverPull") &&
+                 !strcmp(msg[i], "Container image \"app:2\" is not present with pull policy of Never");
+        failed += !strcmp(reason[i], "Failed") && !strcmp(msg[i], "Error: ErrImageNeverPull");
+    }
+    assert_true(never >= 1 && failed == never);
+    ks_tc_free_strings(reason, nr);
+    ks_tc_free_strings(msg, nm);
 }
 
 /* The scoring strategy decides placement: 3 pods of 1 cpu / 2Gi on 2 nodes of 4 cpu / 8Gi (cpu and
