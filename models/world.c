@@ -61,7 +61,7 @@ typedef struct series_row {
     double time;
     int64_t pods, pending, running, nodes, cpu_requested_milli, cpu_allocatable_milli, mem_requested_bytes,
         mem_allocatable_bytes, sched_active, sched_backoff, sched_unschedulable, api_inflight, api_waiting,
-        api_requests, etcd_writes;
+        api_requests, etcd_writes, replicasets, deployments;
 } series_row;
 
 #define SERIES_COL(name, type) KS_COLUMN(series_row, name, type)
@@ -82,6 +82,8 @@ static const ks_column series_columns[] = {
     SERIES_COL(api_waiting, KS_COL_I64),
     SERIES_COL(api_requests, KS_COL_I64),
     SERIES_COL(etcd_writes, KS_COL_I64),
+    SERIES_COL(replicasets, KS_COL_I64),
+    SERIES_COL(deployments, KS_COL_I64),
 };
 
 /* Short strings from small sets are fixed-size columns (compressed away by gzip); names and
@@ -117,7 +119,9 @@ static void on_sample(ks_sim *sim, void *ctx, const ks_event *ev)
         .api_waiting = w->api.waiting,
         .api_requests = (int64_t)w->api.requests,
         .etcd_writes = (int64_t)w->api.etcd_writes,
+        .deployments = (int64_t)c->ndeployments,
     };
+    for (size_t i = 0; i < c->nrs; i++) r.replicasets += !c->rs[i].removed;
     ks_table_append(w->series, &r);
     ks_sim_after(sim, w->sample_interval, ev->type, 0, 0);
 }
