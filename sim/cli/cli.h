@@ -49,6 +49,8 @@ bool ks_cli_parse_u64(const char *cmd, const char *flag, const char *s, uint64_t
 bool ks_cli_parse_duration(const char *cmd, const char *flag, const char *s, ks_time *out);
 double ks_cli_wall(void);
 struct ks_config;
+/* What the world is built from: the loaded config's specs (no trace yet). */
+struct ks_world_params ks_cli_world_params(const struct ks_config *cfg);
 /* False (after an error message) when the configs hold no node and no workload. */
 bool ks_cli_has_objects(const struct ks_config *cfg, const char *const *paths, size_t npaths);
 

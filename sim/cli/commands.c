@@ -115,20 +115,7 @@ int ks_cmd_validate(int argc, char **argv)
     /* Build the cluster once, without a trace: references such as spec.nodeName are checked. */
     ks_sim *sim = ks_sim_create();
     ks_rngs *rngs = ks_rngs_create(cfg.experiment.seed);
-    ks_world_params params = {.pools = cfg.pools,
-                              .npools = cfg.npools,
-                              .nodes = cfg.nodes,
-                              .nnodes = cfg.nnodes,
-                              .pods = cfg.pods,
-                              .npods = cfg.npods,
-                              .deployments = cfg.deployments,
-                              .ndeployments = cfg.ndeployments,
-                              .actions = cfg.actions,
-                              .nactions = cfg.nactions,
-                              .sched = &cfg.sched,
-                              .timings = &cfg.timings,
-                              .sample_interval = cfg.experiment.sample_interval,
-                              .trace = NULL};
+    ks_world_params params = ks_cli_world_params(&cfg);
     ks_world *w = ks_world_create(sim, rngs, &params);
     if (w) {
         int64_t replicas = 0;

@@ -244,22 +244,7 @@ int ks_run_experiment(const ks_run_opts *o, ks_run_report *report)
 
     ks_sim *sim = ks_sim_create();
     ks_rngs *rngs = ks_rngs_create(cfg.experiment.seed);
-    ks_world_params params = {
-        .pools = cfg.pools,
-        .npools = cfg.npools,
-        .nodes = cfg.nodes,
-        .nnodes = cfg.nnodes,
-        .pods = cfg.pods,
-        .npods = cfg.npods,
-        .deployments = cfg.deployments,
-        .ndeployments = cfg.ndeployments,
-        .actions = cfg.actions,
-        .nactions = cfg.nactions,
-        .sched = &cfg.sched,
-        .timings = &cfg.timings,
-        .sample_interval = cfg.experiment.sample_interval,
-        .trace = NULL,
-    };
+    ks_world_params params = ks_cli_world_params(&cfg);
     /* A dry build catches what only the assembled cluster can reject (a nodeName that names no
      * node) before any file exists. */
     ks_world *probe = ks_world_create(sim, rngs, &params);

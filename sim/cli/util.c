@@ -7,6 +7,7 @@
 #include "cli.h"
 #include "config.h"
 #include "quantity.h"
+#include "world.h"
 
 bool ks_cli_parse_u64(const char *cmd, const char *flag, const char *s, uint64_t *out)
 {
@@ -49,6 +50,26 @@ double ks_cli_wall(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+
+ks_world_params ks_cli_world_params(const ks_config *cfg)
+{
+    return (ks_world_params){
+        .pools = cfg->pools,
+        .npools = cfg->npools,
+        .nodes = cfg->nodes,
+        .nnodes = cfg->nnodes,
+        .pods = cfg->pods,
+        .npods = cfg->npods,
+        .deployments = cfg->deployments,
+        .ndeployments = cfg->ndeployments,
+        .actions = cfg->actions,
+        .nactions = cfg->nactions,
+        .sched = &cfg->sched,
+        .timings = &cfg->timings,
+        .sample_interval = cfg->experiment.sample_interval,
+        .trace = NULL,
+    };
+}
 
 bool ks_cli_has_objects(const ks_config *cfg, const char *const *paths, size_t npaths)
 {

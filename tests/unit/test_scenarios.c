@@ -181,25 +181,36 @@ static void run_ok(const char *cfg, const char *out)
     assert_steps_ordered(out);
 }
 
+/* Writes YAML as NAME.yaml, runs it until UNTIL, checks it succeeded with every pod's steps in
+ * order, and returns the trace's path. */
+static const char *run_inline(const char *name, const char *yaml, const char *until)
+{
+    char file[128];
+    snprintf(file, sizeof file, "%s.yaml", name);
+    const char *cfg = ks_test_write_file(file, yaml);
+    snprintf(file, sizeof file, "%s.h5", name);
+    const char *out = ks_test_path(file);
+    const char *argv[] = {"run", cfg, "-o", out, "-q", "--until", until, NULL};
+    ks_test_run r = run(argv);
+    assert_int_equal(r.status, 0);
+    ks_test_run_free(&r);
+    assert_steps_ordered(out);
+    return out;
+}
+
 /* With the default 1 s PLEG relist, a node's kubelet observes started containers on its own relist
  * grid: every pod on the node reaches Running (minus the constant 10 ms status write) at the same
  * phase of the second, within a second of its start. */
 static void test_pleg_relist_grid(void **state)
 {
     (void)state;
-    const char *cfg = ks_test_write_file("pleg.yaml",
+    const char *out = run_inline("pleg",
         "apiVersion: kubesim.io/v1alpha1\nkind: ControlPlane\nmetadata: {name: c}\n"
         "spec: {apiserver: {writeLatency: 10ms, watchLatency: 1ms}}\n---\n"
         "apiVersion: v1\nkind: Node\nmetadata: {name: n1}\nstatus: {allocatable: {cpu: \"64\", memory: 64Gi}}\n---\n"
         "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\nspec:\n  replicas: 20\n"
         "  selector: {matchLabels: {app: d}}\n  template:\n    metadata: {labels: {app: d}}\n"
-        "    spec: {containers: [{name: c, image: \"i:1\", resources: {requests: {cpu: 100m}}}]}\n");
-    const char *out = ks_test_path("pleg.h5");
-    const char *argv[] = {"run", cfg, "-o", out, "-q", "--until", "2m", NULL};
-    ks_test_run r = run(argv);
-    assert_int_equal(r.status, 0);
-    ks_test_run_free(&r);
-    assert_steps_ordered(out);
+        "    spec: {containers: [{name: c, image: \"i:1\", resources: {requests: {cpu: 100m}}}]}\n", "2m");
     size_t n = 0;
     double *started = ks_tc_f64(out, "/pods", "started", &n);
     double *running = ks_tc_f64(out, "/pods", "running", &n);
@@ -331,14 +342,9 @@ static void test_replicaset_creates_follow_the_token_bucket(void **state)
 static void test_node_heartbeats(void **state)
 {
     (void)state;
-    const char *cfg = ks_test_write_file("heartbeat.yaml",
+    const char *out = run_inline("heartbeat",
         "apiVersion: v1\nkind: Node\nmetadata: {name: n1}\nstatus: {allocatable: {cpu: \"4\", memory: 8Gi}}\n---\n"
-        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: \"i:1\"}]}\n");
-    const char *out = ks_test_path("heartbeat.h5");
-    const char *argv[] = {"run", cfg, "-o", out, "-q", "--until", "10m", NULL};
-    ks_test_run r = run(argv);
-    assert_int_equal(r.status, 0);
-    ks_test_run_free(&r);
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, image: \"i:1\"}]}\n", "10m");
     size_t n = 0, nv = 0, nc = 0;
     char **comp = ks_tc_strings(out, "/apiserver/requests", "component", &nc);
     char **verb = ks_tc_strings(out, "/apiserver/requests", "verb", &nv);
@@ -403,7 +409,7 @@ static void test_crash_loop_backoff(void **state)
 static void test_restart_policies_and_pod_phase(void **state)
 {
     (void)state;
-    const char *cfg = ks_test_write_file("policies.yaml",
+    const char *out = run_inline("policies",
         "apiVersion: v1\nkind: Node\nmetadata: {name: n1}\nstatus: {allocatable: {cpu: \"4\", memory: 8Gi}}\n"
         "---\napiVersion: v1\nkind: Pod\nmetadata: {name: ok-never, annotations: {kubesim.io/run-for: 20s}}\n"
         "spec: {restartPolicy: Never, containers: [{name: c, image: \"i:1\"}]}\n"
@@ -412,13 +418,7 @@ static void test_restart_policies_and_pod_phase(void **state)
         "---\napiVersion: v1\nkind: Pod\nmetadata: {name: fail-never, annotations: {kubesim.io/run-for: 20s, "
         "kubesim.io/exit-code: \"2\"}}\nspec: {restartPolicy: Never, containers: [{name: c, image: \"i:1\"}]}\n"
         "---\napiVersion: v1\nkind: Pod\nmetadata: {name: fail-onfailure, annotations: {kubesim.io/run-for: 20s, "
-        "kubesim.io/exit-code: \"2\"}}\nspec: {restartPolicy: OnFailure, containers: [{name: c, image: \"i:1\"}]}\n");
-    const char *out = ks_test_path("policies.h5");
-    const char *argv[] = {"run", cfg, "-o", out, "-q", "--until", "5m", NULL};
-    ks_test_run r = run(argv);
-    assert_int_equal(r.status, 0);
-    ks_test_run_free(&r);
-    assert_steps_ordered(out);
+        "kubesim.io/exit-code: \"2\"}}\nspec: {restartPolicy: OnFailure, containers: [{name: c, image: \"i:1\"}]}\n", "5m");
     size_t n = 0, nn = 0, nr = 0, nf = 0;
     char **name = ks_tc_strings(out, "/pods", "name", &nn);
     char **phase = ks_tc_strings(out, "/pods", "phase", &n);
@@ -484,19 +484,14 @@ static void test_probes(void **state)
 static void test_kubelet_admission_rejects_out_of_cpu(void **state)
 {
     (void)state;
-    const char *cfg = ks_test_write_file("admission.yaml",
+    const char *out = run_inline("admission",
         "apiVersion: kubesim.io/v1alpha1\nkind: ControlPlane\nmetadata: {name: c}\n"
         "spec: {apiserver: {writeLatency: 10ms, watchLatency: 1ms}}\n---\n"
         "apiVersion: v1\nkind: Node\nmetadata: {name: n1}\nstatus: {allocatable: {cpu: \"2\", memory: 4Gi}}\n---\n"
         "apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n"
         "spec: {nodeName: n1, containers: [{name: c, image: \"i:1\", resources: {requests: {cpu: 1500m}}}]}\n---\n"
         "apiVersion: v1\nkind: Pod\nmetadata: {name: b}\n"
-        "spec: {nodeName: n1, containers: [{name: c, image: \"i:1\", resources: {requests: {cpu: \"1\"}}}]}\n");
-    const char *out = ks_test_path("admission.h5");
-    const char *argv[] = {"run", cfg, "-o", out, "-q", "--until", "1m", NULL};
-    ks_test_run r = run(argv);
-    assert_int_equal(r.status, 0);
-    ks_test_run_free(&r);
+        "spec: {nodeName: n1, containers: [{name: c, image: \"i:1\", resources: {requests: {cpu: \"1\"}}}]}\n", "1m");
     size_t n = 0, nm = 0, nn = 0;
     char **phase = ks_tc_strings(out, "/pods", "phase", &n);
     assert_string_equal(phase[0], "Running");
@@ -614,20 +609,14 @@ static void test_rolling_update_respects_surge_and_unavailability(void **state)
 static void test_recreate_rollout(void **state)
 {
     (void)state;
-    const char *cfg = ks_test_write_file("recreate.yaml",
+    const char *out = run_inline("recreate",
         "apiVersion: kubesim.io/v1alpha1\nkind: NodePool\nmetadata: {name: n}\n"
         "spec: {count: 2, template: {status: {allocatable: {cpu: \"8\", memory: 16Gi}}}}\n---\n"
         "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: db}\nspec:\n  replicas: 4\n"
         "  strategy: {type: Recreate}\n  selector: {matchLabels: {app: db}}\n  template:\n"
         "    metadata: {labels: {app: db}}\n    spec: {containers: [{name: db, image: \"db:1\"}]}\n---\n"
         "apiVersion: kubesim.io/v1alpha1\nkind: Scenario\nmetadata: {name: s}\n"
-        "spec: {actions: [{at: 1m, update: {deployment: db, image: \"db:2\"}}]}\n");
-    const char *out = ks_test_path("recreate.h5");
-    const char *argv[] = {"run", cfg, "-o", out, "-q", "--until", "3m", NULL};
-    ks_test_run r = run(argv);
-    assert_int_equal(r.status, 0);
-    ks_test_run_free(&r);
-    assert_steps_ordered(out);
+        "spec: {actions: [{at: 1m, update: {deployment: db, image: \"db:2\"}}]}\n", "3m");
     size_t n = 0, no = 0;
     char **owner = ks_tc_strings(out, "/pods", "owner", &no);
     double *created = ks_tc_f64(out, "/pods", "created", &n);
@@ -666,13 +655,7 @@ static void test_serialized_image_pulls(void **state)
                         "---\napiVersion: v1\nkind: Pod\nmetadata: {name: p%d, annotations: {kubesim.io/image-size: 200M}}\n"
                         "spec: {containers: [{name: c, image: \"%s\"}]}\n",
                         i, images[i]);
-    const char *cfg = ks_test_write_file("pulls.yaml", cfg_text);
-    const char *out = ks_test_path("pulls.h5");
-    const char *argv[] = {"run", cfg, "-o", out, "-q", "--until", "1m", NULL};
-    ks_test_run r = run(argv);
-    assert_int_equal(r.status, 0);
-    ks_test_run_free(&r);
-    assert_steps_ordered(out);
+    const char *out = run_inline("pulls", cfg_text, "1m");
     size_t n = 0;
     double *pulled = ks_tc_f64(out, "/pods", "pulled", &n);
     double *requested = ks_tc_f64(out, "/pods", "pull_started", &n);
@@ -702,7 +685,7 @@ static void test_serialized_image_pulls(void **state)
 static void test_revision_history_and_progress_deadline(void **state)
 {
     (void)state;
-    const char *cfg = ks_test_write_file("history.yaml",
+    const char *out = run_inline("history",
         "apiVersion: kubesim.io/v1alpha1\nkind: NodePool\nmetadata: {name: n}\n"
         "spec: {count: 2, template: {status: {allocatable: {cpu: \"8\", memory: 16Gi},"
         " images: [{names: [\"app:1\"], sizeBytes: 1000}]}}}\n---\n"
@@ -717,12 +700,7 @@ static void test_revision_history_and_progress_deadline(void **state)
         "  - {at: 1m, update: {deployment: kept, image: \"app:2\"}}\n"
         "  - {at: 2m, update: {deployment: kept, image: \"app:3\"}}\n"
         "  - {at: 3m, update: {deployment: kept, image: \"app:4\"}}\n"
-        "  - {at: 1m, update: {deployment: stuck, image: \"app:2\"}}\n");
-    const char *out = ks_test_path("history.h5");
-    const char *argv[] = {"run", cfg, "-o", out, "-q", "--until", "5m", NULL};
-    ks_test_run r = run(argv);
-    assert_int_equal(r.status, 0);
-    ks_test_run_free(&r);
+        "  - {at: 1m, update: {deployment: stuck, image: \"app:2\"}}\n", "5m");
     size_t n = 0;
     int64_t *rss = ks_tc_i64(out, "/deployments", "replicasets", &n);
     double *done = ks_tc_f64(out, "/deployments", "rollout_completed", &n);
