@@ -394,11 +394,18 @@ static void rs_scale_down(ks_world *w, uint32_t rs, uint32_t diff)
         ks_grow(mem, (void **)&v, &cap, n + 1, sizeof *v);
         v[n++] = (victim){(uint32_t)i, 0};
     }
-    /* getPodsRankedByRelatedPodsOnSameNode: a pod's rank is the number of the ReplicaSet's active
-     * pods on its node (counted per node first: O(pods + nodes), not O(pods^2)). */
+    /* getPodsRankedByRelatedPodsOnSameNode: a pod's rank is the number of related active pods —
+     * those of every ReplicaSet of the same Deployment — on its node (counted per node first:
+     * O(pods + nodes), not O(pods^2)). */
     int32_t *on_node = ks_calloc(mem, c->nodes.n ? c->nodes.n : 1, sizeof *on_node);
-    for (size_t i = 0; i < n; i++)
-        if (c->pods[v[i].pod].node != KS_NONE) on_node[c->pods[v[i].pod].node]++;
+    uint32_t dep = c->rs[rs].deployment;
+    for (size_t i = 0; i < c->npods; i++) {
+        const ks_pod *p = &c->pods[i];
+        if (p->owner == KS_NONE || c->rs[p->owner].deployment != dep || p->node == KS_NONE || p->terminating ||
+            p->deleted != KS_NEVER || p->phase == KS_PHASE_SUCCEEDED || p->phase == KS_PHASE_FAILED)
+            continue;
+        on_node[p->node]++;
+    }
     for (size_t i = 0; i < n; i++)
         if (c->pods[v[i].pod].node != KS_NONE) v[i].rank = on_node[c->pods[v[i].pod].node];
     ks_free(on_node);
