@@ -63,6 +63,30 @@ void ks_pod_spec_finalize(ks_pod_spec *s)
 
 static char *sdup(const char *s) { return s ? ks_strdup(ks_mem_purpose("config"), s) : NULL; }
 
+static void term_free(ks_node_term *t)
+{
+    for (size_t i = 0; i < t->n; i++) {
+        ks_free(t->reqs[i].key);
+        for (size_t k = 0; k < t->reqs[i].nvalues; k++) ks_free(t->reqs[i].values[k]);
+        ks_free(t->reqs[i].values);
+    }
+    ks_free(t->reqs);
+}
+
+static void term_copy(ks_node_term *dst, const ks_node_term *src)
+{
+    dst->n = src->n;
+    dst->reqs = src->n ? ks_malloc(ks_mem_purpose("config"), src->n * sizeof *dst->reqs) : NULL;
+    for (size_t i = 0; i < src->n; i++) {
+        const ks_node_requirement *r = &src->reqs[i];
+        dst->reqs[i] = *r;
+        dst->reqs[i].key = sdup(r->key);
+        dst->reqs[i].values = r->nvalues ? ks_malloc(ks_mem_purpose("config"), r->nvalues * sizeof(char *)) : NULL;
+        for (size_t k = 0; k < r->nvalues; k++) dst->reqs[i].values[k] = sdup(r->values[k]);
+    }
+}
+
+
 static ks_container *containers_copy(const ks_container *src, size_t n)
 {
     if (!n) return NULL;
@@ -87,6 +111,22 @@ void ks_pod_spec_copy(ks_pod_spec *dst, const ks_pod_spec *src)
     dst->scheduler_name = sdup(src->scheduler_name);
     dst->node_name = sdup(src->node_name);
     dst->run_for = ks_dist_copy(&src->run_for);
+    dst->tolerations = src->ntolerations ? ks_malloc(ks_mem_purpose("config"), src->ntolerations * sizeof *dst->tolerations) : NULL;
+    for (size_t i = 0; i < src->ntolerations; i++) {
+        dst->tolerations[i] = src->tolerations[i];
+        dst->tolerations[i].key = sdup(src->tolerations[i].key);
+        dst->tolerations[i].value = sdup(src->tolerations[i].value);
+    }
+    dst->node_selector.items = src->node_selector.n ? ks_malloc(ks_mem_purpose("config"), src->node_selector.n * sizeof(ks_kv)) : NULL;
+    for (size_t i = 0; i < src->node_selector.n; i++)
+        dst->node_selector.items[i] = (ks_kv){sdup(src->node_selector.items[i].key), sdup(src->node_selector.items[i].value)};
+    dst->required_terms = src->nrequired ? ks_malloc(ks_mem_purpose("config"), src->nrequired * sizeof *dst->required_terms) : NULL;
+    for (size_t i = 0; i < src->nrequired; i++) term_copy(&dst->required_terms[i], &src->required_terms[i]);
+    dst->preferred = src->npreferred ? ks_malloc(ks_mem_purpose("config"), src->npreferred * sizeof *dst->preferred) : NULL;
+    for (size_t i = 0; i < src->npreferred; i++) {
+        dst->preferred[i].weight = src->preferred[i].weight;
+        term_copy(&dst->preferred[i].term, &src->preferred[i].term);
+    }
     dst->ready_after = ks_dist_copy(&src->ready_after);
 }
 
@@ -101,6 +141,16 @@ static void containers_free(ks_container *c, size_t n)
 
 void ks_pod_spec_free(ks_pod_spec *s)
 {
+    for (size_t i = 0; i < s->ntolerations; i++) {
+        ks_free(s->tolerations[i].key);
+        ks_free(s->tolerations[i].value);
+    }
+    ks_free(s->tolerations);
+    ks_labels_free(&s->node_selector);
+    for (size_t i = 0; i < s->nrequired; i++) term_free(&s->required_terms[i]);
+    ks_free(s->required_terms);
+    for (size_t i = 0; i < s->npreferred; i++) term_free(&s->preferred[i].term);
+    ks_free(s->preferred);
     ks_free(s->namespace);
     ks_labels_free(&s->labels);
     containers_free(s->containers, s->ncontainers);
@@ -149,7 +199,8 @@ void ks_node_pool_free(ks_node_pool *p)
 
 /* The default profile "default-scheduler": NodeResourcesFit (LeastAllocated, cpu:1 memory:1)
  * with score weight 1 and NodeResourcesBalancedAllocation with weight 1
- * (pkg/scheduler/apis/config/v1/default_plugins.go, SetDefaults_NodeResourcesFitArgs in
+ * (pkg/scheduler/apis/config/v1/default_plugins.go: TaintToleration 3, NodeAffinity 2 and the
+ * filters NodeUnschedulable, TaintToleration, NodeAffinity, NodeResourcesFit; SetDefaults_NodeResourcesFitArgs in
  * pkg/scheduler/apis/config/v1/defaults.go). Backoff 1 s doubling to 10 s (same file). */
 static ks_sched_profile default_profile(void)
 {
@@ -160,7 +211,12 @@ static ks_sched_profile default_profile(void)
         .fit_mem_weight = 1,
         .fit_weight = 1,
         .balanced_weight = 1,
+        .taint_weight = 3,
+        .affinity_weight = 2,
         .fit_filter = true,
+        .taint_filter = true,
+        .affinity_filter = true,
+        .unschedulable_filter = true,
         .percentage_of_nodes_to_score = -1,
     };
 }

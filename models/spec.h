@@ -36,6 +36,39 @@ typedef struct ks_taint {
     ks_taint_effect effect;
 } ks_taint;
 
+/* A pod toleration (k8s.io/api/core/v1 Toleration). effect -1: every effect (empty upstream). */
+typedef enum ks_toleration_op { KS_TOL_EQUAL, KS_TOL_EXISTS } ks_toleration_op;
+typedef struct ks_toleration {
+    char *key;   /* "" with Exists: every key */
+    char *value; /* "" when absent */
+    ks_toleration_op op;
+    int effect;
+    bool has_seconds;
+    int64_t seconds;
+} ks_toleration;
+
+/* A node selector requirement (NodeSelectorRequirement); field: a matchFields entry, whose only
+ * key upstream allows is metadata.name. */
+typedef enum ks_selector_op { KS_SEL_IN, KS_SEL_NOT_IN, KS_SEL_EXISTS, KS_SEL_DOES_NOT_EXIST, KS_SEL_GT, KS_SEL_LT } ks_selector_op;
+typedef struct ks_node_requirement {
+    char *key;
+    ks_selector_op op;
+    char **values;
+    size_t nvalues;
+    bool field;
+} ks_node_requirement;
+
+/* A NodeSelectorTerm: its requirements are ANDed; a term without any matches no node. */
+typedef struct ks_node_term {
+    ks_node_requirement *reqs;
+    size_t n;
+} ks_node_term;
+
+typedef struct ks_preferred_term {
+    int32_t weight; /* 1..100 */
+    ks_node_term term;
+} ks_preferred_term;
+
 typedef enum ks_pull_policy { KS_PULL_IF_NOT_PRESENT, KS_PULL_ALWAYS, KS_PULL_NEVER } ks_pull_policy;
 
 /* A probe's timing (k8s.io/api/core/v1 Probe; defaults from pkg/apis/core/v1/defaults.go
@@ -77,6 +110,17 @@ typedef struct ks_pod_spec {
      * kubesim.io/run-for: how long each container runs before it exits, a distribution drawn at
      * every start (absent: it runs until deleted); kubesim.io/exit-code: the code it exits with
      * (default 0; non-zero is a crash or a failure). */
+    /* Scheduling constraints: spec.tolerations, spec.nodeSelector, and
+     * affinity.nodeAffinity (required terms ORed; preferred terms weighted). */
+    ks_toleration *tolerations;
+    size_t ntolerations;
+    ks_labels node_selector;
+    ks_node_term *required_terms;
+    size_t nrequired;
+    bool has_required;
+    ks_preferred_term *preferred;
+    size_t npreferred;
+
     bool runs_forever;
     ks_dist run_for;
     int32_t exit_code;
@@ -164,8 +208,10 @@ typedef struct ks_sched_profile {
     int64_t fit_cpu_weight, fit_mem_weight; /* scoringStrategy.resources; default 1:1 */
     /* Score plugin weights; 0 = the plugin is disabled at the score extension point.
      * Defaults from pkg/scheduler/apis/config/v1/default_plugins.go. */
-    int32_t fit_weight, balanced_weight;
-    bool fit_filter; /* NodeResourcesFit at the filter point */
+    int32_t fit_weight, balanced_weight, taint_weight, affinity_weight;
+    /* The filters that can be disabled: NodeResourcesFit, TaintToleration, NodeAffinity,
+     * NodeUnschedulable. */
+    bool fit_filter, taint_filter, affinity_filter, unschedulable_filter;
     int32_t percentage_of_nodes_to_score; /* -1: inherit the global value */
 } ks_sched_profile;
 

@@ -1192,6 +1192,333 @@ static void ps_overhead(ctx *c, const ks_ynode *v, void *obj, int arg)
     }
 }
 
+/* ---- tolerations (k8s.io/api/core/v1 Toleration; validation from
+ * pkg/apis/core/validation/validation.go ValidateTolerations) */
+
+typedef struct tol_build {
+    ks_toleration t;
+    const ks_ynode *op_n, *value_n, *seconds_n;
+    bool op_set;
+} tol_build;
+
+static void tol_key(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    const char *s = get_str(c, v);
+    if (s && *s && !is_qualified_name(s)) {
+        expect_text(c, v, WANT_KEY);
+        return;
+    }
+    if (s) ((tol_build *)obj)->t.key = dup(s);
+}
+
+static void tol_op(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    static const char *const names[] = {"Equal", "Exists", NULL};
+    int i = get_enum(c, v, names);
+    if (i < 0) return;
+    ((tol_build *)obj)->t.op = (ks_toleration_op)i;
+    ((tol_build *)obj)->op_set = true;
+    ((tol_build *)obj)->op_n = v;
+}
+
+static void tol_value(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    const char *s = get_str(c, v);
+    if (s && !is_label_value(s)) {
+        expect_text(c, v, WANT_LABEL_VALUE);
+        return;
+    }
+    if (!s) return;
+    ks_free(((tol_build *)obj)->t.value);
+    ((tol_build *)obj)->t.value = dup(s);
+    ((tol_build *)obj)->value_n = v;
+}
+
+static void tol_effect(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    static const char *const names[] = {"NoSchedule", "PreferNoSchedule", "NoExecute", "", NULL};
+    static const int effects[] = {KS_NO_SCHEDULE, KS_PREFER_NO_SCHEDULE, KS_NO_EXECUTE, -1};
+    int i = get_enum(c, v, names);
+    if (i >= 0) ((tol_build *)obj)->t.effect = effects[i];
+}
+
+static void tol_seconds(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    int64_t x;
+    if (!get_int(c, v, INT64_MIN, INT64_MAX, "an integer number of seconds", &x)) return;
+    ((tol_build *)obj)->t.has_seconds = true;
+    ((tol_build *)obj)->t.seconds = x;
+    ((tol_build *)obj)->seconds_n = v;
+}
+
+static const field toleration_fields[] = {
+    {"key", tol_key, 0, 0},
+    {"operator", tol_op, 0, 0},
+    {"value", tol_value, 0, 0},
+    {"effect", tol_effect, 0, 0},
+    {"tolerationSeconds", tol_seconds, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void add_toleration(ctx *c, const ks_ynode *item, void *obj)
+{
+    ks_pod_spec *s = ((pod_build *)obj)->s;
+    int errors = c->L->nerrors;
+    tol_build b = {.t = {.op = KS_TOL_EQUAL, .effect = -1}};
+    walk_map(c, item, toleration_fields, &b);
+    if (!b.t.key) b.t.key = dup("");
+    if (!b.t.value) b.t.value = dup("");
+    /* "operator must be Exists when `key` is empty"; "value must be empty when `operator` is
+     * 'Exists'"; tolerationSeconds only with effect NoExecute. */
+    if (c->L->nerrors == errors && !*b.t.key && b.t.op != KS_TOL_EXISTS)
+        err_at(c, b.op_n ? b.op_n : item, "operator must be Exists when `key` is empty, which means \"match all values and all keys\"");
+    else if (c->L->nerrors == errors && b.t.op == KS_TOL_EXISTS && *b.t.value)
+        err_at(c, b.value_n, "value must be empty when `operator` is 'Exists'");
+    else if (c->L->nerrors == errors && b.t.has_seconds && b.t.effect != KS_NO_EXECUTE)
+        err_at(c, b.seconds_n, "effect must be 'NoExecute' when `tolerationSeconds` is set");
+    if (c->L->nerrors != errors) {
+        ks_free(b.t.key);
+        ks_free(b.t.value);
+        return;
+    }
+    s->tolerations = s->tolerations ? ks_realloc(s->tolerations, (s->ntolerations + 1) * sizeof *s->tolerations)
+                                    : ks_malloc(cfg_mem(), sizeof *s->tolerations);
+    s->tolerations[s->ntolerations++] = b.t;
+}
+
+static void ps_tolerations(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_seq(c, v, add_toleration, obj);
+}
+
+static void ps_node_selector(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    size_t cap = 0;
+    ks_pod_spec *s = ((pod_build *)obj)->s;
+    ks_labels_free(&s->node_selector);
+    parse_labels(c, v, &s->node_selector, &cap);
+}
+
+/* ---- affinity.nodeAffinity (NodeAffinity, NodeSelector, NodeSelectorTerm,
+ * NodeSelectorRequirement; validation from ValidateNodeSelectorRequirement) */
+
+typedef struct req_build {
+    ks_node_requirement r;
+    const ks_ynode *values_n, *op_n;
+    size_t cap;
+} req_build;
+
+static void req_key(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    const char *s = get_str(c, v);
+    if (s && !is_qualified_name(s)) {
+        expect_text(c, v, WANT_KEY);
+        return;
+    }
+    if (s) ((req_build *)obj)->r.key = dup(s);
+}
+
+static void req_op(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    static const char *const names[] = {"In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt", NULL};
+    int i = get_enum(c, v, names);
+    if (i < 0) return;
+    ((req_build *)obj)->r.op = (ks_selector_op)i;
+    ((req_build *)obj)->op_n = v;
+}
+
+static void req_value(ctx *c, const ks_ynode *item, void *obj)
+{
+    req_build *b = obj;
+    const char *s = get_str(c, item);
+    if (!s) return;
+    ks_grow(cfg_mem(), (void **)&b->r.values, &b->cap, b->r.nvalues + 1, sizeof *b->r.values);
+    b->r.values[b->r.nvalues++] = dup(s);
+}
+
+static void req_values(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    ((req_build *)obj)->values_n = v;
+    walk_seq(c, v, req_value, obj);
+}
+
+static const field requirement_fields[] = {
+    {"key", req_key, F_REQUIRED, 0},
+    {"operator", req_op, F_REQUIRED, 0},
+    {"values", req_values, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void requirement_free(ks_node_requirement *r)
+{
+    ks_free(r->key);
+    for (size_t i = 0; i < r->nvalues; i++) ks_free(r->values[i]);
+    ks_free(r->values);
+}
+
+typedef struct term_build {
+    ks_node_term t;
+    size_t cap;
+    bool fields; /* parsing matchFields */
+} term_build;
+
+static void add_requirement(ctx *c, const ks_ynode *item, void *obj)
+{
+    term_build *tb = obj;
+    int errors = c->L->nerrors;
+    req_build b = {.r = {.field = tb->fields}};
+    walk_map(c, item, requirement_fields, &b);
+    const ks_ynode *at = b.values_n ? b.values_n : item;
+    if (c->L->nerrors == errors) {
+        ks_selector_op op = b.r.op;
+        if ((op == KS_SEL_IN || op == KS_SEL_NOT_IN) && b.r.nvalues == 0)
+            err_at(c, at, "must be specified when `operator` is 'In' or 'NotIn'");
+        else if ((op == KS_SEL_EXISTS || op == KS_SEL_DOES_NOT_EXIST) && b.r.nvalues > 0)
+            err_at(c, at, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
+        else if ((op == KS_SEL_GT || op == KS_SEL_LT) && b.r.nvalues != 1)
+            err_at(c, at, "must be specified single value when `operator` is 'Lt' or 'Gt'");
+        else if (tb->fields && strcmp(b.r.key, "metadata.name") != 0)
+            err_at(c, item, "not a valid field selector key: only metadata.name is supported");
+        else if (tb->fields && op != KS_SEL_IN && op != KS_SEL_NOT_IN)
+            err_at(c, b.op_n, "not a valid selector operator for a field: In or NotIn");
+    }
+    if (c->L->nerrors != errors) {
+        requirement_free(&b.r);
+        return;
+    }
+    ks_grow(cfg_mem(), (void **)&tb->t.reqs, &tb->cap, tb->t.n + 1, sizeof *tb->t.reqs);
+    tb->t.reqs[tb->t.n++] = b.r;
+}
+
+static void term_expressions(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    ((term_build *)obj)->fields = false;
+    walk_seq(c, v, add_requirement, obj);
+}
+
+static void term_fields(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    ((term_build *)obj)->fields = true;
+    walk_seq(c, v, add_requirement, obj);
+}
+
+static const field term_fields_table[] = {
+    {"matchExpressions", term_expressions, 0, 0},
+    {"matchFields", term_fields, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void add_required_term(ctx *c, const ks_ynode *item, void *obj)
+{
+    ks_pod_spec *s = ((pod_build *)obj)->s;
+    term_build b = {0};
+    walk_map(c, item, term_fields_table, &b);
+    s->required_terms = s->required_terms ? ks_realloc(s->required_terms, (s->nrequired + 1) * sizeof *s->required_terms)
+                                          : ks_malloc(cfg_mem(), sizeof *s->required_terms);
+    s->required_terms[s->nrequired++] = b.t;
+}
+
+static void node_selector_terms(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    ((pod_build *)obj)->s->has_required = true;
+    walk_seq(c, v, add_required_term, obj);
+}
+
+static const field node_selector_fields[] = {
+    {"nodeSelectorTerms", node_selector_terms, F_REQUIRED, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void na_required(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_map(c, v, node_selector_fields, obj);
+}
+
+typedef struct pref_build {
+    ks_preferred_term p;
+    bool weight_set;
+} pref_build;
+
+static void pref_weight(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    int64_t x;
+    if (get_int(c, v, 1, 100, "an integer in the range 1-100", &x)) {
+        ((pref_build *)obj)->p.weight = (int32_t)x;
+        ((pref_build *)obj)->weight_set = true;
+    }
+}
+
+static void pref_term(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    term_build b = {0};
+    walk_map(c, v, term_fields_table, &b);
+    ((pref_build *)obj)->p.term = b.t;
+}
+
+static const field preferred_fields[] = {
+    {"weight", pref_weight, F_REQUIRED, 0},
+    {"preference", pref_term, F_REQUIRED, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void add_preferred(ctx *c, const ks_ynode *item, void *obj)
+{
+    ks_pod_spec *s = ((pod_build *)obj)->s;
+    pref_build b = {0};
+    walk_map(c, item, preferred_fields, &b);
+    s->preferred = s->preferred ? ks_realloc(s->preferred, (s->npreferred + 1) * sizeof *s->preferred)
+                                : ks_malloc(cfg_mem(), sizeof *s->preferred);
+    s->preferred[s->npreferred++] = b.p;
+}
+
+static void na_preferred(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_seq(c, v, add_preferred, obj);
+}
+
+static const field node_affinity_fields[] = {
+    {"requiredDuringSchedulingIgnoredDuringExecution", na_required, 0, 0},
+    {"preferredDuringSchedulingIgnoredDuringExecution", na_preferred, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void aff_node(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_map(c, v, node_affinity_fields, obj);
+}
+
+/* Affinity: nodeAffinity is modelled; podAffinity / podAntiAffinity not yet (listed). */
+static const field affinity_fields[] = {
+    {"nodeAffinity", aff_node, 0, 0},
+    {"podAffinity", NULL, 0, 0},
+    {"podAntiAffinity", NULL, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void ps_affinity(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_map(c, v, affinity_fields, obj);
+}
+
 static void ps_restart_policy(ctx *c, const ks_ynode *v, void *obj, int arg)
 {
     (void)arg;
@@ -1216,7 +1543,7 @@ static const field podspec_fields[] = {
     {"restartPolicy", ps_restart_policy, 0, 0},
     {"activeDeadlineSeconds", NULL, 0, 0},
     {"dnsPolicy", NULL, 0, 0},
-    {"nodeSelector", NULL, 0, 0},
+    {"nodeSelector", ps_node_selector, 0, 0},
     {"serviceAccountName", NULL, 0, 0},
     {"serviceAccount", NULL, 0, 0},
     {"automountServiceAccountToken", NULL, 0, 0},
@@ -1228,8 +1555,8 @@ static const field podspec_fields[] = {
     {"imagePullSecrets", NULL, 0, 0},
     {"hostname", NULL, 0, 0},
     {"subdomain", NULL, 0, 0},
-    {"affinity", NULL, 0, 0},
-    {"tolerations", NULL, 0, 0},
+    {"affinity", ps_affinity, 0, 0},
+    {"tolerations", ps_tolerations, 0, 0},
     {"hostAliases", NULL, 0, 0},
     {"priorityClassName", NULL, 0, 0},
     {"dnsConfig", NULL, 0, 0},
@@ -1729,10 +2056,6 @@ static void ns_taints(ctx *c, const ks_ynode *v, void *obj, int arg)
 {
     (void)arg;
     walk_seq(c, v, add_taint, obj);
-    /* Taints are validated and kept on the node, but this version's scheduler has no
-     * TaintToleration plugin (pod tolerations are ignored too): say so rather than let a user
-     * believe a NoSchedule taint kept pods away. */
-    if (v->kind == KS_YSEQUENCE && v->nkids) note_ignored(c);
 }
 
 /* NodeSpec. */
@@ -2783,19 +3106,34 @@ static ks_sched_profile default_profile(void)
 static void apply_plugin(ctx *c, ks_sched_profile *p, int point, bool enable, const char *name, int32_t weight)
 {
     bool fit = strcmp(name, FIT_PLUGIN) == 0, bal = strcmp(name, BALANCED_PLUGIN) == 0;
+    bool taint = strcmp(name, "TaintToleration") == 0, aff = strcmp(name, "NodeAffinity") == 0;
+    bool unsched = strcmp(name, "NodeUnschedulable") == 0;
     bool all = strcmp(name, "*") == 0;
     bool score = point == P_SCORE || point == P_MULTI_POINT, filter = point == P_FILTER || point == P_MULTI_POINT;
-    int32_t w = weight ? weight : 1;
+    /* An enabled plugin without a weight gets its default one (3 for TaintToleration, 2 for
+     * NodeAffinity, 1 otherwise). */
+    int32_t w = weight ? weight : taint ? 3 : aff ? 2 : 1;
     if (enable) {
         if (fit && score) p->fit_weight = w;
         if (fit && filter) p->fit_filter = true;
         if (bal && score) p->balanced_weight = w;
+        if (taint && score) p->taint_weight = w;
+        if (taint && filter) p->taint_filter = true;
+        if (aff && score) p->affinity_weight = w;
+        if (aff && filter) p->affinity_filter = true;
+        if (unsched && filter) p->unschedulable_filter = true;
     } else {
         if ((fit || all) && score) p->fit_weight = 0;
         if ((fit || all) && filter) p->fit_filter = false;
         if ((bal || all) && score) p->balanced_weight = 0;
+        if ((taint || all) && score) p->taint_weight = 0;
+        if ((taint || all) && filter) p->taint_filter = false;
+        if ((aff || all) && score) p->affinity_weight = 0;
+        if ((aff || all) && filter) p->affinity_filter = false;
+        if ((unsched || all) && filter) p->unschedulable_filter = false;
     }
-    if (!fit && !bal && !all) note_ignored_text(c, "KubeSchedulerConfiguration plugin %s (not modelled)", name);
+    if (!fit && !bal && !taint && !aff && !unsched && !all)
+        note_ignored_text(c, "KubeSchedulerConfiguration plugin %s (not modelled)", name);
 }
 
 typedef struct plugin_ref {

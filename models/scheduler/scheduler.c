@@ -9,6 +9,7 @@
  */
 #include "scheduler.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -259,28 +260,123 @@ static void scratch_reserve(ks_scheduler *s, size_t n)
     if (n <= s->scratch_cap) return;
     ks_free(s->feasible);
     ks_free(s->scores);
+    ks_free(s->raw);
     s->feasible = ks_malloc(mem_sched, n * sizeof *s->feasible);
     s->scores = ks_malloc(mem_sched, n * sizeof *s->scores);
+    s->raw = ks_malloc(mem_sched, n * sizeof *s->raw);
     s->scratch_cap = n;
 }
 
-/* Reasons a node fails, as NodeUnschedulable and NodeResourcesFit word them
- * (nodeunschedulable/node_unschedulable.go, noderesources/fit.go). */
-enum { R_UNSCHEDULABLE, R_PODS, R_CPU, R_MEM, R_EPH, R_COUNT };
+/* ---------------------------------------------------------------- filters */
+
+/* k8s.io/api/core/v1 Toleration.ToleratesTaint: the effect (empty tolerates all), the key
+ * (empty with Exists tolerates all), then Exists, or Equal values. */
+static bool tolerates(const ks_toleration *t, const ks_taint *taint)
+{
+    if (t->effect != -1 && t->effect != (int)taint->effect) return false;
+    if (t->key[0] && strcmp(t->key, taint->key) != 0) return false;
+    return t->op == KS_TOL_EXISTS || strcmp(t->value, taint->value) == 0;
+}
+
+static bool tolerated(const ks_pod_spec *ps, const ks_taint *taint)
+{
+    for (size_t i = 0; i < ps->ntolerations; i++)
+        if (tolerates(&ps->tolerations[i], taint)) return true;
+    return false;
+}
+
+/* v1helper.FindMatchingUntoleratedTaint with DoNotScheduleTaintsFilterFunc: the first NoSchedule or
+ * NoExecute taint the pod does not tolerate. */
+static const ks_taint *untolerated_taint(const ks_node_spec *n, const ks_pod_spec *ps)
+{
+    for (size_t i = 0; i < n->ntaints; i++) {
+        const ks_taint *t = &n->taints[i];
+        if (t->effect != KS_PREFER_NO_SCHEDULE && !tolerated(ps, t)) return t;
+    }
+    return NULL;
+}
+
+static bool parse_i64(const char *s, int64_t *out)
+{
+    char *end;
+    errno = 0;
+    long long v = strtoll(s, &end, 10);
+    if (!*s || *end || errno) return false;
+    *out = v;
+    return true;
+}
+
+/* NodeSelectorRequirement against a node (k8s.io/component-helpers/scheduling/corev1/nodeaffinity):
+ * In / NotIn / Exists / DoesNotExist on labels; Gt / Lt compare integers, and a label that is not
+ * one matches neither; matchFields read metadata.name. */
+static bool requirement_matches(const ks_node_requirement *r, const ks_node_spec *n)
+{
+    const char *v = r->field ? n->name : ks_labels_get(&n->labels, r->key);
+    switch (r->op) {
+    case KS_SEL_EXISTS: return v != NULL;
+    case KS_SEL_DOES_NOT_EXIST: return v == NULL;
+    case KS_SEL_IN:
+    case KS_SEL_NOT_IN: {
+        bool in = false;
+        for (size_t i = 0; v && i < r->nvalues && !in; i++) in = strcmp(v, r->values[i]) == 0;
+        return r->op == KS_SEL_IN ? in : !in;
+    }
+    case KS_SEL_GT:
+    case KS_SEL_LT: {
+        int64_t have, want;
+        if (!v || !parse_i64(v, &have) || !parse_i64(r->values[0], &want)) return false;
+        return r->op == KS_SEL_GT ? have > want : have < want;
+    }
+    }
+    return false;
+}
+
+/* A term's requirements are ANDed; a term without requirements matches no node. */
+static bool term_matches(const ks_node_term *t, const ks_node_spec *n)
+{
+    if (t->n == 0) return false;
+    for (size_t i = 0; i < t->n; i++)
+        if (!requirement_matches(&t->reqs[i], n)) return false;
+    return true;
+}
+
+/* NodeAffinity's filter: spec.nodeSelector (every label equal) and the required terms (ORed). */
+static bool node_affinity_matches(const ks_pod_spec *ps, const ks_node_spec *n)
+{
+    for (size_t i = 0; i < ps->node_selector.n; i++) {
+        const char *v = ks_labels_get(&n->labels, ps->node_selector.items[i].key);
+        if (!v || strcmp(v, ps->node_selector.items[i].value) != 0) return false;
+    }
+    if (!ps->has_required) return true;
+    for (size_t i = 0; i < ps->nrequired; i++)
+        if (term_matches(&ps->required_terms[i], n)) return true;
+    return false;
+}
+
+/* Reasons a node fails, in upstream's words (nodeunschedulable, tainttoleration, nodeaffinity,
+ * noderesources/fit.go). R_TAINT's text carries the taint: "node(s) had untolerated taint {k: v}". */
+enum { R_UNSCHEDULABLE, R_TAINT, R_AFFINITY, R_PODS, R_CPU, R_MEM, R_EPH, R_COUNT };
 static const char *const reason_text_of[R_COUNT] = {
-    "node(s) were unschedulable", "Too many pods", "Insufficient cpu", "Insufficient memory",
-    "Insufficient ephemeral-storage",
+    "node(s) were unschedulable", NULL, "node(s) didn't match Pod's node affinity/selector", "Too many pods",
+    "Insufficient cpu", "Insufficient memory", "Insufficient ephemeral-storage",
 };
 
-/* Runs the filters on node I; returns a bitmask of failed reasons (0 = feasible). Plugins run in
- * profile order and the first failing plugin decides, so an unschedulable node reports only that;
- * NodeResourcesFit reports every insufficient resource at once (fitsRequest). */
-static unsigned filter_node(const ks_cluster *c, const ks_sched_profile *prof, const ks_pod_spec *ps, uint32_t i)
+/* Runs the filters on node I in the default profile's order — NodeUnschedulable,
+ * TaintToleration, NodeAffinity, NodeResourcesFit — and returns a bitmask of the reasons of the
+ * first that fails (0: feasible). NodeResourcesFit reports every insufficient resource at once
+ * (fitsRequest). *TAINT receives the untolerated taint for R_TAINT. */
+static unsigned filter_node(const ks_cluster *c, const ks_sched_profile *prof, const ks_pod_spec *ps, uint32_t i,
+                            const ks_taint **taint)
 {
     const ks_nodes *n = &c->nodes;
-    /* NodeUnschedulable: pod tolerations are not modelled yet, so no pod tolerates the
-     * node.kubernetes.io/unschedulable taint. */
-    if (n->spec[i].unschedulable) return 1u << R_UNSCHEDULABLE;
+    const ks_node_spec *spec = &n->spec[i];
+    if (prof->unschedulable_filter && spec->unschedulable) {
+        /* The pod may tolerate the node.kubernetes.io/unschedulable:NoSchedule taint. */
+        static const ks_taint unsched = {(char *)"node.kubernetes.io/unschedulable", (char *)"", KS_NO_SCHEDULE};
+        if (!tolerated(ps, &unsched)) return 1u << R_UNSCHEDULABLE;
+    }
+    if (prof->taint_filter && (*taint = untolerated_taint(spec, ps))) return 1u << R_TAINT;
+    if (prof->affinity_filter && !node_affinity_matches(ps, spec)) return 1u << R_AFFINITY;
     if (!prof->fit_filter) return 0;
     unsigned r = 0;
     if (n->npods[i] + 1 > n->alloc_pods[i]) r |= 1u << R_PODS;
@@ -290,19 +386,43 @@ static unsigned filter_node(const ks_cluster *c, const ks_sched_profile *prof, c
     return r;
 }
 
-static int64_t score_node(const ks_cluster *c, const ks_sched_profile *prof, const ks_pod_spec *ps, uint32_t i)
+/* ---------------------------------------------------------------- scores */
+
+static ks_raw_scores score_node(const ks_cluster *c, const ks_sched_profile *prof, const ks_pod_spec *ps, uint32_t i)
 {
     const ks_nodes *n = &c->nodes;
-    int64_t total = 0;
+    const ks_node_spec *spec = &n->spec[i];
+    ks_raw_scores r = {0, 0, 0, 0};
     if (prof->fit_weight) /* non-zero requests: resource_allocation.go calculateResourceAllocatableRequest */
-        total += prof->fit_weight * ks_score_fit(prof->fit_strategy, n->nz_cpu[i] + ps->nz_cpu_milli,
-                                                 n->alloc_cpu[i], prof->fit_cpu_weight,
-                                                 n->nz_mem[i] + ps->nz_mem_bytes, n->alloc_mem[i],
-                                                 prof->fit_mem_weight);
+        r.fit = ks_score_fit(prof->fit_strategy, n->nz_cpu[i] + ps->nz_cpu_milli, n->alloc_cpu[i], prof->fit_cpu_weight,
+                             n->nz_mem[i] + ps->nz_mem_bytes, n->alloc_mem[i], prof->fit_mem_weight);
     if (prof->balanced_weight) /* real requests (useRequested) */
-        total += prof->balanced_weight * ks_score_balanced(n->req_cpu[i] + ps->req_cpu_milli, n->alloc_cpu[i],
-                                                           n->req_mem[i] + ps->req_mem_bytes, n->alloc_mem[i]);
-    return total;
+        r.balanced = ks_score_balanced(n->req_cpu[i] + ps->req_cpu_milli, n->alloc_cpu[i],
+                                       n->req_mem[i] + ps->req_mem_bytes, n->alloc_mem[i]);
+    if (prof->taint_weight) /* tainttoleration: only tolerations with effect "" or PreferNoSchedule count */
+        for (size_t k = 0; k < spec->ntaints; k++) {
+            const ks_taint *t = &spec->taints[k];
+            if (t->effect != KS_PREFER_NO_SCHEDULE) continue;
+            bool ok = false;
+            for (size_t j = 0; j < ps->ntolerations && !ok; j++) {
+                const ks_toleration *tol = &ps->tolerations[j];
+                ok = (tol->effect == -1 || tol->effect == KS_PREFER_NO_SCHEDULE) && tolerates(tol, t);
+            }
+            r.taint += !ok;
+        }
+    if (prof->affinity_weight)
+        for (size_t k = 0; k < ps->npreferred; k++)
+            if (term_matches(&ps->preferred[k].term, spec)) r.affinity += ps->preferred[k].weight;
+    return r;
+}
+
+/* helper.DefaultNormalizeScore (plugins/helper/normalize_score.go): scale to [0, 100] by the
+ * maximum; reversed, and all zero gives every node 100. */
+static int64_t normalize(int64_t raw, int64_t max, bool reverse)
+{
+    if (max == 0) return reverse ? 100 : 0;
+    int64_t s = 100 * raw / max;
+    return reverse ? 100 - s : s;
 }
 
 static void park_unschedulable(ks_world *w, uint32_t pod, ks_time at)
@@ -352,13 +472,28 @@ static void on_cycle(ks_sim *sim, void *ctx, const ks_event *ev)
     uint32_t want = ks_num_feasible_nodes_to_find(pct, nnodes);
     uint32_t nfeasible = 0, processed = 0;
     uint32_t counts[R_COUNT] = {0};
+    /* Untolerated-taint reasons differ by taint; they are counted per (key, value). */
+    enum { MAX_TAINT_REASONS = 12 };
+    const ks_taint *taints[MAX_TAINT_REASONS];
+    uint32_t taint_counts[MAX_TAINT_REASONS];
+    size_t ntaints = 0;
     for (; processed < nnodes && nfeasible < want; processed++) {
         uint32_t i = (s->next_start_node + processed) % nnodes;
-        unsigned r = filter_node(c, prof, ps, i);
+        const ks_taint *taint = NULL;
+        unsigned r = filter_node(c, prof, ps, i, &taint);
         if (r == 0) {
             s->feasible[nfeasible++] = i;
-        } else {
-            for (int k = 0; k < R_COUNT; k++) counts[k] += (r >> k) & 1u;
+            continue;
+        }
+        for (int k = 0; k < R_COUNT; k++) counts[k] += (r >> k) & 1u;
+        if (taint) {
+            size_t t = 0;
+            while (t < ntaints && (strcmp(taints[t]->key, taint->key) || strcmp(taints[t]->value, taint->value))) t++;
+            if (t == ntaints && ntaints < MAX_TAINT_REASONS) {
+                taints[ntaints] = taint;
+                taint_counts[ntaints++] = 0;
+            }
+            if (t < ntaints) taint_counts[t]++;
         }
     }
     if (nnodes) s->next_start_node = (s->next_start_node + processed) % nnodes;
@@ -367,10 +502,26 @@ static void on_cycle(ks_sim *sim, void *ctx, const ks_event *ev)
     if (nfeasible == 1) {
         chosen = s->feasible[0]; /* a single feasible node is taken without scoring */
     } else if (nfeasible > 1) {
-        bool scoring = prof->fit_weight || prof->balanced_weight;
+        bool scoring = prof->fit_weight || prof->balanced_weight || prof->taint_weight ||
+                       (prof->affinity_weight && ps->npreferred);
+        ks_raw_scores *raw = s->raw;
 #pragma omp parallel for schedule(static) if (nfeasible >= 4096)
-        for (uint32_t k = 0; k < nfeasible; k++)
-            s->scores[k] = scoring ? score_node(c, prof, ps, s->feasible[k]) : 1;
+        for (uint32_t k = 0; k < nfeasible; k++) raw[k] = score_node(c, prof, ps, s->feasible[k]);
+        /* NormalizeScore for the plugins that have it, then weights (framework.go
+         * RunScorePlugins). NodeAffinity skips pods without preferred terms (PreScore Skip). */
+        int64_t max_taint = 0, max_aff = 0;
+        for (uint32_t k = 0; k < nfeasible; k++) {
+            if (raw[k].taint > max_taint) max_taint = raw[k].taint;
+            if (raw[k].affinity > max_aff) max_aff = raw[k].affinity;
+        }
+        for (uint32_t k = 0; k < nfeasible; k++) {
+            int64_t total = prof->fit_weight * raw[k].fit + prof->balanced_weight * raw[k].balanced;
+            if (prof->taint_weight) total += prof->taint_weight * normalize(raw[k].taint, max_taint, true);
+            if (prof->affinity_weight && ps->npreferred)
+                total += prof->affinity_weight * normalize(raw[k].affinity, max_aff, false);
+            /* With no score plugin at all, every node scores 1 (prioritizeNodes). */
+            s->scores[k] = scoring ? total : 1;
+        }
         /* selectHost: the maximum total, ties broken uniformly at random by reservoir sampling. */
         int64_t best = INT64_MIN;
         uint64_t ties = 0;
@@ -400,10 +551,22 @@ static void on_cycle(ks_sim *sim, void *ctx, const ks_event *ev)
         /* DefaultBinder: POST pods/<name>/binding, a create, from the scheduler's client. */
         ks_api_call(&w->api, end, KS_CLIENT_SCHEDULER, KS_VERB_CREATE, w->ev.sched_bound, pod, 0);
     } else {
-        char msg[1100];
-        const char *reasons[R_COUNT];
-        for (int k = 0; k < R_COUNT; k++) reasons[k] = reason_text_of[k];
-        ks_fit_error_message(msg, sizeof msg, nnodes, reasons, counts, R_COUNT);
+        char msg[1100], taint_text[MAX_TAINT_REASONS][300];
+        const char *reasons[R_COUNT + MAX_TAINT_REASONS];
+        uint32_t all_counts[R_COUNT + MAX_TAINT_REASONS];
+        size_t nr = 0;
+        for (int k = 0; k < R_COUNT; k++) {
+            if (k == R_TAINT) continue;
+            reasons[nr] = reason_text_of[k];
+            all_counts[nr++] = counts[k];
+        }
+        for (size_t j = 0; j < ntaints; j++) {
+            snprintf(taint_text[j], sizeof taint_text[j], "node(s) had untolerated taint {%s: %s}", taints[j]->key,
+                     taints[j]->value);
+            reasons[nr] = taint_text[j];
+            all_counts[nr++] = taint_counts[j];
+        }
+        ks_fit_error_message(msg, sizeof msg, nnodes, reasons, all_counts, nr);
         ks_cluster_event(c, end, "Pod", ps->namespace, p->name, "Warning", "FailedScheduling",
                          "default-scheduler", "%s", msg);
         s->unschedulable_attempts++;
@@ -461,5 +624,6 @@ void ks_scheduler_free(ks_scheduler *s)
     ks_free(s->unschedulable_since);
     ks_free(s->feasible);
     ks_free(s->scores);
+    ks_free(s->raw);
     memset(s, 0, sizeof *s);
 }

@@ -23,6 +23,13 @@ struct ks_cluster;
 /* Where a pod is in the scheduling queue (ks_pod.queue_state). */
 enum { KS_Q_NONE, KS_Q_ACTIVE, KS_Q_BACKOFF, KS_Q_UNSCHEDULABLE, KS_Q_IN_FLIGHT, KS_Q_DONE };
 
+/* The scores of one feasible node before normalisation. */
+typedef struct ks_raw_scores {
+    int64_t fit, balanced;
+    int64_t taint;    /* PreferNoSchedule taints not tolerated */
+    int64_t affinity; /* sum of the weights of the matching preferred terms */
+} ks_raw_scores;
+
 typedef struct ks_pod_heap {
     uint32_t *ids;
     size_t n, cap;
@@ -40,6 +47,7 @@ typedef struct ks_scheduler {
     /* Scratch per cycle, sized to the node count. */
     uint32_t *feasible;
     int64_t *scores;
+    ks_raw_scores *raw; /* per feasible node, before normalisation */
     size_t scratch_cap;
 } ks_scheduler;
 

@@ -728,6 +728,39 @@ static void test_revision_history_and_progress_deadline(void **state)
     ks_tc_free_strings(msg, nm);
 }
 
+/* TaintToleration, NodeAffinity and NodeUnschedulable against the placements worked out in the
+ * config's comment, and the FailedScheduling message with mixed reasons. */
+static void test_taints_tolerations_and_node_affinity(void **state)
+{
+    (void)state;
+    const char *out = ks_test_path("placement.h5");
+    run_ok("tests/configs/placement-constraints.yaml", out);
+    size_t n = 0, nn = 0;
+    char **name = ks_tc_strings(out, "/pods", "name", &nn);
+    char **node = ks_tc_strings(out, "/pods", "node", &n);
+    const char *want[][2] = {{"plain", "n5"}, {"batch", "n1"}, {"anywhere", "n2"}, {"zone-b", "n4"}, {"nowhere", ""}};
+    assert_int_equal(n, 5);
+    for (size_t i = 0; i < n; i++) {
+        assert_string_equal(name[i], want[i][0]);
+        if (strcmp(node[i], want[i][1]) != 0) fail_msg("%s on \"%s\", want \"%s\"", name[i], node[i], want[i][1]);
+    }
+    ks_tc_free_strings(name, nn);
+    ks_tc_free_strings(node, n);
+    char **reason = ks_tc_strings(out, "/events", "reason", &n);
+    char **msg = ks_tc_strings(out, "/events", "message", &nn);
+    int failed = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(reason[i], "FailedScheduling")) {
+            assert_string_equal(msg[i], "0/5 nodes are available: 1 node(s) had untolerated taint {dedicated: batch}, "
+                                        "1 node(s) had untolerated taint {gpu: true}, 1 node(s) were unschedulable, "
+                                        "2 node(s) didn't match Pod's node affinity/selector.");
+            failed++;
+        }
+    assert_true(failed >= 1);
+    ks_tc_free_strings(reason, n);
+    ks_tc_free_strings(msg, nn);
+}
+
 /* The scoring strategy decides placement: 3 pods of 1 cpu / 2Gi on 2 nodes of 4 cpu / 8Gi (cpu and
  * memory fractions stay equal, so BalancedAllocation scores 100 everywhere). LeastAllocated
  * spreads them 2 + 1; MostAllocated packs all 3 onto one node, whichever the tie-break chose
@@ -918,6 +951,7 @@ int main(void)
         cmocka_unit_test(test_revision_history_and_progress_deadline),
         cmocka_unit_test(test_replicaset_creates_follow_the_token_bucket),
         cmocka_unit_test(test_scoring_strategy_decides_placement),
+        cmocka_unit_test(test_taints_tolerations_and_node_affinity),
         cmocka_unit_test(test_same_seed_same_datasets_any_thread_count),
         cmocka_unit_test(test_bad_inputs_exit_2_with_position_and_no_output),
         cmocka_unit_test(test_missing_file_and_bad_flags),
