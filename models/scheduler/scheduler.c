@@ -425,6 +425,62 @@ static int64_t normalize(int64_t raw, int64_t max, bool reverse)
     return reverse ? 100 - s : s;
 }
 
+const char *const ks_plugin_names[KS_PLUGIN_COUNT] = {"TaintToleration", "NodeAffinity", "NodeResourcesFit",
+                                                       "NodeResourcesBalancedAllocation"};
+
+int32_t ks_plugin_weight(const ks_sched_profile *prof, const ks_pod_spec *ps, int plugin)
+{
+    switch (plugin) {
+    case KS_PLUGIN_TAINT: return prof->taint_weight;
+    case KS_PLUGIN_AFFINITY: return ps->npreferred ? prof->affinity_weight : 0;
+    case KS_PLUGIN_FIT: return prof->fit_weight;
+    case KS_PLUGIN_BALANCED: return prof->balanced_weight;
+    }
+    return 0;
+}
+
+int ks_sched_explain(const ks_world *w, const ks_sched_profile *prof, const ks_pod_spec *ps, ks_explain_node *out)
+{
+    const ks_cluster *c = &w->cluster;
+    int64_t max_taint = 0, max_aff = 0;
+    for (uint32_t i = 0; i < c->nodes.n; i++) {
+        ks_explain_node *e = &out[i];
+        memset(e, 0, sizeof *e);
+        e->node = i;
+        const ks_taint *taint = NULL;
+        unsigned r = filter_node(c, prof, ps, i, &taint);
+        e->feasible = r == 0;
+        for (int k = 0; k < R_COUNT && e->nreasons < 4; k++) {
+            if (!((r >> k) & 1u)) continue;
+            if (k == R_TAINT)
+                snprintf(e->reasons[e->nreasons++], sizeof e->reasons[0], "node(s) had untolerated taint {%s: %s}",
+                         taint->key, taint->value);
+            else
+                snprintf(e->reasons[e->nreasons++], sizeof e->reasons[0], "%s", reason_text_of[k]);
+        }
+        if (!e->feasible) continue;
+        ks_raw_scores s = score_node(c, prof, ps, i);
+        e->raw[KS_PLUGIN_TAINT] = s.taint;
+        e->raw[KS_PLUGIN_AFFINITY] = s.affinity;
+        e->raw[KS_PLUGIN_FIT] = s.fit;
+        e->raw[KS_PLUGIN_BALANCED] = s.balanced;
+        if (s.taint > max_taint) max_taint = s.taint;
+        if (s.affinity > max_aff) max_aff = s.affinity;
+    }
+    int best = -1;
+    for (uint32_t i = 0; i < c->nodes.n; i++) {
+        ks_explain_node *e = &out[i];
+        if (!e->feasible) continue;
+        e->normalized[KS_PLUGIN_TAINT] = normalize(e->raw[KS_PLUGIN_TAINT], max_taint, true);
+        e->normalized[KS_PLUGIN_AFFINITY] = normalize(e->raw[KS_PLUGIN_AFFINITY], max_aff, false);
+        e->normalized[KS_PLUGIN_FIT] = e->raw[KS_PLUGIN_FIT];
+        e->normalized[KS_PLUGIN_BALANCED] = e->raw[KS_PLUGIN_BALANCED];
+        for (int k = 0; k < KS_PLUGIN_COUNT; k++) e->total += ks_plugin_weight(prof, ps, k) * e->normalized[k];
+        if (best < 0 || e->total > out[best].total) best = (int)i;
+    }
+    return best;
+}
+
 static void park_unschedulable(ks_world *w, uint32_t pod, ks_time at)
 {
     ks_scheduler *s = &w->sched;

@@ -59,6 +59,29 @@ size_t ks_scheduler_active_len(const ks_scheduler *s);
 size_t ks_scheduler_backoff_len(const ks_scheduler *s);
 size_t ks_scheduler_unschedulable_len(const ks_scheduler *s);
 
+/* One node's verdict for `kubesim explain`: the reasons of the first failing filter, or each score
+ * plugin's raw and normalised score (-1 where the plugin does not score this pod) and the
+ * weighted total. */
+typedef struct ks_explain_node {
+    uint32_t node;
+    bool feasible;
+    char reasons[4][160];
+    int nreasons;
+    int64_t raw[4], normalized[4], total; /* KS_PLUGIN_* order */
+} ks_explain_node;
+
+enum { KS_PLUGIN_TAINT, KS_PLUGIN_AFFINITY, KS_PLUGIN_FIT, KS_PLUGIN_BALANCED, KS_PLUGIN_COUNT };
+extern const char *const ks_plugin_names[KS_PLUGIN_COUNT];
+/* The plugin's weight in PROF (0: disabled), and whether it scores pod PS at all (NodeAffinity's
+ * PreScore skips pods without preferred terms). */
+int32_t ks_plugin_weight(const ks_sched_profile *prof, const ks_pod_spec *ps, int plugin);
+
+/* Evaluates PS against every node of the world's cluster as it is now, as one scheduling cycle
+ * with percentageOfNodesToScore 100 would: OUT has one entry per node (cluster order). Returns the
+ * index of the chosen node (the first of the best totals), or -1 when no node is feasible. */
+int ks_sched_explain(const struct ks_world *w, const ks_sched_profile *prof, const ks_pod_spec *ps,
+                     ks_explain_node *out);
+
 /* Upstream arithmetic, exposed for the tests (pkg/scheduler/framework/plugins/noderesources). */
 int64_t ks_score_least_allocated(int64_t requested, int64_t capacity);
 int64_t ks_score_most_allocated(int64_t requested, int64_t capacity);

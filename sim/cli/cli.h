@@ -43,6 +43,7 @@ int ks_run_experiment(const ks_run_opts *o, ks_run_report *report);
 int ks_cmd_run(int argc, char **argv);
 int ks_cmd_validate(int argc, char **argv);
 int ks_cmd_bench(int argc, char **argv);
+int ks_cmd_explain(int argc, char **argv);
 
 /* Small shared parsing helpers; each prints "kubesim CMD: …" and returns false on bad input. */
 bool ks_cli_parse_u64(const char *cmd, const char *flag, const char *s, uint64_t *out);

@@ -12,6 +12,7 @@ static const char usage[] =
     "commands:\n"
     "  run CONFIG...        run an experiment and write its HDF5 trace\n"
     "  validate CONFIG...   check configs without running\n"
+    "  explain CONFIG...    why a pod goes to a node, or stays Pending\n"
     "  bench engine|e2e     measure the simulator's own speed\n"
     "\n"
     "options:\n"
@@ -39,6 +40,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "run")) return ks_cmd_run(argc - 1, argv + 1);
     if (!strcmp(cmd, "validate")) return ks_cmd_validate(argc - 1, argv + 1);
     if (!strcmp(cmd, "bench")) return ks_cmd_bench(argc - 1, argv + 1);
+    if (!strcmp(cmd, "explain")) return ks_cmd_explain(argc - 1, argv + 1);
     fprintf(stderr, "kubesim: unknown command \"%s\"\n\n%s", cmd, usage);
     return KS_EXIT_USAGE;
 }

@@ -761,6 +761,42 @@ static void test_taints_tolerations_and_node_affinity(void **state)
     ks_tc_free_strings(msg, nn);
 }
 
+/* kubesim explain: the JSON contract of DESIGN.md on the placement config, worked by hand:
+ * LeastAllocated (8000-100)*100/8000 = 98 and (16Gi-200Mi)/16Gi -> 98, so Fit 98; Balanced
+ * |0.0125 - 0| / 2 -> 99; TaintToleration: n4's untolerated PreferNoSchedule taint gives raw 1,
+ * normalised 0, n5 100; totals 3*0+98+99 = 197 and 3*100+98+99 = 497. */
+static void test_explain_json(void **state)
+{
+    (void)state;
+    const char *cfg = ks_test_source_path("tests/configs/placement-constraints.yaml");
+    const char *a1[] = {"explain", cfg, "--pod", "plain", "-o", "json", NULL};
+    ks_test_run r = run(a1);
+    assert_int_equal(r.status, 0);
+    const char *want[] = {
+        "{\"pod\": \"plain\", \"namespace\": \"default\", \"profile\": \"default-scheduler\", \"selected\": \"n5\"",
+        "{\"name\": \"n1\", \"feasible\": false, \"reasons\": [\"node(s) had untolerated taint {dedicated: batch}\"], "
+        "\"scores\": {}, \"total\": 0}",
+        "{\"name\": \"n3\", \"feasible\": false, \"reasons\": [\"node(s) were unschedulable\"]",
+        "{\"name\": \"n4\", \"feasible\": true, \"reasons\": [], \"scores\": {\"TaintToleration\": {\"raw\": 1, "
+        "\"normalized\": 0, \"weight\": 3}, \"NodeResourcesFit\": {\"raw\": 98, \"normalized\": 98, \"weight\": 1}, "
+        "\"NodeResourcesBalancedAllocation\": {\"raw\": 99, \"normalized\": 99, \"weight\": 1}}, \"total\": 197}",
+        "\"total\": 497}]}",
+    };
+    for (size_t i = 0; i < sizeof want / sizeof *want; i++)
+        if (!strstr(r.out, want[i])) fail_msg("explain output lacks\n%s\ngot\n%s", want[i], r.out);
+    ks_test_run_free(&r);
+    const char *a2[] = {"explain", cfg, "--pod", "nowhere", "-o", "json", NULL};
+    r = run(a2);
+    assert_int_equal(r.status, 0);
+    assert_non_null(strstr(r.out, "\"selected\": null"));
+    assert_non_null(strstr(r.out, "\"reasons\": [\"node(s) didn't match Pod's node affinity/selector\"]"));
+    ks_test_run_free(&r);
+    const char *a3[] = {"explain", cfg, "--pod", "no-such-pod", NULL};
+    r = ks_test_kubesim(a3);
+    assert_int_equal(r.status, 2);
+    ks_test_run_free(&r);
+}
+
 /* The scoring strategy decides placement: 3 pods of 1 cpu / 2Gi on 2 nodes of 4 cpu / 8Gi (cpu and
  * memory fractions stay equal, so BalancedAllocation scores 100 everywhere). LeastAllocated
  * spreads them 2 + 1; MostAllocated packs all 3 onto one node, whichever the tie-break chose
@@ -888,7 +924,8 @@ static void test_help_and_version(void **state)
 {
     (void)state;
     const char *cmds[][3] = {{"--help", NULL, NULL}, {"run", "--help", NULL}, {"validate", "--help", NULL},
-                             {"bench", "--help", NULL}, {"bench", "engine", "--help"}, {"--version", NULL, NULL}};
+                             {"bench", "--help", NULL}, {"bench", "engine", "--help"}, {"explain", "--help", NULL},
+                             {"--version", NULL, NULL}};
     for (size_t i = 0; i < sizeof cmds / sizeof *cmds; i++) {
         const char *argv[] = {cmds[i][0], cmds[i][1], cmds[i][2], NULL};
         ks_test_run r = ks_test_kubesim(argv);
@@ -952,6 +989,7 @@ int main(void)
         cmocka_unit_test(test_replicaset_creates_follow_the_token_bucket),
         cmocka_unit_test(test_scoring_strategy_decides_placement),
         cmocka_unit_test(test_taints_tolerations_and_node_affinity),
+        cmocka_unit_test(test_explain_json),
         cmocka_unit_test(test_same_seed_same_datasets_any_thread_count),
         cmocka_unit_test(test_bad_inputs_exit_2_with_position_and_no_output),
         cmocka_unit_test(test_missing_file_and_bad_flags),
