@@ -109,6 +109,7 @@ void ks_pod_spec_copy(ks_pod_spec *dst, const ks_pod_spec *src)
     dst->containers = containers_copy(src->containers, src->ncontainers);
     dst->init_containers = containers_copy(src->init_containers, src->ninit);
     dst->scheduler_name = sdup(src->scheduler_name);
+    dst->priority_class = sdup(src->priority_class);
     dst->node_name = sdup(src->node_name);
     dst->run_for = ks_dist_copy(&src->run_for);
     dst->tolerations = src->ntolerations ? ks_malloc(ks_mem_purpose("config"), src->ntolerations * sizeof *dst->tolerations) : NULL;
@@ -156,6 +157,7 @@ void ks_pod_spec_free(ks_pod_spec *s)
     containers_free(s->containers, s->ncontainers);
     containers_free(s->init_containers, s->ninit);
     ks_free(s->scheduler_name);
+    ks_free(s->priority_class);
     ks_free(s->node_name);
     ks_dist_free(&s->run_for);
     ks_dist_free(&s->ready_after);

@@ -102,6 +102,8 @@ typedef struct ks_pod_spec {
     size_t ninit;
     int64_t overhead_cpu_milli, overhead_mem_bytes;
     int32_t priority;
+    char *priority_class; /* spec.priorityClassName, NULL if unset (priority resolved at load) */
+    bool preempt_never;   /* preemptionPolicy Never (from the pod or its PriorityClass) */
     char *scheduler_name; /* "default-scheduler" unless set */
     char *node_name;      /* spec.nodeName: "" when unset */
     int64_t termination_grace_ns;

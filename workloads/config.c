@@ -69,6 +69,8 @@ typedef struct loader {
     int nerrors;
     size_t cap_pools, cap_nodes, cap_pods, cap_deps, cap_ignored, cap_text, len_text, cap_actions;
     struct action_ref *action_refs; /* where each action's deployment was named */
+    schedref *prio_refs;            /* where each priorityClassName was written */
+    size_t nprio_refs, cap_prio_refs, cap_classes;
     size_t cap_action_refs;
     objref *objs;
     size_t nobjs, cap_objs;
@@ -1160,6 +1162,26 @@ static void ps_scheduler_name(ctx *c, const ks_ynode *v, void *obj, int arg)
     defer_scheduler_check(c, v);
 }
 
+static void defer_priority_class_check(ctx *c, const ks_ynode *v);
+
+static void ps_priority_class(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    ks_pod_spec *s = ((pod_build *)obj)->s;
+    if (!get_subdomain(c, v)) return;
+    ks_free(s->priority_class);
+    s->priority_class = dup(v->text);
+    defer_priority_class_check(c, v);
+}
+
+static void ps_preemption_policy(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    static const char *const names[] = {"PreemptLowerPriority", "Never", NULL};
+    int i = get_enum(c, v, names);
+    if (i >= 0) ((pod_build *)obj)->s->preempt_never = i == 1;
+}
+
 static void ps_node_name(ctx *c, const ks_ynode *v, void *obj, int arg)
 {
     (void)arg;
@@ -1558,12 +1580,12 @@ static const field podspec_fields[] = {
     {"affinity", ps_affinity, 0, 0},
     {"tolerations", ps_tolerations, 0, 0},
     {"hostAliases", NULL, 0, 0},
-    {"priorityClassName", NULL, 0, 0},
+    {"priorityClassName", ps_priority_class, 0, 0},
     {"dnsConfig", NULL, 0, 0},
     {"readinessGates", NULL, 0, 0},
     {"runtimeClassName", NULL, 0, 0},
     {"enableServiceLinks", NULL, 0, 0},
-    {"preemptionPolicy", NULL, 0, 0},
+    {"preemptionPolicy", ps_preemption_policy, 0, 0},
     {"topologySpreadConstraints", NULL, 0, 0},
     {"setHostnameAsFQDN", NULL, 0, 0},
     {"os", NULL, 0, 0},
@@ -3013,6 +3035,135 @@ static void check_actions(loader *L)
     }
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * PriorityClass (scheduling.k8s.io/v1) and the Priority admission plugin
+ * (plugin/pkg/admission/priority/admission.go): a pod's priorityClassName gives its priority and
+ * preemptionPolicy; without one, the globalDefault class does, else priority 0.
+ * ------------------------------------------------------------------------------------------- */
+
+/* pkg/apis/scheduling/types.go: HighestUserDefinablePriority and the two system classes. */
+#define HIGHEST_USER_PRIORITY 1000000000
+static const ks_priority_class system_classes[] = {
+    {(char *)"system-cluster-critical", 2000000000, false, false},
+    {(char *)"system-node-critical", 2000001000, false, false},
+};
+
+static void defer_priority_class_check(ctx *c, const ks_ynode *v)
+{
+    loader *L = c->L;
+    ks_grow(cfg_mem(), (void **)&L->prio_refs, &L->cap_prio_refs, L->nprio_refs + 1, sizeof *L->prio_refs);
+    L->prio_refs[L->nprio_refs++] = (schedref){c->file, v->line, v->col, c->kind, c->name ? dup(c->name) : NULL,
+                                               dup(c->path), dup(v->text)};
+}
+
+typedef struct pc_build {
+    ks_priority_class pc;
+    meta_build meta;
+    const ks_ynode *value_n;
+} pc_build;
+
+static void pc_metadata(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_meta(c, v, &((pc_build *)obj)->meta);
+}
+
+static void pc_value(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    int64_t x;
+    if (get_int(c, v, INT32_MIN, HIGHEST_USER_PRIORITY, "an integer up to 1000000000 (higher values are reserved for system classes)", &x)) {
+        ((pc_build *)obj)->pc.value = (int32_t)x;
+        ((pc_build *)obj)->value_n = v;
+    }
+}
+
+static void pc_global_default(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    get_bool(c, v, &((pc_build *)obj)->pc.global_default);
+}
+
+static void pc_preemption(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    static const char *const names[] = {"PreemptLowerPriority", "Never", NULL};
+    int i = get_enum(c, v, names);
+    if (i >= 0) ((pc_build *)obj)->pc.preempt_never = i == 1;
+}
+
+static const field priority_class_fields[] = {
+    {"apiVersion", f_skip, 0, 0},
+    {"kind", f_skip, 0, 0},
+    {"metadata", pc_metadata, F_REQUIRED, 0},
+    {"value", pc_value, F_REQUIRED, 0},
+    {"globalDefault", pc_global_default, 0, 0},
+    {"preemptionPolicy", pc_preemption, 0, 0},
+    {"description", NULL, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void load_priority_class(ctx *c, const ks_ynode *root)
+{
+    loader *L = c->L;
+    int errors = L->nerrors;
+    pc_build b = {0};
+    walk_map(c, root, priority_class_fields, &b);
+    bool named = require_name(c, &b.meta);
+    if (named && !strncmp(b.meta.name->text, "system-", 7)) {
+        size_t mark = path_push(c, "metadata.name");
+        err_at(c, b.meta.name, "priority class names with 'system-' prefix are reserved");
+        path_pop(c, mark);
+    }
+    if (named) register_object(c, "PriorityClass", "", b.meta.name, 0);
+    ks_config *cfg = L->cfg;
+    for (size_t i = 0; b.pc.global_default && i < cfg->npriority_classes && L->nerrors == errors; i++)
+        if (cfg->priority_classes[i].global_default)
+            err_at(c, root, "PriorityClass %s is already marked as default; only one default can exist",
+                   cfg->priority_classes[i].name);
+    if (L->nerrors == errors) {
+        b.pc.name = dup(b.meta.name->text);
+        ks_grow(cfg_mem(), (void **)&cfg->priority_classes, &L->cap_classes, cfg->npriority_classes + 1,
+                sizeof *cfg->priority_classes);
+        cfg->priority_classes[cfg->npriority_classes++] = b.pc;
+    }
+    meta_free(&b.meta);
+}
+
+static const ks_priority_class *find_class(const ks_config *cfg, const char *name)
+{
+    for (size_t i = 0; i < cfg->npriority_classes; i++)
+        if (!strcmp(cfg->priority_classes[i].name, name)) return &cfg->priority_classes[i];
+    for (size_t i = 0; i < sizeof system_classes / sizeof *system_classes; i++)
+        if (!strcmp(system_classes[i].name, name)) return &system_classes[i];
+    return NULL;
+}
+
+/* Every priorityClassName must name a class; then each pod spec gets its priority. */
+static void resolve_priorities(loader *L)
+{
+    ks_config *cfg = L->cfg;
+    for (size_t i = 0; i < L->nprio_refs; i++) {
+        const schedref *r = &L->prio_refs[i];
+        if (find_class(cfg, r->scheduler)) continue;
+        char msg[300], got[80];
+        clip(r->scheduler, got, sizeof got);
+        snprintf(msg, sizeof msg, "no PriorityClass with name %s was found", got);
+        report(L, r->file, r->line, r->col, r->kind, r->name, r->path, msg);
+    }
+    const ks_priority_class *def = NULL;
+    for (size_t i = 0; i < cfg->npriority_classes; i++)
+        if (cfg->priority_classes[i].global_default) def = &cfg->priority_classes[i];
+    size_t nspecs = cfg->npods + cfg->ndeployments;
+    for (size_t i = 0; i < nspecs; i++) {
+        ks_pod_spec *s = i < cfg->npods ? &cfg->pods[i].spec : &cfg->deployments[i - cfg->npods].template;
+        const ks_priority_class *pc = s->priority_class ? find_class(cfg, s->priority_class) : def;
+        if (!pc) continue; /* unknown names were reported above; no class: the pod's own priority */
+        s->priority = pc->value;
+        s->preempt_never |= pc->preempt_never;
+    }
+}
+
 static void load_control_plane(ctx *c, const ks_ynode *root)
 {
     loader *L = c->L;
@@ -3630,7 +3781,7 @@ static const kind_def kinds[] = {
     {"Service", "v1", K_UNSUPPORTED, NULL},
     {"EndpointSlice", "discovery.k8s.io/v1", K_UNSUPPORTED, NULL},
     {"PodDisruptionBudget", "policy/v1", K_UNSUPPORTED, NULL},
-    {"PriorityClass", "scheduling.k8s.io/v1", K_UNSUPPORTED, NULL},
+    {"PriorityClass", "scheduling.k8s.io/v1", K_MODELLED, load_priority_class},
     {"Scenario", "kubesim.io/v1alpha1", K_MODELLED, load_scenario},
     {"Workload", "kubesim.io/v1alpha1", K_UNSUPPORTED, NULL},
     {"TraceReplay", "kubesim.io/v1alpha1", K_UNSUPPORTED, NULL},
@@ -3902,6 +4053,12 @@ static void loader_free(loader *L)
         ks_free(L->scheds[i].scheduler);
     }
     ks_free(L->scheds);
+    for (size_t i = 0; i < L->nprio_refs; i++) {
+        ks_free(L->prio_refs[i].name);
+        ks_free(L->prio_refs[i].path);
+        ks_free(L->prio_refs[i].scheduler);
+    }
+    ks_free(L->prio_refs);
 }
 
 /* ---------------------------------------------------------------------------------------------
@@ -3919,6 +4076,7 @@ int ks_config_load(ks_config *cfg, const char *const *paths, size_t npaths, FILE
     if (L.nerrors < KS_CONFIG_MAX_ERRORS) check_scheduler_names(&L);
     if (L.nerrors < KS_CONFIG_MAX_ERRORS) check_node_names(&L);
     if (L.nerrors < KS_CONFIG_MAX_ERRORS) check_actions(&L);
+    if (L.nerrors < KS_CONFIG_MAX_ERRORS) resolve_priorities(&L);
     for (size_t i = 0; i < cfg->nactions; i++) {
         ks_free(L.action_refs[i].scenario);
         ks_free(L.action_refs[i].path);
@@ -3963,6 +4121,8 @@ void ks_config_free(ks_config *cfg)
     ks_free(cfg->pods);
     for (size_t i = 0; i < cfg->ndeployments; i++) ks_deployment_spec_free(&cfg->deployments[i]);
     ks_free(cfg->deployments);
+    for (size_t i = 0; i < cfg->npriority_classes; i++) ks_free(cfg->priority_classes[i].name);
+    ks_free(cfg->priority_classes);
     for (size_t i = 0; i < cfg->nactions; i++) {
         ks_free(cfg->actions[i].deployment);
         ks_free(cfg->actions[i].namespace);

@@ -4,6 +4,7 @@
  *   Experiment, NodePool, ControlPlane, Scenario [kubesim.io/v1alpha1] (Scenario: scale, update)
  *   Node, Pod                                   [v1]
  *   Deployment                                  [apps/v1]
+ *   PriorityClass                               [scheduling.k8s.io/v1]
  *   KubeSchedulerConfiguration                  [kubescheduler.config.k8s.io/v1]
  * Upstream kinds that kubesim does not model (ConfigMap, Secret, ServiceAccount, Namespace, …)
  * are accepted, skipped, and listed once as ignored. Kinds that kubesim will model but this
@@ -33,6 +34,14 @@ typedef struct ks_experiment {
     int threads;             /* 0 = let OpenMP decide */
 } ks_experiment;
 
+/* A PriorityClass (scheduling.k8s.io/v1). */
+typedef struct ks_priority_class {
+    char *name;
+    int32_t value;
+    bool global_default;
+    bool preempt_never; /* preemptionPolicy: Never */
+} ks_priority_class;
+
 typedef struct ks_config {
     ks_experiment experiment;
     bool has_experiment;
@@ -44,6 +53,8 @@ typedef struct ks_config {
     size_t npods;
     ks_deployment_spec *deployments;
     size_t ndeployments;
+    ks_priority_class *priority_classes; /* PriorityClass documents */
+    size_t npriority_classes;
     ks_scenario_action *actions; /* every Scenario's, in file order */
     size_t nactions;
     ks_sched_config sched;

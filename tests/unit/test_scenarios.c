@@ -797,6 +797,27 @@ static void test_explain_json(void **state)
     ks_test_run_free(&r);
 }
 
+/* PriorityClasses: the globalDefault, a named class, a built-in system class; PrioritySort pops the
+ * highest priority first (see the config's comment). */
+static void test_priority_classes(void **state)
+{
+    (void)state;
+    const char *out = ks_test_path("priority.h5");
+    run_ok("tests/configs/priority.yaml", out);
+    size_t n = 0, nn = 0;
+    int64_t *prio = ks_tc_i64(out, "/pods", "priority", &n);
+    char **node = ks_tc_strings(out, "/pods", "node", &nn);
+    assert_int_equal(n, 3);
+    assert_int_equal(prio[0], 100);
+    assert_int_equal(prio[1], 1000);
+    assert_int_equal(prio[2], 2000001000);
+    assert_string_equal(node[0], "");
+    assert_string_equal(node[1], "");
+    assert_string_equal(node[2], "n1");
+    free(prio);
+    ks_tc_free_strings(node, nn);
+}
+
 /* The scoring strategy decides placement: 3 pods of 1 cpu / 2Gi on 2 nodes of 4 cpu / 8Gi (cpu and
  * memory fractions stay equal, so BalancedAllocation scores 100 everywhere). LeastAllocated
  * spreads them 2 + 1; MostAllocated packs all 3 onto one node, whichever the tie-break chose
@@ -990,6 +1011,7 @@ int main(void)
         cmocka_unit_test(test_scoring_strategy_decides_placement),
         cmocka_unit_test(test_taints_tolerations_and_node_affinity),
         cmocka_unit_test(test_explain_json),
+        cmocka_unit_test(test_priority_classes),
         cmocka_unit_test(test_same_seed_same_datasets_any_thread_count),
         cmocka_unit_test(test_bad_inputs_exit_2_with_position_and_no_output),
         cmocka_unit_test(test_missing_file_and_bad_flags),
