@@ -34,7 +34,10 @@ void ks_cluster_free(ks_cluster *c)
     for (size_t i = 0; i < n->n; i++) {
         ks_node_spec_free(&n->spec[i]);
         ks_free(n->images[i]);
+        ks_free(n->image_sizes[i]);
     }
+    ks_free(n->image_sizes);
+    ks_free(c->image_nodes);
 #define FREE_COL(col) ks_free(n->col);
     NODE_COLUMNS(FREE_COL)
 #undef FREE_COL
@@ -68,7 +71,7 @@ static void nodes_grow(ks_nodes *n)
     size_t cap = n->cap ? n->cap * 2 : 64;
 #define GROW_COL(col) n->col = n->col ? ks_realloc(n->col, cap * sizeof *n->col) : ks_malloc(mem_nodes, cap * sizeof *n->col);
     NODE_COLUMNS(GROW_COL)
-    GROW_COL(spec) GROW_COL(pleg_phase) GROW_COL(lease_renewed) GROW_COL(status_posted)
+    GROW_COL(spec) GROW_COL(image_sizes) GROW_COL(pleg_phase) GROW_COL(lease_renewed) GROW_COL(status_posted)
     GROW_COL(status_dirty) GROW_COL(images) GROW_COL(nimages) GROW_COL(images_cap) GROW_COL(pull_tail)
     GROW_COL(resource_version)
 #undef GROW_COL
@@ -89,6 +92,7 @@ uint32_t ks_cluster_add_node(ks_cluster *c, ks_node_spec *spec, ks_time now)
     n->req_cpu[i] = n->req_mem[i] = n->req_eph[i] = n->nz_cpu[i] = n->nz_mem[i] = n->npods[i] = 0;
     n->adm_cpu[i] = n->adm_mem[i] = n->adm_eph[i] = n->adm_pods[i] = 0;
     n->images[i] = NULL;
+    n->image_sizes[i] = NULL;
     n->nimages[i] = n->images_cap[i] = 0;
     n->pull_tail[i] = KS_NONE;
     n->pleg_phase[i] = 0;
@@ -96,7 +100,7 @@ uint32_t ks_cluster_add_node(ks_cluster *c, ks_node_spec *spec, ks_time now)
     n->status_dirty[i] = 0;
     n->resource_version[i] = ks_cluster_bump(c);
     for (size_t k = 0; k < n->spec[i].nimages; k++)
-        ks_node_add_image(c, i, ks_cluster_image_id(c, n->spec[i].images[k].name));
+        ks_node_add_image(c, i, ks_cluster_image_id(c, n->spec[i].images[k].name), n->spec[i].images[k].bytes);
     c->cpu_allocatable += n->alloc_cpu[i];
     c->mem_allocatable += n->alloc_mem[i];
     return i;
@@ -167,6 +171,13 @@ bool ks_cluster_release(ks_cluster *c, uint32_t pod)
     return true;
 }
 
+uint32_t ks_cluster_find_image(const ks_cluster *c, const char *ref)
+{
+    for (size_t i = 0; i < c->nimages; i++)
+        if (strcmp(c->images[i], ref) == 0) return (uint32_t)i;
+    return KS_NONE;
+}
+
 uint32_t ks_cluster_image_id(ks_cluster *c, const char *ref)
 {
     /* Linear: a cluster runs tens of distinct images, and lookups happen once per container start. */
@@ -174,6 +185,9 @@ uint32_t ks_cluster_image_id(ks_cluster *c, const char *ref)
         if (strcmp(c->images[i], ref) == 0) return (uint32_t)i;
     ks_grow(mem_objects, (void **)&c->images, &c->images_cap, c->nimages + 1, sizeof *c->images);
     c->images[c->nimages] = ks_strdup(mem_objects, ref);
+    size_t old = c->image_nodes_cap;
+    ks_grow(mem_objects, (void **)&c->image_nodes, &c->image_nodes_cap, c->nimages + 1, sizeof *c->image_nodes);
+    memset(c->image_nodes + old, 0, (c->image_nodes_cap - old) * sizeof *c->image_nodes);
     return (uint32_t)c->nimages++;
 }
 
@@ -185,14 +199,25 @@ bool ks_node_has_image(const ks_cluster *c, uint32_t node, uint32_t image)
     return false;
 }
 
-void ks_node_add_image(ks_cluster *c, uint32_t node, uint32_t image)
+void ks_node_add_image(ks_cluster *c, uint32_t node, uint32_t image, int64_t bytes)
 {
     ks_nodes *n = &c->nodes;
     if (ks_node_has_image(c, node, image)) return;
-    size_t cap = n->images_cap[node];
+    size_t cap = n->images_cap[node], cap2 = cap;
     ks_grow(mem_nodes, (void **)&n->images[node], &cap, n->nimages[node] + 1, sizeof **n->images);
+    ks_grow(mem_nodes, (void **)&n->image_sizes[node], &cap2, n->nimages[node] + 1, sizeof **n->image_sizes);
     n->images_cap[node] = (uint32_t)cap;
+    n->image_sizes[node][n->nimages[node]] = bytes;
     n->images[node][n->nimages[node]++] = image;
+    c->image_nodes[image]++;
+}
+
+int64_t ks_node_image_bytes(const ks_cluster *c, uint32_t node, uint32_t image)
+{
+    const ks_nodes *n = &c->nodes;
+    for (uint32_t i = 0; i < n->nimages[node]; i++)
+        if (n->images[node][i] == image) return n->image_sizes[node][i];
+    return -1;
 }
 
 static uint64_t fnv1a(uint64_t h, const char *s)

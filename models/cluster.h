@@ -71,6 +71,7 @@ typedef struct ks_nodes {
     /* kubelet: images present (interned ids), and the serialized puller's FIFO of pods, linked
      * through ks_pod.pull_next: the head is pulling, the tail is the last request. */
     uint32_t **images;
+    int64_t **image_sizes; /* the size of each, in bytes (status.images sizeBytes) */
     uint32_t *nimages, *images_cap;
     uint32_t *pull_tail;
     ks_time *pleg_phase; /* kubelet: when this node's PLEG relists, modulo the period */
@@ -129,7 +130,8 @@ typedef struct ks_cluster {
     ks_deployment *deployments;
     size_t ndeployments;
     char **images; /* interned image references; id = index */
-    size_t nimages, images_cap;
+    uint32_t *image_nodes; /* how many nodes have each image (ImageLocality's spread factor) */
+    size_t nimages, images_cap, image_nodes_cap;
 
     /* Aggregates kept incrementally for /cluster_series and the summary. */
     int64_t pods_pending, pods_running, pods_scheduled, pods_deleted;
@@ -155,8 +157,12 @@ void ks_cluster_assign(ks_cluster *c, uint32_t pod, uint32_t node);
 /* Stops counting a terminal or deleted pod's requests on its node (once; the node is kept). */
 bool ks_cluster_release(ks_cluster *c, uint32_t pod);
 uint32_t ks_cluster_image_id(ks_cluster *c, const char *ref);
+/* The id of an image reference already known, or KS_NONE (then no node has it). */
+uint32_t ks_cluster_find_image(const ks_cluster *c, const char *ref);
 bool ks_node_has_image(const ks_cluster *c, uint32_t node, uint32_t image);
-void ks_node_add_image(ks_cluster *c, uint32_t node, uint32_t image);
+void ks_node_add_image(ks_cluster *c, uint32_t node, uint32_t image, int64_t bytes);
+/* The size of IMAGE on NODE, or -1 if the node does not have it. */
+int64_t ks_node_image_bytes(const ks_cluster *c, uint32_t node, uint32_t image);
 uint64_t ks_cluster_bump(ks_cluster *c);
 
 /* Records a Kubernetes Event. Identical events (same object, reason and message) are aggregated

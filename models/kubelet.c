@@ -275,7 +275,7 @@ static void on_pulled(ks_sim *sim, void *ctx, const ks_event *ev)
     char ref[512], took[32], waited[32];
     uint32_t image = ks_cluster_image_id(c, ks_image_ref(ct->image, ref, sizeof ref));
     if (!ks_node_has_image(c, p->node, image)) {
-        ks_node_add_image(c, p->node, image);
+        ks_node_add_image(c, p->node, image, image_bytes(w, ct));
         c->nodes.status_dirty[p->node] = 1; /* status.images changed */
     }
     ks_time now = ks_sim_now(sim);

@@ -215,6 +215,7 @@ static ks_sched_profile default_profile(void)
         .balanced_weight = 1,
         .taint_weight = 3,
         .affinity_weight = 2,
+        .image_weight = 1,
         .fit_filter = true,
         .taint_filter = true,
         .affinity_filter = true,

@@ -210,7 +210,7 @@ typedef struct ks_sched_profile {
     int64_t fit_cpu_weight, fit_mem_weight; /* scoringStrategy.resources; default 1:1 */
     /* Score plugin weights; 0 = the plugin is disabled at the score extension point.
      * Defaults from pkg/scheduler/apis/config/v1/default_plugins.go. */
-    int32_t fit_weight, balanced_weight, taint_weight, affinity_weight;
+    int32_t fit_weight, balanced_weight, taint_weight, affinity_weight, image_weight;
     /* The filters that can be disabled: NodeResourcesFit, TaintToleration, NodeAffinity,
      * NodeUnschedulable. */
     bool fit_filter, taint_filter, affinity_filter, unschedulable_filter;

@@ -3258,7 +3258,7 @@ static void apply_plugin(ctx *c, ks_sched_profile *p, int point, bool enable, co
 {
     bool fit = strcmp(name, FIT_PLUGIN) == 0, bal = strcmp(name, BALANCED_PLUGIN) == 0;
     bool taint = strcmp(name, "TaintToleration") == 0, aff = strcmp(name, "NodeAffinity") == 0;
-    bool unsched = strcmp(name, "NodeUnschedulable") == 0;
+    bool unsched = strcmp(name, "NodeUnschedulable") == 0, image = strcmp(name, "ImageLocality") == 0;
     bool all = strcmp(name, "*") == 0;
     bool score = point == P_SCORE || point == P_MULTI_POINT, filter = point == P_FILTER || point == P_MULTI_POINT;
     /* An enabled plugin without a weight gets its default one (3 for TaintToleration, 2 for
@@ -3273,6 +3273,7 @@ static void apply_plugin(ctx *c, ks_sched_profile *p, int point, bool enable, co
         if (aff && score) p->affinity_weight = w;
         if (aff && filter) p->affinity_filter = true;
         if (unsched && filter) p->unschedulable_filter = true;
+        if (image && score) p->image_weight = w;
     } else {
         if ((fit || all) && score) p->fit_weight = 0;
         if ((fit || all) && filter) p->fit_filter = false;
@@ -3282,8 +3283,9 @@ static void apply_plugin(ctx *c, ks_sched_profile *p, int point, bool enable, co
         if ((aff || all) && score) p->affinity_weight = 0;
         if ((aff || all) && filter) p->affinity_filter = false;
         if ((unsched || all) && filter) p->unschedulable_filter = false;
+        if ((image || all) && score) p->image_weight = 0;
     }
-    if (!fit && !bal && !taint && !aff && !unsched && !all)
+    if (!fit && !bal && !taint && !aff && !unsched && !image && !all)
         note_ignored_text(c, "KubeSchedulerConfiguration plugin %s (not modelled)", name);
 }
 

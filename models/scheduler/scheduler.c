@@ -388,11 +388,50 @@ static unsigned filter_node(const ks_cluster *c, const ks_sched_profile *prof, c
 
 /* ---------------------------------------------------------------- scores */
 
-static ks_raw_scores score_node(const ks_cluster *c, const ks_sched_profile *prof, const ks_pod_spec *ps, uint32_t i)
+/* The pod's images as ImageLocality looks them up: every init and app container's reference,
+ * normalised (":latest" added), resolved once per cycle. */
+typedef struct pod_images {
+    uint32_t ids[32];
+    int n;
+    int ncontainers;
+} pod_images;
+
+static void find_pod_images(const ks_cluster *c, const ks_pod_spec *ps, pod_images *pi)
+{
+    char ref[512];
+    pi->n = 0;
+    pi->ncontainers = (int)(ps->ninit + ps->ncontainers);
+    for (size_t k = 0; k < ps->ninit + ps->ncontainers && pi->n < 32; k++) {
+        const ks_container *ct = k < ps->ninit ? &ps->init_containers[k] : &ps->containers[k - ps->ninit];
+        pi->ids[pi->n++] = ks_cluster_find_image(c, ks_image_ref(ct->image, ref, sizeof ref));
+    }
+}
+
+/* imagelocality/image_locality.go: the sizes of the pod's images present on the node, each
+ * scaled by the share of nodes that have it, clamped to [23 MiB, 1000 MiB x containers] and
+ * mapped to 0..100 (int64 division). */
+static int64_t image_locality(const ks_cluster *c, const pod_images *pi, uint32_t node)
+{
+    const int64_t mib = 1024 * 1024, min = 23 * mib, max = 1000 * mib * (pi->ncontainers ? pi->ncontainers : 1);
+    int64_t sum = 0;
+    for (int k = 0; k < pi->n; k++) {
+        if (pi->ids[k] == KS_NONE) continue;
+        int64_t bytes = ks_node_image_bytes(c, node, pi->ids[k]);
+        if (bytes < 0) continue;
+        sum += (int64_t)((double)bytes * (double)c->image_nodes[pi->ids[k]] / (double)c->nodes.n);
+    }
+    if (sum < min) sum = min;
+    if (sum > max) sum = max;
+    return 100 * (sum - min) / (max - min);
+}
+
+static ks_raw_scores score_node(const ks_cluster *c, const ks_sched_profile *prof, const ks_pod_spec *ps,
+                                const pod_images *pi, uint32_t i)
 {
     const ks_nodes *n = &c->nodes;
     const ks_node_spec *spec = &n->spec[i];
-    ks_raw_scores r = {0, 0, 0, 0};
+    ks_raw_scores r = {0, 0, 0, 0, 0};
+    if (prof->image_weight) r.image = image_locality(c, pi, i);
     if (prof->fit_weight) /* non-zero requests: resource_allocation.go calculateResourceAllocatableRequest */
         r.fit = ks_score_fit(prof->fit_strategy, n->nz_cpu[i] + ps->nz_cpu_milli, n->alloc_cpu[i], prof->fit_cpu_weight,
                              n->nz_mem[i] + ps->nz_mem_bytes, n->alloc_mem[i], prof->fit_mem_weight);
@@ -426,7 +465,7 @@ static int64_t normalize(int64_t raw, int64_t max, bool reverse)
 }
 
 const char *const ks_plugin_names[KS_PLUGIN_COUNT] = {"TaintToleration", "NodeAffinity", "NodeResourcesFit",
-                                                       "NodeResourcesBalancedAllocation"};
+                                                       "NodeResourcesBalancedAllocation", "ImageLocality"};
 
 int32_t ks_plugin_weight(const ks_sched_profile *prof, const ks_pod_spec *ps, int plugin)
 {
@@ -435,6 +474,7 @@ int32_t ks_plugin_weight(const ks_sched_profile *prof, const ks_pod_spec *ps, in
     case KS_PLUGIN_AFFINITY: return ps->npreferred ? prof->affinity_weight : 0;
     case KS_PLUGIN_FIT: return prof->fit_weight;
     case KS_PLUGIN_BALANCED: return prof->balanced_weight;
+    case KS_PLUGIN_IMAGE: return prof->image_weight;
     }
     return 0;
 }
@@ -443,6 +483,8 @@ int ks_sched_explain(const ks_world *w, const ks_sched_profile *prof, const ks_p
 {
     const ks_cluster *c = &w->cluster;
     int64_t max_taint = 0, max_aff = 0;
+    pod_images pi;
+    find_pod_images(c, ps, &pi);
     for (uint32_t i = 0; i < c->nodes.n; i++) {
         ks_explain_node *e = &out[i];
         memset(e, 0, sizeof *e);
@@ -459,7 +501,8 @@ int ks_sched_explain(const ks_world *w, const ks_sched_profile *prof, const ks_p
                 snprintf(e->reasons[e->nreasons++], sizeof e->reasons[0], "%s", reason_text_of[k]);
         }
         if (!e->feasible) continue;
-        ks_raw_scores s = score_node(c, prof, ps, i);
+        ks_raw_scores s = score_node(c, prof, ps, &pi, i);
+        e->raw[KS_PLUGIN_IMAGE] = s.image;
         e->raw[KS_PLUGIN_TAINT] = s.taint;
         e->raw[KS_PLUGIN_AFFINITY] = s.affinity;
         e->raw[KS_PLUGIN_FIT] = s.fit;
@@ -475,6 +518,7 @@ int ks_sched_explain(const ks_world *w, const ks_sched_profile *prof, const ks_p
         e->normalized[KS_PLUGIN_AFFINITY] = normalize(e->raw[KS_PLUGIN_AFFINITY], max_aff, false);
         e->normalized[KS_PLUGIN_FIT] = e->raw[KS_PLUGIN_FIT];
         e->normalized[KS_PLUGIN_BALANCED] = e->raw[KS_PLUGIN_BALANCED];
+        e->normalized[KS_PLUGIN_IMAGE] = e->raw[KS_PLUGIN_IMAGE];
         for (int k = 0; k < KS_PLUGIN_COUNT; k++) e->total += ks_plugin_weight(prof, ps, k) * e->normalized[k];
         if (best < 0 || e->total > out[best].total) best = (int)i;
     }
@@ -558,11 +602,13 @@ static void on_cycle(ks_sim *sim, void *ctx, const ks_event *ev)
     if (nfeasible == 1) {
         chosen = s->feasible[0]; /* a single feasible node is taken without scoring */
     } else if (nfeasible > 1) {
-        bool scoring = prof->fit_weight || prof->balanced_weight || prof->taint_weight ||
+        bool scoring = prof->fit_weight || prof->balanced_weight || prof->taint_weight || prof->image_weight ||
                        (prof->affinity_weight && ps->npreferred);
         ks_raw_scores *raw = s->raw;
+        pod_images pi;
+        find_pod_images(c, ps, &pi);
 #pragma omp parallel for schedule(static) if (nfeasible >= 4096)
-        for (uint32_t k = 0; k < nfeasible; k++) raw[k] = score_node(c, prof, ps, s->feasible[k]);
+        for (uint32_t k = 0; k < nfeasible; k++) raw[k] = score_node(c, prof, ps, &pi, s->feasible[k]);
         /* NormalizeScore for the plugins that have it, then weights (framework.go
          * RunScorePlugins). NodeAffinity skips pods without preferred terms (PreScore Skip). */
         int64_t max_taint = 0, max_aff = 0;
@@ -571,7 +617,8 @@ static void on_cycle(ks_sim *sim, void *ctx, const ks_event *ev)
             if (raw[k].affinity > max_aff) max_aff = raw[k].affinity;
         }
         for (uint32_t k = 0; k < nfeasible; k++) {
-            int64_t total = prof->fit_weight * raw[k].fit + prof->balanced_weight * raw[k].balanced;
+            int64_t total = prof->fit_weight * raw[k].fit + prof->balanced_weight * raw[k].balanced +
+                            prof->image_weight * raw[k].image;
             if (prof->taint_weight) total += prof->taint_weight * normalize(raw[k].taint, max_taint, true);
             if (prof->affinity_weight && ps->npreferred)
                 total += prof->affinity_weight * normalize(raw[k].affinity, max_aff, false);

@@ -28,6 +28,7 @@ typedef struct ks_raw_scores {
     int64_t fit, balanced;
     int64_t taint;    /* PreferNoSchedule taints not tolerated */
     int64_t affinity; /* sum of the weights of the matching preferred terms */
+    int64_t image;    /* ImageLocality's score (no normalisation step) */
 } ks_raw_scores;
 
 typedef struct ks_pod_heap {
@@ -67,10 +68,10 @@ typedef struct ks_explain_node {
     bool feasible;
     char reasons[4][160];
     int nreasons;
-    int64_t raw[4], normalized[4], total; /* KS_PLUGIN_* order */
+    int64_t raw[5], normalized[5], total; /* KS_PLUGIN_* order */
 } ks_explain_node;
 
-enum { KS_PLUGIN_TAINT, KS_PLUGIN_AFFINITY, KS_PLUGIN_FIT, KS_PLUGIN_BALANCED, KS_PLUGIN_COUNT };
+enum { KS_PLUGIN_TAINT, KS_PLUGIN_AFFINITY, KS_PLUGIN_FIT, KS_PLUGIN_BALANCED, KS_PLUGIN_IMAGE, KS_PLUGIN_COUNT };
 extern const char *const ks_plugin_names[KS_PLUGIN_COUNT];
 /* The plugin's weight in PROF (0: disabled), and whether it scores pod PS at all (NodeAffinity's
  * PreScore skips pods without preferred terms). */

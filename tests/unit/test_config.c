@@ -393,6 +393,10 @@ static void check_sched(const ks_sched_config *sc)
     assert_int_equal(bin->fit_strategy, KS_FIT_MOST_ALLOCATED);
     assert_int_equal(bin->fit_weight, 5);
     assert_int_equal(bin->balanced_weight, 0);
+    assert_int_equal(bin->image_weight, 0); /* disabled at score */
+    assert_int_equal(def->image_weight, 1);
+    assert_int_equal(def->taint_weight, 3);
+    assert_int_equal(def->affinity_weight, 2);
     assert_int_equal(bin->fit_cpu_weight, 3);
     assert_int_equal(bin->fit_mem_weight, 1); /* weight 0 (absent) means 1 */
     assert_int_equal(bin->percentage_of_nodes_to_score, 100);
@@ -439,7 +443,7 @@ static void check_ignored(const ks_config *cfg)
     assert_true(dep->max_surge.percent && dep->max_surge.value == 25);
     assert_true(!dep->max_unavailable.percent && dep->max_unavailable.value == 0);
     assert_true(has_ignored(cfg, "KubeSchedulerConfiguration parallelism"));
-    assert_true(has_ignored(cfg, "KubeSchedulerConfiguration plugin ImageLocality (not modelled)"));
+    assert_false(has_ignored(cfg, "KubeSchedulerConfiguration plugin ImageLocality (not modelled)"));
     assert_true(has_ignored(cfg, "kind ConfigMap"));
     assert_false(has_ignored(cfg, "Pod metadata.annotations"));
 }

@@ -128,6 +128,10 @@ static void test_same_seed_same_datasets_any_thread_count(void **state)
     assert_steps_ordered(d);
     if (ks_tc_compare_datasets(a, b, why, sizeof why)) fail_msg("same seed twice: %s", why);
     if (ks_tc_compare_datasets(a, c, why, sizeof why)) fail_msg("--threads 1 vs 2: %s", why);
+    /* The comparison can fail: another seed changes pod names and timings. */
+    assert_int_not_equal(ks_tc_compare_datasets(a, d, why, sizeof why), 0);
+    assert_null(strstr(why, "cannot open"));
+    print_message("seed 42 vs 43: %s\n", why);
     /* The OpenMP score loop itself: 5,000 nodes scored per cycle, 1 thread against 2. */
     const char *cfg2 = ks_test_source_path("tests/configs/parallel-scoring.yaml");
     const char *e = ks_test_path("par-1.h5"), *f = ks_test_path("par-2.h5");
@@ -140,9 +144,6 @@ static void test_same_seed_same_datasets_any_thread_count(void **state)
         ks_test_run_free(&r);
     }
     if (ks_tc_compare_datasets(e, f, why, sizeof why)) fail_msg("parallel scoring, --threads 1 vs 2: %s", why);
-    /* The comparison can fail: another seed changes pod names and timings. */
-    assert_int_not_equal(ks_tc_compare_datasets(a, d, why, sizeof why), 0);
-    print_message("seed 42 vs 43: %s\n", why);
 }
 
 /* Every pod's steps happen in order: created <= scheduled <= bound <= kubelet_seen <= pull_started
@@ -779,7 +780,8 @@ static void test_explain_json(void **state)
         "{\"name\": \"n3\", \"feasible\": false, \"reasons\": [\"node(s) were unschedulable\"]",
         "{\"name\": \"n4\", \"feasible\": true, \"reasons\": [], \"scores\": {\"TaintToleration\": {\"raw\": 1, "
         "\"normalized\": 0, \"weight\": 3}, \"NodeResourcesFit\": {\"raw\": 98, \"normalized\": 98, \"weight\": 1}, "
-        "\"NodeResourcesBalancedAllocation\": {\"raw\": 99, \"normalized\": 99, \"weight\": 1}}, \"total\": 197}",
+        "\"NodeResourcesBalancedAllocation\": {\"raw\": 99, \"normalized\": 99, \"weight\": 1}, "
+        "\"ImageLocality\": {\"raw\": 0, \"normalized\": 0, \"weight\": 1}}, \"total\": 197}",
         "\"total\": 497}]}",
     };
     for (size_t i = 0; i < sizeof want / sizeof *want; i++)
@@ -816,6 +818,31 @@ static void test_priority_classes(void **state)
     assert_string_equal(node[2], "n1");
     free(prio);
     ks_tc_free_strings(node, nn);
+}
+
+/* ImageLocality through explain, against upstream's image_locality_test.go table (v1.28+
+ * thresholds), worked out in the config's comment. */
+static void test_image_locality(void **state)
+{
+    (void)state;
+    const char *cfg = ks_test_source_path("tests/configs/image-locality.yaml");
+    const struct { const char *pod; int m1, m2; } cases[] = {{"pod-40-250", 0, 5}, {"pod-40-300", 7, 0}, {"pod-2000-10", 49, 0}};
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const char *argv[] = {"explain", cfg, "--pod", cases[i].pod, "-o", "json", NULL};
+        ks_test_run r = run(argv);
+        assert_int_equal(r.status, 0);
+        char want[2][160];
+        snprintf(want[0], sizeof want[0], "\"ImageLocality\": {\"raw\": %d, \"normalized\": %d, \"weight\": 1}",
+                 cases[i].m1, cases[i].m1);
+        snprintf(want[1], sizeof want[1], "\"ImageLocality\": {\"raw\": %d, \"normalized\": %d, \"weight\": 1}",
+                 cases[i].m2, cases[i].m2);
+        const char *m1 = strstr(r.out, "{\"name\": \"machine1\""), *m2 = strstr(r.out, "{\"name\": \"machine2\"");
+        assert_non_null(m1);
+        assert_non_null(m2);
+        const char *f1 = strstr(m1, want[0]), *f2 = strstr(m2, want[1]);
+        if (!f1 || f1 > m2 || !f2) fail_msg("%s: want machine1 %s, machine2 %s in\n%s", cases[i].pod, want[0], want[1], r.out);
+        ks_test_run_free(&r);
+    }
 }
 
 /* The scoring strategy decides placement: 3 pods of 1 cpu / 2Gi on 2 nodes of 4 cpu / 8Gi (cpu and
@@ -1012,6 +1039,7 @@ int main(void)
         cmocka_unit_test(test_taints_tolerations_and_node_affinity),
         cmocka_unit_test(test_explain_json),
         cmocka_unit_test(test_priority_classes),
+        cmocka_unit_test(test_image_locality),
         cmocka_unit_test(test_same_seed_same_datasets_any_thread_count),
         cmocka_unit_test(test_bad_inputs_exit_2_with_position_and_no_output),
         cmocka_unit_test(test_missing_file_and_bad_flags),

@@ -35,9 +35,9 @@ static const char *ensure_tmpdir(void)
 
 const char *ks_test_path(const char *name)
 {
-    static char slots[16][512];
+    static char slots[64][512];
     static int next;
-    char *p = slots[next++ % 16];
+    char *p = slots[next++ % 64];
     snprintf(p, 512, "%s/%s", ensure_tmpdir(), name);
     return p;
 }
@@ -91,8 +91,11 @@ char *ks_test_read_file(const char *path, size_t *len)
 ks_test_run ks_test_kubesim(const char *const *argv)
 {
     ks_test_run r = {0};
-    const char *outp = ks_test_path("run.stdout");
-    const char *errp = ks_test_path("run.stderr");
+    /* Own buffers: the shared ring of ks_test_path slots must not be used up by runs, or a
+     * caller's paths would silently change under it. */
+    static char outp[512], errp[512];
+    snprintf(outp, sizeof outp, "%s/run.stdout", ensure_tmpdir());
+    snprintf(errp, sizeof errp, "%s/run.stderr", ensure_tmpdir());
     pid_t pid = fork();
     if (pid < 0) {
         perror("fork");

@@ -27,7 +27,8 @@ void ks_test_run_free(ks_test_run *r);
 /* Writes TEXT to a fresh file in the test's temporary directory; returns its path (static slot
  * storage: up to 16 live paths). */
 const char *ks_test_write_file(const char *name, const char *text);
-/* A path in the test's temporary directory (created on first use, removed at exit). */
+/* A path in the test's temporary directory (created on first use, removed at exit). The result
+ * lives in one of 64 rotating slots: copy it to keep it across many later calls. */
 const char *ks_test_path(const char *name);
 int ks_test_file_exists(const char *path);
 /* Absolute path of a file in the source tree. */
