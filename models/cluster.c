@@ -3,6 +3,7 @@
 
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -38,6 +39,10 @@ void ks_cluster_free(ks_cluster *c)
     }
     ks_free(n->image_sizes);
     ks_free(c->image_nodes);
+    ks_free(n->ext_alloc);
+    ks_free(n->ext_req);
+    ks_free(n->ext_adm);
+    for (int k = 0; k < c->next; k++) ks_free(c->ext_names[k]);
 #define FREE_COL(col) ks_free(n->col);
     NODE_COLUMNS(FREE_COL)
 #undef FREE_COL
@@ -78,11 +83,34 @@ static void nodes_grow(ks_nodes *n)
     n->cap = cap;
 }
 
+int ks_cluster_find_ext(const ks_cluster *c, const char *name)
+{
+    for (int k = 0; k < c->next; k++)
+        if (strcmp(c->ext_names[k], name) == 0) return k;
+    return -1;
+}
+
+int ks_cluster_ext_id(ks_cluster *c, const char *name)
+{
+    int k = ks_cluster_find_ext(c, name);
+    if (k >= 0 || c->next == KS_MAX_EXT_CLUSTER) return k;
+    c->ext_names[c->next] = ks_strdup(mem_objects, name);
+    return c->next++;
+}
+
 uint32_t ks_cluster_add_node(ks_cluster *c, ks_node_spec *spec, ks_time now)
 {
     ks_nodes *n = &c->nodes;
     nodes_grow(n);
     uint32_t i = (uint32_t)n->n++;
+    size_t need = n->n * KS_MAX_EXT_CLUSTER, cap = n->ext_cap, cap2 = cap, cap3 = cap;
+    ks_grow(mem_nodes, (void **)&n->ext_alloc, &cap, need, sizeof *n->ext_alloc);
+    ks_grow(mem_nodes, (void **)&n->ext_req, &cap2, need, sizeof *n->ext_req);
+    ks_grow(mem_nodes, (void **)&n->ext_adm, &cap3, need, sizeof *n->ext_adm);
+    n->ext_cap = cap;
+    memset(&n->ext_alloc[i * KS_MAX_EXT_CLUSTER], 0, KS_MAX_EXT_CLUSTER * sizeof *n->ext_alloc);
+    memset(&n->ext_req[i * KS_MAX_EXT_CLUSTER], 0, KS_MAX_EXT_CLUSTER * sizeof *n->ext_req);
+    memset(&n->ext_adm[i * KS_MAX_EXT_CLUSTER], 0, KS_MAX_EXT_CLUSTER * sizeof *n->ext_adm);
     n->spec[i] = *spec;
     memset(spec, 0, sizeof *spec);
     n->alloc_cpu[i] = n->spec[i].cpu_milli;
@@ -101,6 +129,15 @@ uint32_t ks_cluster_add_node(ks_cluster *c, ks_node_spec *spec, ks_time now)
     n->resource_version[i] = ks_cluster_bump(c);
     for (size_t k = 0; k < n->spec[i].nimages; k++)
         ks_node_add_image(c, i, ks_cluster_image_id(c, n->spec[i].images[k].name), n->spec[i].images[k].bytes);
+    for (uint8_t k = 0; k < n->spec[i].next; k++) {
+        int id = ks_cluster_ext_id(c, n->spec[i].ext[k].name);
+        if (id < 0) {
+            fprintf(stderr, "kubesim: a cluster may have at most %d distinct extended resources (node %s: %s)\n",
+                    KS_MAX_EXT_CLUSTER, n->spec[i].name, n->spec[i].ext[k].name);
+            abort();
+        }
+        n->ext_alloc[i * KS_MAX_EXT_CLUSTER + (size_t)id] = n->spec[i].ext[k].value;
+    }
     c->cpu_allocatable += n->alloc_cpu[i];
     c->mem_allocatable += n->alloc_mem[i];
     return i;
@@ -147,6 +184,10 @@ void ks_cluster_assign(ks_cluster *c, uint32_t pod, uint32_t node)
     n->nz_cpu[node] += s->nz_cpu_milli;
     n->nz_mem[node] += s->nz_mem_bytes;
     n->npods[node] += 1;
+    for (uint8_t k = 0; k < s->next_req; k++) {
+        int id = ks_cluster_find_ext(c, s->ext_req[k].name);
+        if (id >= 0) n->ext_req[node * KS_MAX_EXT_CLUSTER + (size_t)id] += s->ext_req[k].value;
+    }
     c->cpu_requested += s->req_cpu_milli;
     c->mem_requested += s->req_mem_bytes;
     c->pods_scheduled++;
@@ -166,6 +207,10 @@ bool ks_cluster_release(ks_cluster *c, uint32_t pod)
     n->nz_cpu[node] -= s->nz_cpu_milli;
     n->nz_mem[node] -= s->nz_mem_bytes;
     n->npods[node] -= 1;
+    for (uint8_t k = 0; k < s->next_req; k++) {
+        int id = ks_cluster_find_ext(c, s->ext_req[k].name);
+        if (id >= 0) n->ext_req[node * KS_MAX_EXT_CLUSTER + (size_t)id] -= s->ext_req[k].value;
+    }
     c->cpu_requested -= s->req_cpu_milli;
     c->mem_requested -= s->req_mem_bytes;
     return true;

@@ -20,6 +20,7 @@
 #include "trace.h"
 
 #define KS_NONE UINT32_MAX
+#define KS_MAX_EXT_CLUSTER 8 /* distinct extended resource names in one cluster */
 #define KS_NEVER ((ks_time)-1) /* a step that has not happened; written as NaN in the trace */
 
 typedef enum ks_pod_phase { KS_PHASE_PENDING, KS_PHASE_RUNNING, KS_PHASE_SUCCEEDED, KS_PHASE_FAILED, KS_PHASE_UNKNOWN } ks_pod_phase;
@@ -68,6 +69,10 @@ typedef struct ks_nodes {
     int64_t *req_cpu, *req_mem, *req_eph, *nz_cpu, *nz_mem, *npods;
     /* The kubelet's own view: requests of the pods it has admitted and not yet finished. */
     int64_t *adm_cpu, *adm_mem, *adm_eph, *adm_pods;
+    /* Extended resources, KS_MAX_EXT_CLUSTER columns per node (row-major: node * K + id):
+     * allocatable, requested by assigned pods, admitted by the kubelet. */
+    int64_t *ext_alloc, *ext_req, *ext_adm;
+    size_t ext_cap;
     /* kubelet: images present (interned ids), and the serialized puller's FIFO of pods, linked
      * through ks_pod.pull_next: the head is pulling, the tail is the last request. */
     uint32_t **images;
@@ -129,6 +134,8 @@ typedef struct ks_cluster {
     size_t nrs, rs_cap;
     ks_deployment *deployments;
     size_t ndeployments;
+    char *ext_names[KS_MAX_EXT_CLUSTER]; /* interned extended resource names; id = index */
+    int next;
     char **images; /* interned image references; id = index */
     uint32_t *image_nodes; /* how many nodes have each image (ImageLocality's spread factor) */
     size_t nimages, images_cap, image_nodes_cap;
@@ -157,6 +164,10 @@ void ks_cluster_assign(ks_cluster *c, uint32_t pod, uint32_t node);
 /* Stops counting a terminal or deleted pod's requests on its node (once; the node is kept). */
 bool ks_cluster_release(ks_cluster *c, uint32_t pod);
 uint32_t ks_cluster_image_id(ks_cluster *c, const char *ref);
+/* The id of an extended resource name, interned on first use; -1 if the name is unknown and
+ * (for find) not interned, or the table is full. */
+int ks_cluster_ext_id(ks_cluster *c, const char *name);
+int ks_cluster_find_ext(const ks_cluster *c, const char *name);
 /* The id of an image reference already known, or KS_NONE (then no node has it). */
 uint32_t ks_cluster_find_image(const ks_cluster *c, const char *ref);
 bool ks_node_has_image(const ks_cluster *c, uint32_t node, uint32_t image);

@@ -118,6 +118,21 @@ static bool admit(ks_world *w, uint32_t pod)
                   r[i].name, (long long)r[i].requested, (long long)r[i].used, (long long)r[i].capacity);
         return false;
     }
+    for (uint8_t k = 0; k < s->next_req; k++) { /* extended resources, after the standard ones */
+        int id = ks_cluster_find_ext(c, s->ext_req[k].name);
+        size_t at = (size_t)node * KS_MAX_EXT_CLUSTER + (size_t)(id < 0 ? 0 : id);
+        int64_t cap = id < 0 ? 0 : n->ext_alloc[at], used = id < 0 ? 0 : n->ext_adm[at];
+        if (s->ext_req[k].value == 0 || used + s->ext_req[k].value <= cap) continue;
+        char reason[300];
+        snprintf(reason, sizeof reason, "OutOf%s", s->ext_req[k].name);
+        POD_EVENT(w, pod, "Warning", reason, "Node didn't have enough resource: %s, requested: %lld, used: %lld, capacity: %lld",
+                  s->ext_req[k].name, (long long)s->ext_req[k].value, (long long)used, (long long)cap);
+        return false;
+    }
+    for (uint8_t k = 0; k < s->next_req; k++) {
+        int id = ks_cluster_find_ext(c, s->ext_req[k].name);
+        if (id >= 0) n->ext_adm[(size_t)node * KS_MAX_EXT_CLUSTER + (size_t)id] += s->ext_req[k].value;
+    }
     n->adm_pods[node] += 1;
     n->adm_cpu[node] += s->req_cpu_milli;
     n->adm_mem[node] += s->req_mem_bytes;
@@ -137,6 +152,10 @@ static void forget(ks_world *w, uint32_t pod)
         n->adm_cpu[p->node] -= p->spec->req_cpu_milli;
         n->adm_mem[p->node] -= p->spec->req_mem_bytes;
         n->adm_eph[p->node] -= p->spec->req_eph_bytes;
+        for (uint8_t k = 0; k < p->spec->next_req; k++) {
+            int id = ks_cluster_find_ext(c, p->spec->ext_req[k].name);
+            if (id >= 0) n->ext_adm[(size_t)p->node * KS_MAX_EXT_CLUSTER + (size_t)id] -= p->spec->ext_req[k].value;
+        }
         p->admitted = 0;
     }
     ks_world_release_pod(w, pod);

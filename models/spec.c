@@ -51,6 +51,24 @@ void ks_pod_spec_finalize(ks_pod_spec *s)
         nzcpu = max64(nzcpu, c->cpu_set ? c->cpu_milli : KS_DEFAULT_MILLI_CPU_REQUEST);
         nzmem = max64(nzmem, c->mem_set ? c->mem_bytes : KS_DEFAULT_MEMORY_REQUEST);
     }
+    /* Extended resources: the same max(sum of app containers, max of init containers) rule per
+     * resource name (they have no non-zero default). */
+    s->next_req = 0;
+    for (size_t pass = 0; pass < 2; pass++) {
+        size_t n = pass ? s->ninit : s->ncontainers;
+        const ks_container *cs = pass ? s->init_containers : s->containers;
+        for (size_t i = 0; i < n; i++)
+            for (uint8_t k = 0; k < cs[i].next; k++) {
+                uint8_t j = 0;
+                while (j < s->next_req && strcmp(s->ext_req[j].name, cs[i].ext[k].name)) j++;
+                if (j == s->next_req) {
+                    if (j == 2 * KS_MAX_EXT) continue;
+                    s->ext_req[s->next_req++] = (ks_ext){cs[i].ext[k].name, 0};
+                }
+                if (pass == 0) s->ext_req[j].value += cs[i].ext[k].value;
+                else if (cs[i].ext[k].value > s->ext_req[j].value) s->ext_req[j].value = cs[i].ext[k].value;
+            }
+    }
     s->req_cpu_milli = cpu + s->overhead_cpu_milli;
     s->req_mem_bytes = mem + s->overhead_mem_bytes;
     s->req_eph_bytes = eph;
@@ -95,6 +113,7 @@ static ks_container *containers_copy(const ks_container *src, size_t n)
         c[i] = src[i];
         c[i].name = sdup(src[i].name);
         c[i].image = sdup(src[i].image);
+        for (uint8_t k = 0; k < src[i].next; k++) c[i].ext[k].name = sdup(src[i].ext[k].name);
     }
     return c;
 }
@@ -112,6 +131,7 @@ void ks_pod_spec_copy(ks_pod_spec *dst, const ks_pod_spec *src)
     dst->priority_class = sdup(src->priority_class);
     dst->node_name = sdup(src->node_name);
     dst->run_for = ks_dist_copy(&src->run_for);
+    ks_pod_spec_finalize(dst); /* the extended request names now borrow from the copies */
     dst->tolerations = src->ntolerations ? ks_malloc(ks_mem_purpose("config"), src->ntolerations * sizeof *dst->tolerations) : NULL;
     for (size_t i = 0; i < src->ntolerations; i++) {
         dst->tolerations[i] = src->tolerations[i];
@@ -136,6 +156,7 @@ static void containers_free(ks_container *c, size_t n)
     for (size_t i = 0; i < n; i++) {
         ks_free(c[i].name);
         ks_free(c[i].image);
+        for (uint8_t k = 0; k < c[i].next; k++) ks_free(c[i].ext[k].name);
     }
     ks_free(c);
 }
@@ -177,6 +198,7 @@ void ks_node_spec_free(ks_node_spec *s)
     ks_free(s->taints);
     for (size_t i = 0; i < s->nimages; i++) ks_free(s->images[i].name);
     ks_free(s->images);
+    for (uint8_t k = 0; k < s->next; k++) ks_free(s->ext[k].name);
     memset(s, 0, sizeof *s);
 }
 

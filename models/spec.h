@@ -79,6 +79,14 @@ typedef struct ks_probe {
     int32_t initial_delay_s, period_s, success_threshold, failure_threshold;
 } ks_probe;
 
+/* Extended resources (a domain-qualified name such as nvidia.com/gpu and an integer amount):
+ * at most KS_MAX_EXT per container or node. */
+#define KS_MAX_EXT 4
+typedef struct ks_ext {
+    char *name;
+    int64_t value;
+} ks_ext;
+
 typedef struct ks_container {
     char *name;
     char *image;         /* as written; ks_image_ref normalises it for cache lookups */
@@ -87,6 +95,8 @@ typedef struct ks_container {
     /* Requests: *_set says whether the key was present, which upstream's scoring defaults need. */
     int64_t cpu_milli, mem_bytes, eph_bytes;
     bool cpu_set, mem_set;
+    ks_ext ext[KS_MAX_EXT]; /* extended resource requests */
+    uint8_t next;
     ks_probe startup, readiness;
 } ks_container;
 
@@ -138,6 +148,8 @@ typedef struct ks_pod_spec {
      * (pkg/scheduler/util/pod_resources.go GetNonzeroRequests). */
     int64_t req_cpu_milli, req_mem_bytes, req_eph_bytes;
     int64_t nz_cpu_milli, nz_mem_bytes;
+    ks_ext ext_req[2 * KS_MAX_EXT]; /* effective extended requests (names borrowed from containers) */
+    uint8_t next_req;
 } ks_pod_spec;
 
 /* Upstream defaults for the non-zero scoring requests (pkg/scheduler/util/pod_resources.go). */
@@ -160,6 +172,8 @@ typedef struct ks_node_spec {
     size_t ntaints;
     bool unschedulable;
     int64_t cpu_milli, mem_bytes, eph_bytes, pods; /* status.allocatable */
+    ks_ext ext[KS_MAX_EXT];                        /* allocatable extended resources */
+    uint8_t next;
     ks_image *images;                              /* status.images: pre-pulled */
     size_t nimages;
 } ks_node_spec;

@@ -45,6 +45,7 @@ static ks_node_spec node_copy(const ks_node_spec *src, const char *name, const c
     n.taints = src->ntaints ? ks_malloc(ks_mem_purpose("nodes"), src->ntaints * sizeof *n.taints) : NULL;
     for (size_t i = 0; i < src->ntaints; i++)
         n.taints[i] = (ks_taint){dup(src->taints[i].key), dup(src->taints[i].value), src->taints[i].effect};
+    for (uint8_t k = 0; k < src->next; k++) n.ext[k].name = dup(src->ext[k].name);
     n.images = src->nimages ? ks_malloc(ks_mem_purpose("nodes"), src->nimages * sizeof *n.images) : NULL;
     for (size_t i = 0; i < src->nimages; i++) n.images[i] = (ks_image){dup(src->images[i].name), src->images[i].bytes};
     return n;

@@ -847,6 +847,10 @@ typedef struct res_list {
     int64_t v[R_N]; /* cpu in millicores, the others in base units */
     bool set[R_N];
     const ks_ynode *at[R_N];
+    /* Extended resources (domain-qualified names): the name points into the YAML tree. */
+    const char *ext_name[KS_MAX_EXT];
+    int64_t ext_value[KS_MAX_EXT];
+    int next;
 } res_list;
 
 /* The slot of resource NAME, R_N for a valid name kubesim does not model (hugepages-<size>, or an
@@ -884,7 +888,18 @@ static void parse_resources(ctx *c, const ks_ynode *v, res_list *r, bool pods)
         size_t mark = path_push(c, k->text);
         int64_t x;
         if (!ks_ynode_is_null(val) && get_quantity(c, val, slot == R_CPU, &x)) {
-            if (slot == R_N) {
+            if (slot == R_N && strncmp(k->text, "hugepages-", 10) != 0) {
+                /* An extended resource: whole units only (ValidateResourceQuantityValue: "must be
+                 * an integer"), at most KS_MAX_EXT per object. */
+                int64_t milli = 0;
+                ks_quantity_milli(val->text, &milli);
+                if (milli % 1000 != 0) err_at(c, val, "expected an integer quantity of %s, got \"%s\"", k->text, val->text);
+                else if (r->next == KS_MAX_EXT) err_at(c, k, "kubesim models at most %d extended resources per object", KS_MAX_EXT);
+                else {
+                    r->ext_name[r->next] = k->text;
+                    r->ext_value[r->next++] = x;
+                }
+            } else if (slot == R_N) {
                 note_ignored(c);
             } else {
                 r->v[slot] = x;
@@ -1082,6 +1097,11 @@ static bool ctr_finish(ctx *c, ctr_build *b)
     b->k.mem_bytes = b->req.v[R_MEM];
     b->k.mem_set = b->req.set[R_MEM];
     b->k.eph_bytes = b->req.v[R_EPH];
+    /* Extended resources: requests, or the limits when no request is given (requests must equal
+     * limits upstream, and default to them). */
+    const res_list *ext = b->req.next ? &b->req : &b->lim;
+    for (int i = 0; i < ext->next; i++) b->k.ext[i] = (ks_ext){dup(ext->ext_name[i]), ext->ext_value[i]};
+    b->k.next = (uint8_t)ext->next;
     if (!b->pull_set) b->k.pull = default_pull_policy(b->k.image);
     return ok;
 }
@@ -2226,6 +2246,8 @@ static void node_finish(ctx *c, node_build *nb, const char *prefix, const ks_yno
     nb->n.mem_bytes = r->v[R_MEM];
     nb->n.eph_bytes = r->v[R_EPH];
     nb->n.pods = r->set[R_PODS] ? r->v[R_PODS] : KS_DEFAULT_MAX_PODS;
+    for (int i = 0; i < r->next; i++) nb->n.ext[i] = (ks_ext){dup(r->ext_name[i]), r->ext_value[i]};
+    nb->n.next = (uint8_t)r->next;
     nb->n.labels = nb->meta.labels;
     nb->meta.labels = (ks_labels){0};
     const char *zone = ks_labels_get(&nb->n.labels, "topology.kubernetes.io/zone");

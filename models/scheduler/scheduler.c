@@ -94,7 +94,7 @@ uint32_t ks_num_feasible_nodes_to_find(int32_t percentage, uint32_t num_all_node
 }
 
 typedef struct reason_text {
-    char text[96];
+    char text[200];
 } reason_text;
 
 static int cmp_str(const void *a, const void *b) { return strcmp(((const reason_text *)a)->text, ((const reason_text *)b)->text); }
@@ -104,9 +104,9 @@ void ks_fit_error_message(char *buf, size_t bufsize, uint32_t num_all_nodes, con
 {
     /* framework/types.go FitError.Error: "0/%d nodes are available:" then each "%d %s" entry,
      * sorted as strings (so "10 X" sorts before "2 Y"), joined by ", ", and a final ".". */
-    reason_text items[16];
+    reason_text items[32];
     size_t n = 0;
-    for (size_t i = 0; i < nreasons && n < 16; i++)
+    for (size_t i = 0; i < nreasons && n < 32; i++)
         if (counts[i]) snprintf(items[n++].text, sizeof items[0].text, "%u %s", counts[i], reasons[i]);
     qsort(items, n, sizeof *items, cmp_str);
     size_t off = (size_t)snprintf(buf, bufsize, "0/%u nodes are available:", num_all_nodes);
@@ -355,27 +355,59 @@ static bool node_affinity_matches(const ks_pod_spec *ps, const ks_node_spec *n)
 
 /* Reasons a node fails, in upstream's words (nodeunschedulable, tainttoleration, nodeaffinity,
  * noderesources/fit.go). R_TAINT's text carries the taint: "node(s) had untolerated taint {k: v}". */
-enum { R_UNSCHEDULABLE, R_TAINT, R_AFFINITY, R_PODS, R_CPU, R_MEM, R_EPH, R_COUNT };
+enum { R_UNSCHEDULABLE, R_TAINT, R_AFFINITY, R_PODS, R_CPU, R_MEM, R_EPH, R_EXT, R_COUNT };
 static const char *const reason_text_of[R_COUNT] = {
     "node(s) were unschedulable", NULL, "node(s) didn't match Pod's node affinity/selector", "Too many pods",
-    "Insufficient cpu", "Insufficient memory", "Insufficient ephemeral-storage",
+    "Insufficient cpu", "Insufficient memory", "Insufficient ephemeral-storage", NULL,
 };
+
+/* Reasons whose text depends on the node: an untolerated taint, an insufficient extended
+ * resource. */
+#define MAX_DYN_REASONS (KS_MAX_EXT + 1)
+typedef struct dyn_reasons {
+    char text[MAX_DYN_REASONS][160];
+    int n;
+} dyn_reasons;
+
+/* The pod's extended requests with their cluster ids (-1: no node has that resource). */
+typedef struct pod_ext {
+    int id[2 * KS_MAX_EXT];
+    int64_t amount[2 * KS_MAX_EXT];
+    const char *name[2 * KS_MAX_EXT];
+    int n;
+} pod_ext;
+
+static void find_pod_ext(const ks_cluster *c, const ks_pod_spec *ps, pod_ext *pe)
+{
+    pe->n = ps->next_req;
+    for (int k = 0; k < pe->n; k++) {
+        pe->id[k] = ks_cluster_find_ext(c, ps->ext_req[k].name);
+        pe->amount[k] = ps->ext_req[k].value;
+        pe->name[k] = ps->ext_req[k].name;
+    }
+}
 
 /* Runs the filters on node I in the default profile's order — NodeUnschedulable,
  * TaintToleration, NodeAffinity, NodeResourcesFit — and returns a bitmask of the reasons of the
  * first that fails (0: feasible). NodeResourcesFit reports every insufficient resource at once
  * (fitsRequest). *TAINT receives the untolerated taint for R_TAINT. */
-static unsigned filter_node(const ks_cluster *c, const ks_sched_profile *prof, const ks_pod_spec *ps, uint32_t i,
-                            const ks_taint **taint)
+static unsigned filter_node(const ks_cluster *c, const ks_sched_profile *prof, const ks_pod_spec *ps,
+                            const pod_ext *pe, uint32_t i, dyn_reasons *dyn)
 {
     const ks_nodes *n = &c->nodes;
     const ks_node_spec *spec = &n->spec[i];
+    const ks_taint *taint;
+    dyn->n = 0;
     if (prof->unschedulable_filter && spec->unschedulable) {
         /* The pod may tolerate the node.kubernetes.io/unschedulable:NoSchedule taint. */
         static const ks_taint unsched = {(char *)"node.kubernetes.io/unschedulable", (char *)"", KS_NO_SCHEDULE};
         if (!tolerated(ps, &unsched)) return 1u << R_UNSCHEDULABLE;
     }
-    if (prof->taint_filter && (*taint = untolerated_taint(spec, ps))) return 1u << R_TAINT;
+    if (prof->taint_filter && (taint = untolerated_taint(spec, ps))) {
+        snprintf(dyn->text[dyn->n++], sizeof dyn->text[0], "node(s) had untolerated taint {%s: %s}", taint->key,
+                 taint->value);
+        return 1u << R_TAINT;
+    }
     if (prof->affinity_filter && !node_affinity_matches(ps, spec)) return 1u << R_AFFINITY;
     if (!prof->fit_filter) return 0;
     unsigned r = 0;
@@ -383,6 +415,14 @@ static unsigned filter_node(const ks_cluster *c, const ks_sched_profile *prof, c
     if (ps->req_cpu_milli > 0 && ps->req_cpu_milli > n->alloc_cpu[i] - n->req_cpu[i]) r |= 1u << R_CPU;
     if (ps->req_mem_bytes > 0 && ps->req_mem_bytes > n->alloc_mem[i] - n->req_mem[i]) r |= 1u << R_MEM;
     if (ps->req_eph_bytes > 0 && ps->req_eph_bytes > n->alloc_eph[i] - n->req_eph[i]) r |= 1u << R_EPH;
+    for (int k = 0; k < pe->n; k++) { /* scalar resources: "Insufficient <name>" */
+        if (pe->amount[k] == 0) continue;
+        size_t at = i * KS_MAX_EXT_CLUSTER + (size_t)pe->id[k];
+        int64_t free_amount = pe->id[k] < 0 ? 0 : n->ext_alloc[at] - n->ext_req[at];
+        if (pe->amount[k] <= free_amount || dyn->n == MAX_DYN_REASONS) continue;
+        snprintf(dyn->text[dyn->n++], sizeof dyn->text[0], "Insufficient %s", pe->name[k]);
+        r |= 1u << R_EXT;
+    }
     return r;
 }
 
@@ -485,21 +525,20 @@ int ks_sched_explain(const ks_world *w, const ks_sched_profile *prof, const ks_p
     int64_t max_taint = 0, max_aff = 0;
     pod_images pi;
     find_pod_images(c, ps, &pi);
+    pod_ext pe;
+    find_pod_ext(c, ps, &pe);
     for (uint32_t i = 0; i < c->nodes.n; i++) {
         ks_explain_node *e = &out[i];
         memset(e, 0, sizeof *e);
         e->node = i;
-        const ks_taint *taint = NULL;
-        unsigned r = filter_node(c, prof, ps, i, &taint);
+        dyn_reasons dyn;
+        unsigned r = filter_node(c, prof, ps, &pe, i, &dyn);
         e->feasible = r == 0;
-        for (int k = 0; k < R_COUNT && e->nreasons < 4; k++) {
-            if (!((r >> k) & 1u)) continue;
-            if (k == R_TAINT)
-                snprintf(e->reasons[e->nreasons++], sizeof e->reasons[0], "node(s) had untolerated taint {%s: %s}",
-                         taint->key, taint->value);
-            else
+        for (int k = 0; k < R_COUNT && e->nreasons < 8; k++)
+            if (((r >> k) & 1u) && reason_text_of[k])
                 snprintf(e->reasons[e->nreasons++], sizeof e->reasons[0], "%s", reason_text_of[k]);
-        }
+        for (int k = 0; k < dyn.n && e->nreasons < 8; k++)
+            snprintf(e->reasons[e->nreasons++], sizeof e->reasons[0], "%s", dyn.text[k]);
         if (!e->feasible) continue;
         ks_raw_scores s = score_node(c, prof, ps, &pi, i);
         e->raw[KS_PLUGIN_IMAGE] = s.image;
@@ -572,28 +611,30 @@ static void on_cycle(ks_sim *sim, void *ctx, const ks_event *ev)
     uint32_t want = ks_num_feasible_nodes_to_find(pct, nnodes);
     uint32_t nfeasible = 0, processed = 0;
     uint32_t counts[R_COUNT] = {0};
-    /* Untolerated-taint reasons differ by taint; they are counted per (key, value). */
-    enum { MAX_TAINT_REASONS = 12 };
-    const ks_taint *taints[MAX_TAINT_REASONS];
-    uint32_t taint_counts[MAX_TAINT_REASONS];
-    size_t ntaints = 0;
+    /* Reasons whose text varies (taints, extended resources) are counted per distinct text. */
+    enum { MAX_VARYING = 16 };
+    char varying[MAX_VARYING][160];
+    uint32_t varying_counts[MAX_VARYING];
+    size_t nvarying = 0;
+    pod_ext pe;
+    find_pod_ext(c, ps, &pe);
     for (; processed < nnodes && nfeasible < want; processed++) {
         uint32_t i = (s->next_start_node + processed) % nnodes;
-        const ks_taint *taint = NULL;
-        unsigned r = filter_node(c, prof, ps, i, &taint);
+        dyn_reasons dyn;
+        unsigned r = filter_node(c, prof, ps, &pe, i, &dyn);
         if (r == 0) {
             s->feasible[nfeasible++] = i;
             continue;
         }
         for (int k = 0; k < R_COUNT; k++) counts[k] += (r >> k) & 1u;
-        if (taint) {
+        for (int d = 0; d < dyn.n; d++) {
             size_t t = 0;
-            while (t < ntaints && (strcmp(taints[t]->key, taint->key) || strcmp(taints[t]->value, taint->value))) t++;
-            if (t == ntaints && ntaints < MAX_TAINT_REASONS) {
-                taints[ntaints] = taint;
-                taint_counts[ntaints++] = 0;
+            while (t < nvarying && strcmp(varying[t], dyn.text[d])) t++;
+            if (t == nvarying && nvarying < MAX_VARYING) {
+                memcpy(varying[nvarying], dyn.text[d], sizeof varying[0]);
+                varying_counts[nvarying++] = 0;
             }
-            if (t < ntaints) taint_counts[t]++;
+            if (t < nvarying) varying_counts[t]++;
         }
     }
     if (nnodes) s->next_start_node = (s->next_start_node + processed) % nnodes;
@@ -654,20 +695,18 @@ static void on_cycle(ks_sim *sim, void *ctx, const ks_event *ev)
         /* DefaultBinder: POST pods/<name>/binding, a create, from the scheduler's client. */
         ks_api_call(&w->api, end, KS_CLIENT_SCHEDULER, KS_VERB_CREATE, w->ev.sched_bound, pod, 0);
     } else {
-        char msg[1100], taint_text[MAX_TAINT_REASONS][300];
-        const char *reasons[R_COUNT + MAX_TAINT_REASONS];
-        uint32_t all_counts[R_COUNT + MAX_TAINT_REASONS];
+        char msg[1100];
+        const char *reasons[R_COUNT + MAX_VARYING];
+        uint32_t all_counts[R_COUNT + MAX_VARYING];
         size_t nr = 0;
         for (int k = 0; k < R_COUNT; k++) {
-            if (k == R_TAINT) continue;
+            if (!reason_text_of[k]) continue;
             reasons[nr] = reason_text_of[k];
             all_counts[nr++] = counts[k];
         }
-        for (size_t j = 0; j < ntaints; j++) {
-            snprintf(taint_text[j], sizeof taint_text[j], "node(s) had untolerated taint {%s: %s}", taints[j]->key,
-                     taints[j]->value);
-            reasons[nr] = taint_text[j];
-            all_counts[nr++] = taint_counts[j];
+        for (size_t j = 0; j < nvarying; j++) {
+            reasons[nr] = varying[j];
+            all_counts[nr++] = varying_counts[j];
         }
         ks_fit_error_message(msg, sizeof msg, nnodes, reasons, all_counts, nr);
         ks_cluster_event(c, end, "Pod", ps->namespace, p->name, "Warning", "FailedScheduling",

@@ -66,7 +66,7 @@ size_t ks_scheduler_unschedulable_len(const ks_scheduler *s);
 typedef struct ks_explain_node {
     uint32_t node;
     bool feasible;
-    char reasons[4][160];
+    char reasons[8][160];
     int nreasons;
     int64_t raw[5], normalized[5], total; /* KS_PLUGIN_* order */
 } ks_explain_node;

@@ -434,7 +434,10 @@ static void check_ignored(const ks_config *cfg)
     assert_true(has_ignored(cfg, "Pod spec.volumes"));
     assert_true(has_ignored(cfg, "Pod spec.containers.volumeMounts"));
     assert_true(has_ignored(cfg, "Pod status"));
-    assert_true(has_ignored(cfg, "Node status.allocatable.nvidia.com/gpu"));
+    assert_false(has_ignored(cfg, "Node status.allocatable.nvidia.com/gpu")); /* an extended resource */
+    assert_int_equal(cfg->nodes[0].next, 1);
+    assert_string_equal(cfg->nodes[0].ext[0].name, "nvidia.com/gpu");
+    assert_int_equal(cfg->nodes[0].ext[0].value, 4);
     assert_true(has_ignored(cfg, "Node status.conditions"));
     assert_true(has_ignored(cfg, "Node spec.taints.timeAdded"));
     assert_false(has_ignored(cfg, "Deployment spec.strategy")); /* modelled: rolling updates */

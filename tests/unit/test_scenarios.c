@@ -845,6 +845,43 @@ static void test_image_locality(void **state)
     }
 }
 
+/* Extended resources in NodeResourcesFit (see the config's comment). */
+static void test_extended_resources(void **state)
+{
+    (void)state;
+    const char *out = ks_test_path("gpus.h5");
+    run_ok("tests/configs/gpus.yaml", out);
+    size_t n = 0, nn = 0, np = 0;
+    char **name = ks_tc_strings(out, "/pods", "name", &nn);
+    char **node = ks_tc_strings(out, "/pods", "node", &n);
+    char **phase = ks_tc_strings(out, "/pods", "phase", &np);
+    int per_node[2] = {0, 0}, pending = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strncmp(name[i], "train-", 6) != 0) continue;
+        if (!strcmp(phase[i], "Pending")) pending++;
+        else if (!strcmp(node[i], "gpu-0")) per_node[0]++;
+        else if (!strcmp(node[i], "gpu-1")) per_node[1]++;
+        else fail_msg("%s on %s: not a GPU node", name[i], node[i]);
+    }
+    assert_int_equal(per_node[0], 2);
+    assert_int_equal(per_node[1], 2);
+    assert_int_equal(pending, 1);
+    ks_tc_free_strings(name, nn);
+    ks_tc_free_strings(node, n);
+    ks_tc_free_strings(phase, np);
+    char **reason = ks_tc_strings(out, "/events", "reason", &n);
+    char **msg = ks_tc_strings(out, "/events", "message", &nn);
+    int failed = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(reason[i], "FailedScheduling")) {
+            assert_string_equal(msg[i], "0/3 nodes are available: 3 Insufficient nvidia.com/gpu.");
+            failed++;
+        }
+    assert_true(failed >= 1);
+    ks_tc_free_strings(reason, n);
+    ks_tc_free_strings(msg, nn);
+}
+
 /* The scoring strategy decides placement: 3 pods of 1 cpu / 2Gi on 2 nodes of 4 cpu / 8Gi (cpu and
  * memory fractions stay equal, so BalancedAllocation scores 100 everywhere). LeastAllocated
  * spreads them 2 + 1; MostAllocated packs all 3 onto one node, whichever the tie-break chose
@@ -1040,6 +1077,7 @@ int main(void)
         cmocka_unit_test(test_explain_json),
         cmocka_unit_test(test_priority_classes),
         cmocka_unit_test(test_image_locality),
+        cmocka_unit_test(test_extended_resources),
         cmocka_unit_test(test_same_seed_same_datasets_any_thread_count),
         cmocka_unit_test(test_bad_inputs_exit_2_with_position_and_no_output),
         cmocka_unit_test(test_missing_file_and_bad_flags),
