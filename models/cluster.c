@@ -36,7 +36,11 @@ void ks_cluster_free(ks_cluster *c)
         ks_node_spec_free(&n->spec[i]);
         ks_free(n->images[i]);
         ks_free(n->image_sizes[i]);
+        ks_free(n->ports[i]);
     }
+    ks_free(n->ports);
+    ks_free(n->nports);
+    ks_free(n->ports_cap);
     ks_free(n->image_sizes);
     ks_free(c->image_nodes);
     ks_free(n->ext_alloc);
@@ -76,7 +80,7 @@ static void nodes_grow(ks_nodes *n)
     size_t cap = n->cap ? n->cap * 2 : 64;
 #define GROW_COL(col) n->col = n->col ? ks_realloc(n->col, cap * sizeof *n->col) : ks_malloc(mem_nodes, cap * sizeof *n->col);
     NODE_COLUMNS(GROW_COL)
-    GROW_COL(spec) GROW_COL(image_sizes) GROW_COL(pleg_phase) GROW_COL(lease_renewed) GROW_COL(status_posted)
+    GROW_COL(spec) GROW_COL(ports) GROW_COL(nports) GROW_COL(ports_cap) GROW_COL(image_sizes) GROW_COL(pleg_phase) GROW_COL(lease_renewed) GROW_COL(status_posted)
     GROW_COL(status_dirty) GROW_COL(images) GROW_COL(nimages) GROW_COL(images_cap) GROW_COL(pull_tail)
     GROW_COL(resource_version)
 #undef GROW_COL
@@ -121,6 +125,8 @@ uint32_t ks_cluster_add_node(ks_cluster *c, ks_node_spec *spec, ks_time now)
     n->adm_cpu[i] = n->adm_mem[i] = n->adm_eph[i] = n->adm_pods[i] = 0;
     n->images[i] = NULL;
     n->image_sizes[i] = NULL;
+    n->ports[i] = NULL;
+    n->nports[i] = n->ports_cap[i] = 0;
     n->nimages[i] = n->images_cap[i] = 0;
     n->pull_tail[i] = KS_NONE;
     n->pleg_phase[i] = 0;
@@ -184,6 +190,13 @@ void ks_cluster_assign(ks_cluster *c, uint32_t pod, uint32_t node)
     n->nz_cpu[node] += s->nz_cpu_milli;
     n->nz_mem[node] += s->nz_mem_bytes;
     n->npods[node] += 1;
+    for (size_t k = 0; k < s->ncontainers; k++)
+        for (uint8_t j = 0; j < s->containers[k].nhost_ports; j++) {
+            size_t cap = n->ports_cap[node];
+            ks_grow(mem_nodes, (void **)&n->ports[node], &cap, n->nports[node] + 1, sizeof **n->ports);
+            n->ports_cap[node] = (uint32_t)cap;
+            n->ports[node][n->nports[node]++] = s->containers[k].host_ports[j];
+        }
     for (uint8_t k = 0; k < s->next_req; k++) {
         int id = ks_cluster_find_ext(c, s->ext_req[k].name);
         if (id >= 0) n->ext_req[node * KS_MAX_EXT_CLUSTER + (size_t)id] += s->ext_req[k].value;
@@ -207,6 +220,16 @@ bool ks_cluster_release(ks_cluster *c, uint32_t pod)
     n->nz_cpu[node] -= s->nz_cpu_milli;
     n->nz_mem[node] -= s->nz_mem_bytes;
     n->npods[node] -= 1;
+    for (size_t k = 0; k < s->ncontainers; k++) /* give back one entry per port the pod held */
+        for (uint8_t j = 0; j < s->containers[k].nhost_ports; j++) {
+            const ks_host_port *hp = &s->containers[k].host_ports[j];
+            for (uint32_t q = 0; q < n->nports[node]; q++) {
+                const ks_host_port *u = &n->ports[node][q];
+                if (u->port != hp->port || u->protocol != hp->protocol || strcmp(u->host_ip, hp->host_ip)) continue;
+                n->ports[node][q] = n->ports[node][--n->nports[node]];
+                break;
+            }
+        }
     for (uint8_t k = 0; k < s->next_req; k++) {
         int id = ks_cluster_find_ext(c, s->ext_req[k].name);
         if (id >= 0) n->ext_req[node * KS_MAX_EXT_CLUSTER + (size_t)id] -= s->ext_req[k].value;

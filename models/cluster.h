@@ -73,6 +73,9 @@ typedef struct ks_nodes {
      * allocatable, requested by assigned pods, admitted by the kubelet. */
     int64_t *ext_alloc, *ext_req, *ext_adm;
     size_t ext_cap;
+    /* Host ports taken by the pods assigned to the node (NodePorts). */
+    ks_host_port **ports;
+    uint32_t *nports, *ports_cap;
     /* kubelet: images present (interned ids), and the serialized puller's FIFO of pods, linked
      * through ks_pod.pull_next: the head is pulling, the tail is the last request. */
     uint32_t **images;

@@ -114,6 +114,10 @@ static ks_container *containers_copy(const ks_container *src, size_t n)
         c[i].name = sdup(src[i].name);
         c[i].image = sdup(src[i].image);
         for (uint8_t k = 0; k < src[i].next; k++) c[i].ext[k].name = sdup(src[i].ext[k].name);
+        if (src[i].nhost_ports) {
+            c[i].host_ports = ks_malloc(ks_mem_purpose("config"), src[i].nhost_ports * sizeof *c[i].host_ports);
+            memcpy(c[i].host_ports, src[i].host_ports, src[i].nhost_ports * sizeof *c[i].host_ports);
+        }
     }
     return c;
 }
@@ -157,6 +161,7 @@ static void containers_free(ks_container *c, size_t n)
         ks_free(c[i].name);
         ks_free(c[i].image);
         for (uint8_t k = 0; k < c[i].next; k++) ks_free(c[i].ext[k].name);
+        ks_free(c[i].host_ports);
     }
     ks_free(c);
 }

@@ -87,6 +87,14 @@ typedef struct ks_ext {
     int64_t value;
 } ks_ext;
 
+/* A host port a container asks for (ContainerPort with hostPort > 0). protocol: 0 TCP, 1 UDP,
+ * 2 SCTP; host_ip "" is 0.0.0.0 (every address). */
+typedef struct ks_host_port {
+    int32_t port;
+    uint8_t protocol;
+    char host_ip[40];
+} ks_host_port;
+
 typedef struct ks_container {
     char *name;
     char *image;         /* as written; ks_image_ref normalises it for cache lookups */
@@ -97,6 +105,8 @@ typedef struct ks_container {
     bool cpu_set, mem_set;
     ks_ext ext[KS_MAX_EXT]; /* extended resource requests */
     uint8_t next;
+    ks_host_port *host_ports;
+    uint8_t nhost_ports;
     ks_probe startup, readiness;
 } ks_container;
 

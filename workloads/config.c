@@ -1020,6 +1020,74 @@ static void ctr_probe(ctx *c, const ks_ynode *v, void *obj, int arg)
     }
 }
 
+/* ContainerPort: only host ports matter to scheduling (NodePorts); containerPort and name are
+ * validated and otherwise not modelled. */
+typedef struct port_build {
+    ks_host_port hp;
+    int64_t container_port;
+} port_build;
+
+static void port_container(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    get_int(c, v, 1, 65535, "a port number 1-65535", &((port_build *)obj)->container_port);
+}
+
+static void port_host(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    int64_t x;
+    if (get_int(c, v, 0, 65535, "a port number 0-65535", &x)) ((port_build *)obj)->hp.port = (int32_t)x;
+}
+
+static void port_protocol(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    static const char *const names[] = {"TCP", "UDP", "SCTP", NULL};
+    int i = get_enum(c, v, names);
+    if (i >= 0) ((port_build *)obj)->hp.protocol = (uint8_t)i;
+}
+
+static void port_host_ip(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    const char *s = get_str(c, v);
+    if (!s) return;
+    if (strlen(s) >= sizeof ((port_build *)obj)->hp.host_ip || strspn(s, "0123456789abcdefABCDEF.:") != strlen(s)) {
+        expect_text(c, v, "an IP address");
+        return;
+    }
+    snprintf(((port_build *)obj)->hp.host_ip, sizeof ((port_build *)obj)->hp.host_ip, "%s",
+             strcmp(s, "0.0.0.0") ? s : "");
+}
+
+static const field port_fields[] = {
+    {"containerPort", port_container, F_REQUIRED, 0},
+    {"hostPort", port_host, 0, 0},
+    {"protocol", port_protocol, 0, 0},
+    {"hostIP", port_host_ip, 0, 0},
+    {"name", NULL, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void add_port(ctx *c, const ks_ynode *item, void *obj)
+{
+    ctr_build *b = obj;
+    port_build pb = {0};
+    walk_map(c, item, port_fields, &pb);
+    if (pb.hp.port == 0) return; /* no host port: nothing for the scheduler */
+    if (b->k.nhost_ports == UINT8_MAX) return;
+    b->k.host_ports = b->k.host_ports ? ks_realloc(b->k.host_ports, (b->k.nhost_ports + 1u) * sizeof *b->k.host_ports)
+                                      : ks_malloc(cfg_mem(), sizeof *b->k.host_ports);
+    b->k.host_ports[b->k.nhost_ports++] = pb.hp;
+}
+
+static void ctr_ports(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_seq(c, v, add_port, obj);
+}
+
 /* Container (k8s.io/api/core/v1/types.go, v1.31). */
 static const field container_fields[] = {
     {"name", ctr_name, F_REQUIRED, 0},
@@ -1029,7 +1097,7 @@ static const field container_fields[] = {
     {"command", NULL, 0, 0},
     {"args", NULL, 0, 0},
     {"workingDir", NULL, 0, 0},
-    {"ports", NULL, 0, 0},
+    {"ports", ctr_ports, 0, 0},
     {"envFrom", NULL, 0, 0},
     {"env", NULL, 0, 0},
     {"resizePolicy", NULL, 0, 0},
@@ -1138,6 +1206,8 @@ static void add_container(ctx *c, const ks_ynode *item, pod_build *pb, bool init
     if (!ok) {
         ks_free(b.k.name);
         ks_free(b.k.image);
+        for (uint8_t k = 0; k < b.k.next; k++) ks_free(b.k.ext[k].name);
+        ks_free(b.k.host_ports);
         return;
     }
     ks_pod_spec *s = pb->s;

@@ -355,11 +355,31 @@ static bool node_affinity_matches(const ks_pod_spec *ps, const ks_node_spec *n)
 
 /* Reasons a node fails, in upstream's words (nodeunschedulable, tainttoleration, nodeaffinity,
  * noderesources/fit.go). R_TAINT's text carries the taint: "node(s) had untolerated taint {k: v}". */
-enum { R_UNSCHEDULABLE, R_TAINT, R_AFFINITY, R_PODS, R_CPU, R_MEM, R_EPH, R_EXT, R_COUNT };
+enum { R_UNSCHEDULABLE, R_TAINT, R_AFFINITY, R_PORTS, R_PODS, R_CPU, R_MEM, R_EPH, R_EXT, R_COUNT };
 static const char *const reason_text_of[R_COUNT] = {
-    "node(s) were unschedulable", NULL, "node(s) didn't match Pod's node affinity/selector", "Too many pods",
-    "Insufficient cpu", "Insufficient memory", "Insufficient ephemeral-storage", NULL,
+    "node(s) were unschedulable", NULL, "node(s) didn't match Pod's node affinity/selector",
+    "node(s) didn't have free ports for the requested pod ports", "Too many pods", "Insufficient cpu",
+    "Insufficient memory", "Insufficient ephemeral-storage", NULL,
 };
+
+/* NodePorts (nodeports/node_ports.go, HostPortInfo.CheckConflict): a wanted host port conflicts
+ * with a used one of the same protocol and number when either address is 0.0.0.0 or they are
+ * equal. */
+static bool ports_conflict(const ks_nodes *n, uint32_t node, const ks_pod_spec *ps)
+{
+    if (!n->nports[node]) return false;
+    for (size_t k = 0; k < ps->ncontainers; k++)
+        for (uint8_t j = 0; j < ps->containers[k].nhost_ports; j++) {
+            const ks_host_port *want = &ps->containers[k].host_ports[j];
+            for (uint32_t q = 0; q < n->nports[node]; q++) {
+                const ks_host_port *used = &n->ports[node][q];
+                if (used->port == want->port && used->protocol == want->protocol &&
+                    (!used->host_ip[0] || !want->host_ip[0] || !strcmp(used->host_ip, want->host_ip)))
+                    return true;
+            }
+        }
+    return false;
+}
 
 /* Reasons whose text depends on the node: an untolerated taint, an insufficient extended
  * resource. */
@@ -409,6 +429,7 @@ static unsigned filter_node(const ks_cluster *c, const ks_sched_profile *prof, c
         return 1u << R_TAINT;
     }
     if (prof->affinity_filter && !node_affinity_matches(ps, spec)) return 1u << R_AFFINITY;
+    if (ports_conflict(n, i, ps)) return 1u << R_PORTS;
     if (!prof->fit_filter) return 0;
     unsigned r = 0;
     if (n->npods[i] + 1 > n->alloc_pods[i]) r |= 1u << R_PODS;

@@ -882,6 +882,49 @@ static void test_extended_resources(void **state)
     ks_tc_free_strings(msg, nn);
 }
 
+/* NodePorts: three replicas asking for TCP host port 8080 on two nodes: two run, one per node;
+ * the third finds both ports taken. A pod asking for UDP 8080 still fits. */
+static void test_node_ports(void **state)
+{
+    (void)state;
+    const char *out = run_inline("ports",
+        "apiVersion: kubesim.io/v1alpha1\nkind: NodePool\nmetadata: {name: n}\n"
+        "spec: {count: 2, template: {status: {allocatable: {cpu: \"8\", memory: 16Gi}}}}\n---\n"
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: lb}\nspec:\n  replicas: 3\n"
+        "  selector: {matchLabels: {app: lb}}\n  template:\n    metadata: {labels: {app: lb}}\n"
+        "    spec: {containers: [{name: c, image: \"i:1\", ports: [{containerPort: 80, hostPort: 8080}]}]}\n---\n"
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: udp}\n"
+        "spec: {containers: [{name: c, image: \"i:1\", ports: [{containerPort: 53, hostPort: 8080, protocol: UDP}]}]}\n",
+        "2m");
+    size_t n = 0, nn = 0;
+    char **name = ks_tc_strings(out, "/pods", "name", &nn);
+    char **node = ks_tc_strings(out, "/pods", "node", &n);
+    int lb_n0 = 0, lb_n1 = 0, lb_pending = 0, udp = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(name[i], "udp")) udp = *node[i] != 0;
+        else if (!strcmp(node[i], "n-0")) lb_n0++;
+        else if (!strcmp(node[i], "n-1")) lb_n1++;
+        else lb_pending++;
+    }
+    assert_int_equal(lb_n0, 1);
+    assert_int_equal(lb_n1, 1);
+    assert_int_equal(lb_pending, 1);
+    assert_int_equal(udp, 1);
+    ks_tc_free_strings(name, nn);
+    ks_tc_free_strings(node, n);
+    char **reason = ks_tc_strings(out, "/events", "reason", &n);
+    char **msg = ks_tc_strings(out, "/events", "message", &nn);
+    int failed = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(reason[i], "FailedScheduling")) {
+            assert_string_equal(msg[i], "0/2 nodes are available: 2 node(s) didn't have free ports for the requested pod ports.");
+            failed++;
+        }
+    assert_true(failed >= 1);
+    ks_tc_free_strings(reason, n);
+    ks_tc_free_strings(msg, nn);
+}
+
 /* The scoring strategy decides placement: 3 pods of 1 cpu / 2Gi on 2 nodes of 4 cpu / 8Gi (cpu and
  * memory fractions stay equal, so BalancedAllocation scores 100 everywhere). LeastAllocated
  * spreads them 2 + 1; MostAllocated packs all 3 onto one node, whichever the tie-break chose
@@ -1078,6 +1121,7 @@ int main(void)
         cmocka_unit_test(test_priority_classes),
         cmocka_unit_test(test_image_locality),
         cmocka_unit_test(test_extended_resources),
+        cmocka_unit_test(test_node_ports),
         cmocka_unit_test(test_same_seed_same_datasets_any_thread_count),
         cmocka_unit_test(test_bad_inputs_exit_2_with_position_and_no_output),
         cmocka_unit_test(test_missing_file_and_bad_flags),
