@@ -925,6 +925,38 @@ static void test_node_ports(void **state)
     ks_tc_free_strings(msg, nn);
 }
 
+/* The scheduling queue's unschedulable pool: a pod that never fits is retried when the 30 s
+ * flush finds it parked for more than 5 minutes (flushUnschedulablePodsLeftover): failures at
+ * f1 ~ 0, then the first flush tick (multiples of 30 s) more than 300 s later — 330, 660, 990 s. */
+static void test_unschedulable_pool_flush_timing(void **state)
+{
+    (void)state;
+    const char *out = run_inline("flush",
+        "apiVersion: kubesim.io/v1alpha1\nkind: ControlPlane\nmetadata: {name: c}\n"
+        "spec: {apiserver: {writeLatency: 10ms, watchLatency: 1ms}}\n---\n"
+        "apiVersion: v1\nkind: Node\nmetadata: {name: n1}\nstatus: {allocatable: {cpu: \"1\", memory: 1Gi}}\n---\n"
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: big}\n"
+        "spec: {containers: [{name: c, image: \"i:1\", resources: {requests: {cpu: \"2\"}}}]}\n",
+        "20m");
+    size_t n = 0, nt = 0;
+    char **reason = ks_tc_strings(out, "/events", "reason", &n);
+    double *t = ks_tc_f64(out, "/events", "time", &nt);
+    const double want[] = {0, 330, 660, 990};
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(reason[i], "FailedScheduling") != 0) continue;
+        assert_true(k < 4);
+        if (fabs(t[i] - want[k]) > 0.01) fail_msg("attempt %zu failed at %.6f s, want %.0f s", k + 1, t[i], want[k]);
+        k++;
+    }
+    assert_int_equal(k, 4);
+    ks_tc_free_strings(reason, n);
+    free(t);
+    int64_t *attempts = ks_tc_i64(out, "/pods", "attempts", &n);
+    assert_int_equal(attempts[0], 4);
+    free(attempts);
+}
+
 /* The scoring strategy decides placement: 3 pods of 1 cpu / 2Gi on 2 nodes of 4 cpu / 8Gi (cpu and
  * memory fractions stay equal, so BalancedAllocation scores 100 everywhere). LeastAllocated
  * spreads them 2 + 1; MostAllocated packs all 3 onto one node, whichever the tie-break chose
@@ -1122,6 +1154,7 @@ int main(void)
         cmocka_unit_test(test_image_locality),
         cmocka_unit_test(test_extended_resources),
         cmocka_unit_test(test_node_ports),
+        cmocka_unit_test(test_unschedulable_pool_flush_timing),
         cmocka_unit_test(test_same_seed_same_datasets_any_thread_count),
         cmocka_unit_test(test_bad_inputs_exit_2_with_position_and_no_output),
         cmocka_unit_test(test_missing_file_and_bad_flags),
