@@ -226,12 +226,16 @@ typedef struct ks_node_pool {
 } ks_node_pool;
 
 /* NodeResourcesFit scoring strategies (pkg/scheduler/apis/config/types.go ScoringStrategyType). */
-typedef enum ks_fit_strategy { KS_FIT_LEAST_ALLOCATED, KS_FIT_MOST_ALLOCATED } ks_fit_strategy;
+typedef enum ks_fit_strategy { KS_FIT_LEAST_ALLOCATED, KS_FIT_MOST_ALLOCATED, KS_FIT_REQUESTED_TO_CAPACITY_RATIO } ks_fit_strategy;
+#define KS_MAX_SHAPE 16
 
 typedef struct ks_sched_profile {
     char *scheduler_name;
     ks_fit_strategy fit_strategy;
     int64_t fit_cpu_weight, fit_mem_weight; /* scoringStrategy.resources; default 1:1 */
+    /* requestedToCapacityRatio.shape: utilization 0..100 ascending, score 0..10. */
+    int32_t shape_util[KS_MAX_SHAPE], shape_score[KS_MAX_SHAPE];
+    int nshape;
     /* Score plugin weights; 0 = the plugin is disabled at the score extension point.
      * Defaults from pkg/scheduler/apis/config/v1/default_plugins.go. */
     int32_t fit_weight, balanced_weight, taint_weight, affinity_weight, image_weight;

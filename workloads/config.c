@@ -3557,23 +3557,90 @@ static void ss_type(ctx *c, const ks_ynode *v, void *obj, int arg)
 {
     (void)arg;
     static const char *const names[] = {"LeastAllocated", "MostAllocated", "RequestedToCapacityRatio", NULL};
+    static const ks_fit_strategy strategies[] = {KS_FIT_LEAST_ALLOCATED, KS_FIT_MOST_ALLOCATED,
+                                                  KS_FIT_REQUESTED_TO_CAPACITY_RATIO};
     int i = get_enum(c, v, names);
-    if (i == 2) err_at(c, v, "RequestedToCapacityRatio is not supported yet");
-    else if (i >= 0) ((ks_sched_profile *)obj)->fit_strategy = i == 0 ? KS_FIT_LEAST_ALLOCATED : KS_FIT_MOST_ALLOCATED;
+    if (i >= 0) ((ks_sched_profile *)obj)->fit_strategy = strategies[i];
+}
+
+/* UtilizationShapePoint (pkg/scheduler/apis/config/v1): utilization 0..100, score 0..10; the
+ * points must be sorted by strictly increasing utilization (validation_pluginargs.go). */
+typedef struct shape_build {
+    int64_t util, score;
+    bool has_util, has_score;
+} shape_build;
+
+static void sp_util(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    ((shape_build *)obj)->has_util = get_int(c, v, 0, 100, "a utilization 0-100", &((shape_build *)obj)->util);
+}
+
+static void sp_score(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    ((shape_build *)obj)->has_score = get_int(c, v, 0, 10, "a score 0-10", &((shape_build *)obj)->score);
+}
+
+static const field shape_fields[] = {
+    {"utilization", sp_util, F_REQUIRED, 0},
+    {"score", sp_score, F_REQUIRED, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void add_shape_point(ctx *c, const ks_ynode *item, void *obj)
+{
+    ks_sched_profile *p = obj;
+    shape_build b = {0};
+    walk_map(c, item, shape_fields, &b);
+    if (!b.has_util || !b.has_score) return;
+    if (p->nshape == KS_MAX_SHAPE) {
+        err_at(c, item, "kubesim models at most %d shape points", KS_MAX_SHAPE);
+        return;
+    }
+    if (p->nshape && b.util <= p->shape_util[p->nshape - 1]) {
+        err_at(c, item, "utilization values must be sorted in increasing order");
+        return;
+    }
+    p->shape_util[p->nshape] = (int32_t)b.util;
+    p->shape_score[p->nshape++] = (int32_t)b.score;
+}
+
+static void rtcr_shape(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    ((ks_sched_profile *)obj)->nshape = 0;
+    walk_seq(c, v, add_shape_point, obj);
+}
+
+static const field rtcr_fields[] = {
+    {"shape", rtcr_shape, F_REQUIRED, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void ss_rtcr(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_map(c, v, rtcr_fields, obj);
 }
 
 /* ScoringStrategy. */
 static const field scoring_fields[] = {
     {"type", ss_type, 0, 0},
     {"resources", ss_resources, 0, 0},
-    {"requestedToCapacityRatio", NULL, 0, 0},
+    {"requestedToCapacityRatio", ss_rtcr, 0, 0},
     {NULL, NULL, 0, 0},
 };
 
 static void fit_scoring(ctx *c, const ks_ynode *v, void *obj, int arg)
 {
     (void)arg;
+    ks_sched_profile *p = obj;
+    int errors = c->L->nerrors;
     walk_map(c, v, scoring_fields, obj);
+    /* validation_pluginargs.go validateFunctionShape: at least one point. */
+    if (c->L->nerrors == errors && p->fit_strategy == KS_FIT_REQUESTED_TO_CAPACITY_RATIO && p->nshape == 0)
+        err_at(c, v, "requestedToCapacityRatio.shape: at least one point must be specified");
 }
 
 /* Plugin args may name their own type, as the v1 API allows (kind: NodeResourcesFitArgs). */

@@ -68,6 +68,37 @@ int64_t ks_score_fit(ks_fit_strategy strategy, int64_t req_cpu, int64_t cap_cpu,
     return weights ? score / weights : 0;
 }
 
+/* helper.BuildBrokenLinearFunction: the shape's scores scaled by MaxNodeScore /
+ * MaxCustomPriorityScore (10); int64 arithmetic truncating toward zero, as Go's. */
+static int64_t broken_linear(const ks_sched_profile *prof, int64_t p)
+{
+    for (int i = 0; i < prof->nshape; i++) {
+        if (p <= prof->shape_util[i]) {
+            if (i == 0) return (int64_t)prof->shape_score[0] * 10;
+            int64_t s0 = (int64_t)prof->shape_score[i - 1] * 10, s1 = (int64_t)prof->shape_score[i] * 10;
+            int64_t u0 = prof->shape_util[i - 1], u1 = prof->shape_util[i];
+            return s0 + (s1 - s0) * (p - u0) / (u1 - u0);
+        }
+    }
+    return prof->nshape ? (int64_t)prof->shape_score[prof->nshape - 1] * 10 : 0;
+}
+
+int64_t ks_score_rtcr(const ks_sched_profile *prof, int64_t req_cpu, int64_t cap_cpu, int64_t req_mem, int64_t cap_mem)
+{
+    const int64_t req[2] = {req_cpu, req_mem}, cap[2] = {cap_cpu, cap_mem}, w[2] = {prof->fit_cpu_weight, prof->fit_mem_weight};
+    int64_t sum = 0, weights = 0;
+    for (int k = 0; k < 2; k++) {
+        if (cap[k] == 0 || w[k] == 0) continue; /* resource_allocation.go: allocatable 0 is skipped */
+        int64_t util = req[k] > cap[k] ? 100 : req[k] * 100 / cap[k];
+        int64_t s = broken_linear(prof, util);
+        if (s <= 0) continue; /* a resource scoring 0 leaves both sums */
+        sum += s * w[k];
+        weights += w[k];
+    }
+    if (weights == 0) return 0;
+    return (int64_t)llround((double)sum / (double)weights); /* math.Round: half away from zero */
+}
+
 int64_t ks_score_balanced(int64_t req_cpu, int64_t cap_cpu, int64_t req_mem, int64_t cap_mem)
 {
     /* balanced_allocation.go balancedResourceScorer: fractions capped at 1; with two resources
@@ -493,7 +524,10 @@ static ks_raw_scores score_node(const ks_cluster *c, const ks_sched_profile *pro
     const ks_node_spec *spec = &n->spec[i];
     ks_raw_scores r = {0, 0, 0, 0, 0};
     if (prof->image_weight) r.image = image_locality(c, pi, i);
-    if (prof->fit_weight) /* non-zero requests: resource_allocation.go calculateResourceAllocatableRequest */
+    if (prof->fit_weight && prof->fit_strategy == KS_FIT_REQUESTED_TO_CAPACITY_RATIO)
+        r.fit = ks_score_rtcr(prof, n->nz_cpu[i] + ps->nz_cpu_milli, n->alloc_cpu[i], n->nz_mem[i] + ps->nz_mem_bytes,
+                              n->alloc_mem[i]);
+    else if (prof->fit_weight) /* non-zero requests: resource_allocation.go calculateResourceAllocatableRequest */
         r.fit = ks_score_fit(prof->fit_strategy, n->nz_cpu[i] + ps->nz_cpu_milli, n->alloc_cpu[i], prof->fit_cpu_weight,
                              n->nz_mem[i] + ps->nz_mem_bytes, n->alloc_mem[i], prof->fit_mem_weight);
     if (prof->balanced_weight) /* real requests (useRequested) */

@@ -90,6 +90,10 @@ int64_t ks_score_most_allocated(int64_t requested, int64_t capacity);
  * with zero capacity skipped. */
 int64_t ks_score_fit(ks_fit_strategy strategy, int64_t req_cpu, int64_t cap_cpu, int64_t w_cpu,
                      int64_t req_mem, int64_t cap_mem, int64_t w_mem);
+/* RequestedToCapacityRatio over cpu and memory with the profile's shape (scores 0..10, scaled
+ * x10): broken-linear per resource, resources scoring 0 dropped, math.Round of the weighted mean
+ * (requested_to_capacity_ratio.go, plugins/helper/shape_score.go). */
+int64_t ks_score_rtcr(const ks_sched_profile *prof, int64_t req_cpu, int64_t cap_cpu, int64_t req_mem, int64_t cap_mem);
 int64_t ks_score_balanced(int64_t req_cpu, int64_t cap_cpu, int64_t req_mem, int64_t cap_mem);
 /* pkg/scheduler/schedule_one.go numFeasibleNodesToFind. */
 uint32_t ks_num_feasible_nodes_to_find(int32_t percentage, uint32_t num_all_nodes);

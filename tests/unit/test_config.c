@@ -785,7 +785,11 @@ static void test_sched_errors(void **state)
                      "profiles[0].pluginConfig[0].name: unknown plugin \"Foo\"");
     expect_ksc_error("profiles:\n- pluginConfig:\n  - name: NodeResourcesFit\n"
                      "    args: {scoringStrategy: {type: RequestedToCapacityRatio}}\n",
-                     "6:36", "scoringStrategy.type: RequestedToCapacityRatio is not supported yet");
+                     "6:29", "scoringStrategy: requestedToCapacityRatio.shape: at least one point must be specified");
+    expect_ksc_error("profiles:\n- pluginConfig:\n  - name: NodeResourcesFit\n"
+                     "    args: {scoringStrategy: {type: RequestedToCapacityRatio, requestedToCapacityRatio: "
+                     "{shape: [{utilization: 50, score: 5}, {utilization: 40, score: 1}]}}}\n",
+                     "6:126", "utilization values must be sorted in increasing order");
     expect_ksc_error("profiles:\n- schedulerName: a\n- schedulerName: a\n", "5:18",
                      "profiles[1].schedulerName: duplicate schedulerName \"a\"");
     expect_ksc_error("podInitialBackoffSeconds: 5\npodMaxBackoffSeconds: 2\n", "4:23",

@@ -151,6 +151,42 @@ static void test_image_ref_normalisation(void **state)
     assert_string_equal(ks_image_ref("app@sha256:abc", b, sizeof b), "app@sha256:abc");
 }
 
+static ks_sched_profile rtcr_profile(const int32_t (*shape)[2], int n)
+{
+    ks_sched_profile p = {.fit_strategy = KS_FIT_REQUESTED_TO_CAPACITY_RATIO, .fit_cpu_weight = 1, .fit_mem_weight = 1};
+    for (int i = 0; i < n; i++) {
+        p.shape_util[i] = shape[i][0];
+        p.shape_score[i] = shape[i][1];
+    }
+    p.nshape = n;
+    return p;
+}
+
+/* requested_to_capacity_ratio_test.go and the rules of shape_score.go. */
+static void test_requested_to_capacity_ratio(void **state)
+{
+    (void)state;
+    const int32_t least[][2] = {{0, 10}, {100, 0}}, most[][2] = {{0, 0}, {100, 10}};
+    ks_sched_profile p = rtcr_profile(least, 2);
+    assert_int_equal(ks_score_rtcr(&p, 0, 4000, 0, 10000), 100);   /* nothing requested */
+    assert_int_equal(ks_score_rtcr(&p, 3000, 4000, 5000, 10000), 38); /* 25 and 50: 37.5 rounds up */
+    assert_int_equal(ks_score_rtcr(&p, 3000, 6000, 5000, 10000), 50);
+    assert_int_equal(ks_score_rtcr(&p, 5000, 4000, 0, 10000), 100); /* overcommitted cpu: f(100) = 0, dropped */
+    p = rtcr_profile(most, 2);
+    assert_int_equal(ks_score_rtcr(&p, 3000, 4000, 5000, 10000), 63); /* 75 and 50: 62.5 -> 63 */
+    assert_int_equal(ks_score_rtcr(&p, 0, 4000, 5000, 10000), 50);    /* cpu scores 0: left out, not averaged */
+    assert_int_equal(ks_score_rtcr(&p, 0, 0, 0, 0), 0);
+    p.fit_mem_weight = 3;
+    assert_int_equal(ks_score_rtcr(&p, 3000, 4000, 5000, 10000), 56); /* (75 + 150) / 4 = 56.25 */
+    /* A descending segment truncates toward zero: 50 + (-50 x 1) / 70 = 50, not 49. */
+    const int32_t knee[][2] = {{0, 10}, {30, 5}, {100, 0}};
+    p = rtcr_profile(knee, 3);
+    p.fit_mem_weight = 0;
+    assert_int_equal(ks_score_rtcr(&p, 31, 100, 0, 100), 50);
+    assert_int_equal(ks_score_rtcr(&p, 37, 100, 0, 100), 45);
+    assert_int_equal(ks_score_rtcr(&p, 15, 100, 0, 100), 75);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -161,6 +197,7 @@ int main(void)
         cmocka_unit_test(test_fit_error_message),
         cmocka_unit_test(test_pod_requests_and_non_zero_defaults),
         cmocka_unit_test(test_image_ref_normalisation),
+        cmocka_unit_test(test_requested_to_capacity_ratio),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
