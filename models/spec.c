@@ -238,6 +238,8 @@ static ks_sched_profile default_profile(void)
         .fit_strategy = KS_FIT_LEAST_ALLOCATED,
         .fit_cpu_weight = 1,
         .fit_mem_weight = 1,
+        .bal_cpu = true,
+        .bal_mem = true,
         .fit_weight = 1,
         .balanced_weight = 1,
         .taint_weight = 3,

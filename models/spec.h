@@ -228,11 +228,26 @@ typedef struct ks_node_pool {
 /* NodeResourcesFit scoring strategies (pkg/scheduler/apis/config/types.go ScoringStrategyType). */
 typedef enum ks_fit_strategy { KS_FIT_LEAST_ALLOCATED, KS_FIT_MOST_ALLOCATED, KS_FIT_REQUESTED_TO_CAPACITY_RATIO } ks_fit_strategy;
 #define KS_MAX_SHAPE 16
+#define KS_MAX_SCORE_EXT 4 /* extended resources named in one scoring resource list */
+
+/* An extended resource in NodeResourcesFitArgs.scoringStrategy.resources or
+ * NodeResourcesBalancedAllocationArgs.resources (pkg/scheduler/apis/config/types.go
+ * ResourceSpec). */
+typedef struct ks_score_ext {
+    char name[64];
+    int64_t weight;
+} ks_score_ext;
 
 typedef struct ks_sched_profile {
     char *scheduler_name;
     ks_fit_strategy fit_strategy;
     int64_t fit_cpu_weight, fit_mem_weight; /* scoringStrategy.resources; default 1:1 */
+    ks_score_ext fit_ext[KS_MAX_SCORE_EXT];  /* ... and the extended resources in that list */
+    int nfit_ext;
+    /* NodeResourcesBalancedAllocationArgs.resources: default cpu and memory. */
+    bool bal_cpu, bal_mem;
+    ks_score_ext bal_ext[KS_MAX_SCORE_EXT];
+    int nbal_ext;
     /* requestedToCapacityRatio.shape: utilization 0..100 ascending, score 0..10. */
     int32_t shape_util[KS_MAX_SHAPE], shape_score[KS_MAX_SHAPE];
     int nshape;

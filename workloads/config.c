@@ -3537,11 +3537,30 @@ static void walk_resource_weights(ctx *c, const ks_ynode *v, ks_sched_profile *p
     }
 }
 
+/* Adds an extended resource (a domain-qualified name, as resource_slot accepts) to a scoring
+ * list; says so for any other name kubesim does not score:
+ * ephemeral-storage, hugepages-<size>, or a name the scorers never find (upstream skips it:
+ * resource_allocation.go calculateResourceAllocatableRequest returns (0, 0)). */
+static void score_ext_add(ctx *c, const char *plugin, const char *name, int32_t weight, ks_score_ext *list, int *n)
+{
+    if (resource_slot(name, false) != R_N || strncmp(name, "hugepages-", 10) == 0) {
+        note_ignored_text(c, "KubeSchedulerConfiguration %s resource %s (not modelled)", plugin, name);
+        return;
+    }
+    if (*n == KS_MAX_SCORE_EXT || strlen(name) >= sizeof list[0].name) {
+        note_ignored_text(c, "KubeSchedulerConfiguration %s resource %s (kubesim scores at most %d extended "
+                          "resources of up to %zu characters)", plugin, name, KS_MAX_SCORE_EXT, sizeof list[0].name - 1);
+        return;
+    }
+    snprintf(list[*n].name, sizeof list[0].name, "%s", name);
+    list[(*n)++].weight = weight;
+}
+
 static void fit_resource(ctx *c, ks_sched_profile *p, const char *name, int32_t weight)
 {
     if (strcmp(name, "cpu") == 0) p->fit_cpu_weight = weight;
     else if (strcmp(name, "memory") == 0) p->fit_mem_weight = weight;
-    else note_ignored_text(c, "KubeSchedulerConfiguration " FIT_PLUGIN " scoring resource %s (not modelled)", name);
+    else score_ext_add(c, FIT_PLUGIN, name, weight, p->fit_ext, &p->nfit_ext);
 }
 
 static void ss_resources(ctx *c, const ks_ynode *v, void *obj, int arg)
@@ -3549,7 +3568,10 @@ static void ss_resources(ctx *c, const ks_ynode *v, void *obj, int arg)
     (void)arg;
     ks_sched_profile *p = obj;
     /* A non-empty list replaces the default cpu:1 memory:1; a resource left out is not scored. */
-    if (v->kind == KS_YSEQUENCE && v->nkids > 0) p->fit_cpu_weight = p->fit_mem_weight = 0;
+    if (v->kind == KS_YSEQUENCE && v->nkids > 0) {
+        p->fit_cpu_weight = p->fit_mem_weight = 0;
+        p->nfit_ext = 0;
+    }
     walk_resource_weights(c, v, p, fit_resource);
 }
 
@@ -3650,8 +3672,8 @@ static void args_header(ctx *c, const ks_ynode *v, void *obj, int arg)
     get_nonempty_str(c, v);
 }
 
-/* NodeResourcesFitArgs. ignoredResources and ignoredResourceGroups concern extended
- * resources, which the Fit filter does not model yet. */
+/* NodeResourcesFitArgs. ignoredResources and ignoredResourceGroups (extended resources the Fit
+ * filter would not check) are not modelled: listed as ignored. */
 static const field fit_args_fields[] = {
     {"apiVersion", args_header, 0, 0},
     {"kind", args_header, 0, 0},
@@ -3663,15 +3685,22 @@ static const field fit_args_fields[] = {
 
 static void balanced_resource(ctx *c, ks_sched_profile *p, const char *name, int32_t weight)
 {
-    (void)p, (void)weight;
-    if (strcmp(name, "cpu") != 0 && strcmp(name, "memory") != 0)
-        note_ignored_text(c, "KubeSchedulerConfiguration " BALANCED_PLUGIN " resource %s (not modelled)", name);
+    if (strcmp(name, "cpu") == 0) p->bal_cpu = true;
+    else if (strcmp(name, "memory") == 0) p->bal_mem = true;
+    else score_ext_add(c, BALANCED_PLUGIN, name, weight, p->bal_ext, &p->nbal_ext);
 }
 
 static void bal_resources(ctx *c, const ks_ynode *v, void *obj, int arg)
 {
     (void)arg;
-    walk_resource_weights(c, v, obj, balanced_resource);
+    ks_sched_profile *p = obj;
+    /* A non-empty list replaces the default cpu and memory (defaults.go
+     * SetDefaults_NodeResourcesBalancedAllocationArgs). */
+    if (v->kind == KS_YSEQUENCE && v->nkids > 0) {
+        p->bal_cpu = p->bal_mem = false;
+        p->nbal_ext = 0;
+    }
+    walk_resource_weights(c, v, p, balanced_resource);
 }
 
 /* NodeResourcesBalancedAllocationArgs. Weights are validated but, as upstream, not used by the

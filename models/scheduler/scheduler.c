@@ -50,22 +50,30 @@ int64_t ks_score_most_allocated(int64_t requested, int64_t capacity)
     return requested * MAX_NODE_SCORE / capacity;
 }
 
-int64_t ks_score_fit(ks_fit_strategy strategy, int64_t req_cpu, int64_t cap_cpu, int64_t w_cpu,
-                     int64_t req_mem, int64_t cap_mem, int64_t w_mem)
+int64_t ks_score_fit_row(ks_fit_strategy strategy, const ks_res_row *r)
 {
     int64_t (*one)(int64_t, int64_t) =
         strategy == KS_FIT_MOST_ALLOCATED ? ks_score_most_allocated : ks_score_least_allocated;
     int64_t score = 0, weights = 0;
-    /* resource_allocation.go: a resource with allocatable 0 is skipped, weight included. */
-    if (cap_cpu) {
-        score += one(req_cpu, cap_cpu) * w_cpu;
-        weights += w_cpu;
-    }
-    if (cap_mem) {
-        score += one(req_mem, cap_mem) * w_mem;
-        weights += w_mem;
+    for (int k = 0; k < r->n; k++) {
+        if (r->cap[k] == 0) continue; /* resource_allocation.go: allocatable 0 is skipped */
+        score += one(r->req[k], r->cap[k]) * r->w[k];
+        weights += r->w[k];
     }
     return weights ? score / weights : 0;
+}
+
+static ks_res_row cpu_mem_row(int64_t req_cpu, int64_t cap_cpu, int64_t w_cpu, int64_t req_mem, int64_t cap_mem,
+                              int64_t w_mem)
+{
+    return (ks_res_row){.n = 2, .req = {req_cpu, req_mem}, .cap = {cap_cpu, cap_mem}, .w = {w_cpu, w_mem}};
+}
+
+int64_t ks_score_fit(ks_fit_strategy strategy, int64_t req_cpu, int64_t cap_cpu, int64_t w_cpu,
+                     int64_t req_mem, int64_t cap_mem, int64_t w_mem)
+{
+    ks_res_row r = cpu_mem_row(req_cpu, cap_cpu, w_cpu, req_mem, cap_mem, w_mem);
+    return ks_score_fit_row(strategy, &r);
 }
 
 /* helper.BuildBrokenLinearFunction: the shape's scores scaled by MaxNodeScore /
@@ -83,32 +91,54 @@ static int64_t broken_linear(const ks_sched_profile *prof, int64_t p)
     return prof->nshape ? (int64_t)prof->shape_score[prof->nshape - 1] * 10 : 0;
 }
 
-int64_t ks_score_rtcr(const ks_sched_profile *prof, int64_t req_cpu, int64_t cap_cpu, int64_t req_mem, int64_t cap_mem)
+int64_t ks_score_rtcr_row(const ks_sched_profile *prof, const ks_res_row *r)
 {
-    const int64_t req[2] = {req_cpu, req_mem}, cap[2] = {cap_cpu, cap_mem}, w[2] = {prof->fit_cpu_weight, prof->fit_mem_weight};
     int64_t sum = 0, weights = 0;
-    for (int k = 0; k < 2; k++) {
-        if (cap[k] == 0 || w[k] == 0) continue; /* resource_allocation.go: allocatable 0 is skipped */
-        int64_t util = req[k] > cap[k] ? 100 : req[k] * 100 / cap[k];
+    for (int k = 0; k < r->n; k++) {
+        if (r->cap[k] == 0 || r->w[k] == 0) continue; /* resource_allocation.go: allocatable 0 is skipped */
+        int64_t util = r->req[k] > r->cap[k] ? 100 : r->req[k] * 100 / r->cap[k];
         int64_t s = broken_linear(prof, util);
         if (s <= 0) continue; /* a resource scoring 0 leaves both sums */
-        sum += s * w[k];
-        weights += w[k];
+        sum += s * r->w[k];
+        weights += r->w[k];
     }
     if (weights == 0) return 0;
     return (int64_t)llround((double)sum / (double)weights); /* math.Round: half away from zero */
 }
 
-int64_t ks_score_balanced(int64_t req_cpu, int64_t cap_cpu, int64_t req_mem, int64_t cap_mem)
+int64_t ks_score_rtcr(const ks_sched_profile *prof, int64_t req_cpu, int64_t cap_cpu, int64_t req_mem, int64_t cap_mem)
+{
+    ks_res_row r = cpu_mem_row(req_cpu, cap_cpu, prof->fit_cpu_weight, req_mem, cap_mem, prof->fit_mem_weight);
+    return ks_score_rtcr_row(prof, &r);
+}
+
+int64_t ks_score_balanced_row(const ks_res_row *r)
 {
     /* balanced_allocation.go balancedResourceScorer: fractions capped at 1; with two resources
-     * the std is |f0 - f1| / 2; the score truncates (1 - std) * 100. */
-    double f[2];
+     * the std is |f0 - f1| / 2, with more the population std; fewer leave it 0. The score
+     * truncates (1 - std) * 100. */
+    double f[KS_MAX_SCORE_RES], total = 0;
     int n = 0;
-    if (cap_cpu) f[n++] = fmin((double)req_cpu / (double)cap_cpu, 1.0);
-    if (cap_mem) f[n++] = fmin((double)req_mem / (double)cap_mem, 1.0);
-    double std = n == 2 ? fabs((f[0] - f[1]) / 2) : 0.0;
+    for (int k = 0; k < r->n; k++) {
+        if (r->cap[k] == 0) continue;
+        f[n] = fmin((double)r->req[k] / (double)r->cap[k], 1.0);
+        total += f[n++];
+    }
+    double std = 0.0;
+    if (n == 2) {
+        std = fabs((f[0] - f[1]) / 2);
+    } else if (n > 2) {
+        double mean = total / n, sum = 0;
+        for (int k = 0; k < n; k++) sum += (f[k] - mean) * (f[k] - mean);
+        std = sqrt(sum / n);
+    }
     return (int64_t)((1 - std) * (double)MAX_NODE_SCORE);
+}
+
+int64_t ks_score_balanced(int64_t req_cpu, int64_t cap_cpu, int64_t req_mem, int64_t cap_mem)
+{
+    ks_res_row r = cpu_mem_row(req_cpu, cap_cpu, 1, req_mem, cap_mem, 1);
+    return ks_score_balanced_row(&r);
 }
 
 uint32_t ks_num_feasible_nodes_to_find(int32_t percentage, uint32_t num_all_nodes)
@@ -480,17 +510,59 @@ static unsigned filter_node(const ks_cluster *c, const ks_sched_profile *prof, c
 
 /* ---------------------------------------------------------------- scores */
 
-/* The pod's images as ImageLocality looks them up: every init and app container's reference,
- * normalised (":latest" added), resolved once per cycle. */
+/* What the scores need from the pod, resolved once per cycle: its images as ImageLocality looks
+ * them up (every init and app container's reference, normalised with ":latest"), and the extended
+ * resources of the Fit and BalancedAllocation resource lists with the pod's requests of them. */
+typedef struct score_ext {
+    int id[KS_MAX_SCORE_EXT]; /* cluster ext id; -1 when the pod does not request it or no node has it */
+    int64_t amount[KS_MAX_SCORE_EXT], weight[KS_MAX_SCORE_EXT];
+    int n;
+} score_ext;
+
 typedef struct pod_images {
     uint32_t ids[32];
     int n;
     int ncontainers;
+    score_ext fit_ext, bal_ext;
 } pod_images;
 
-static void find_pod_images(const ks_cluster *c, const ks_pod_spec *ps, pod_images *pi)
+/* resource_allocation.go calculateResourceAllocatableRequest: an extended resource the pod does
+ * not request scores as (0, 0), that is, is skipped; so is one no node has. */
+static void find_score_ext(const ks_cluster *c, const ks_pod_spec *ps, const ks_score_ext *list, int n, score_ext *se)
+{
+    se->n = n;
+    for (int k = 0; k < n; k++) {
+        se->id[k] = -1;
+        se->amount[k] = 0;
+        se->weight[k] = list[k].weight;
+        for (int j = 0; j < ps->next_req; j++)
+            if (strcmp(ps->ext_req[j].name, list[k].name) == 0) se->amount[k] = ps->ext_req[j].value;
+        if (se->amount[k] > 0) se->id[k] = ks_cluster_find_ext(c, list[k].name);
+    }
+}
+
+static inline void add_row(ks_res_row *row, int64_t req, int64_t cap, int64_t w)
+{
+    row->req[row->n] = req;
+    row->cap[row->n] = cap;
+    row->w[row->n++] = w;
+}
+
+/* Appends the extended resources of SE on node I to ROW. */
+static void add_ext_row(const ks_nodes *n, uint32_t i, const score_ext *se, ks_res_row *row)
+{
+    for (int k = 0; k < se->n; k++) {
+        if (se->id[k] < 0) continue;
+        size_t at = i * KS_MAX_EXT_CLUSTER + (size_t)se->id[k];
+        add_row(row, n->ext_req[at] + se->amount[k], n->ext_alloc[at], se->weight[k]);
+    }
+}
+
+static void find_pod_images(const ks_cluster *c, const ks_sched_profile *prof, const ks_pod_spec *ps, pod_images *pi)
 {
     char ref[512];
+    find_score_ext(c, ps, prof->fit_ext, prof->nfit_ext, &pi->fit_ext);
+    find_score_ext(c, ps, prof->bal_ext, prof->nbal_ext, &pi->bal_ext);
     pi->n = 0;
     pi->ncontainers = (int)(ps->ninit + ps->ncontainers);
     for (size_t k = 0; k < ps->ninit + ps->ncontainers && pi->n < 32; k++) {
@@ -524,15 +596,23 @@ static ks_raw_scores score_node(const ks_cluster *c, const ks_sched_profile *pro
     const ks_node_spec *spec = &n->spec[i];
     ks_raw_scores r = {0, 0, 0, 0, 0};
     if (prof->image_weight) r.image = image_locality(c, pi, i);
-    if (prof->fit_weight && prof->fit_strategy == KS_FIT_REQUESTED_TO_CAPACITY_RATIO)
-        r.fit = ks_score_rtcr(prof, n->nz_cpu[i] + ps->nz_cpu_milli, n->alloc_cpu[i], n->nz_mem[i] + ps->nz_mem_bytes,
-                              n->alloc_mem[i]);
-    else if (prof->fit_weight) /* non-zero requests: resource_allocation.go calculateResourceAllocatableRequest */
-        r.fit = ks_score_fit(prof->fit_strategy, n->nz_cpu[i] + ps->nz_cpu_milli, n->alloc_cpu[i], prof->fit_cpu_weight,
-                             n->nz_mem[i] + ps->nz_mem_bytes, n->alloc_mem[i], prof->fit_mem_weight);
-    if (prof->balanced_weight) /* real requests (useRequested) */
-        r.balanced = ks_score_balanced(n->req_cpu[i] + ps->req_cpu_milli, n->alloc_cpu[i],
-                                       n->req_mem[i] + ps->req_mem_bytes, n->alloc_mem[i]);
+    /* The rows are filled entry by entry, not zero-initialised: this runs for every scored node. */
+    ks_res_row row;
+    if (prof->fit_weight) { /* non-zero requests: resource_allocation.go calculateResourceAllocatableRequest */
+        row.n = 0;
+        add_row(&row, n->nz_cpu[i] + ps->nz_cpu_milli, n->alloc_cpu[i], prof->fit_cpu_weight);
+        add_row(&row, n->nz_mem[i] + ps->nz_mem_bytes, n->alloc_mem[i], prof->fit_mem_weight);
+        add_ext_row(n, i, &pi->fit_ext, &row);
+        r.fit = prof->fit_strategy == KS_FIT_REQUESTED_TO_CAPACITY_RATIO ? ks_score_rtcr_row(prof, &row)
+                                                                         : ks_score_fit_row(prof->fit_strategy, &row);
+    }
+    if (prof->balanced_weight) { /* real requests (useRequested); resources not listed are left out */
+        row.n = 0;
+        if (prof->bal_cpu) add_row(&row, n->req_cpu[i] + ps->req_cpu_milli, n->alloc_cpu[i], 1);
+        if (prof->bal_mem) add_row(&row, n->req_mem[i] + ps->req_mem_bytes, n->alloc_mem[i], 1);
+        add_ext_row(n, i, &pi->bal_ext, &row);
+        r.balanced = ks_score_balanced_row(&row);
+    }
     if (prof->taint_weight) /* tainttoleration: only tolerations with effect "" or PreferNoSchedule count */
         for (size_t k = 0; k < spec->ntaints; k++) {
             const ks_taint *t = &spec->taints[k];
@@ -579,7 +659,7 @@ int ks_sched_explain(const ks_world *w, const ks_sched_profile *prof, const ks_p
     const ks_cluster *c = &w->cluster;
     int64_t max_taint = 0, max_aff = 0;
     pod_images pi;
-    find_pod_images(c, ps, &pi);
+    find_pod_images(c, prof, ps, &pi);
     pod_ext pe;
     find_pod_ext(c, ps, &pe);
     for (uint32_t i = 0; i < c->nodes.n; i++) {
@@ -702,7 +782,7 @@ static void on_cycle(ks_sim *sim, void *ctx, const ks_event *ev)
                        (prof->affinity_weight && ps->npreferred);
         ks_raw_scores *raw = s->raw;
         pod_images pi;
-        find_pod_images(c, ps, &pi);
+        find_pod_images(c, prof, ps, &pi);
 #pragma omp parallel for schedule(static) if (nfeasible >= 4096)
         for (uint32_t k = 0; k < nfeasible; k++) raw[k] = score_node(c, prof, ps, &pi, s->feasible[k]);
         /* NormalizeScore for the plugins that have it, then weights (framework.go

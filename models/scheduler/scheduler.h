@@ -86,13 +86,28 @@ int ks_sched_explain(const struct ks_world *w, const ks_sched_profile *prof, con
 /* Upstream arithmetic, exposed for the tests (pkg/scheduler/framework/plugins/noderesources). */
 int64_t ks_score_least_allocated(int64_t requested, int64_t capacity);
 int64_t ks_score_most_allocated(int64_t requested, int64_t capacity);
-/* Weighted node score over cpu and memory: sum(s_i * w_i) / sum(w_i), integer division, resources
- * with zero capacity skipped. */
+/* The resources one scorer looks at on one node (resource_allocation.go score): for each, the
+ * node's requests plus the pod's, the allocatable, and the weight. A resource with allocatable 0
+ * (the node lacks it, or it is an extended resource the pod does not request) is skipped. */
+#define KS_MAX_SCORE_RES (2 + KS_MAX_SCORE_EXT)
+typedef struct ks_res_row {
+    int n;
+    int64_t req[KS_MAX_SCORE_RES], cap[KS_MAX_SCORE_RES], w[KS_MAX_SCORE_RES];
+} ks_res_row;
+
+/* Weighted node score: sum(s_i * w_i) / sum(w_i), integer division, skipped resources left out of
+ * both sums (least_allocated.go, most_allocated.go). */
+int64_t ks_score_fit_row(ks_fit_strategy strategy, const ks_res_row *r);
+/* RequestedToCapacityRatio with the profile's shape (scores 0..10, scaled x10): broken-linear per
+ * resource, resources scoring 0 dropped, math.Round of the weighted mean
+ * (requested_to_capacity_ratio.go, plugins/helper/shape_score.go). */
+int64_t ks_score_rtcr_row(const ks_sched_profile *prof, const ks_res_row *r);
+/* balanced_allocation.go balancedResourceScorer: (1 - std of the capped fractions) x 100,
+ * truncated; weights unused. */
+int64_t ks_score_balanced_row(const ks_res_row *r);
+/* The same over cpu and memory only. */
 int64_t ks_score_fit(ks_fit_strategy strategy, int64_t req_cpu, int64_t cap_cpu, int64_t w_cpu,
                      int64_t req_mem, int64_t cap_mem, int64_t w_mem);
-/* RequestedToCapacityRatio over cpu and memory with the profile's shape (scores 0..10, scaled
- * x10): broken-linear per resource, resources scoring 0 dropped, math.Round of the weighted mean
- * (requested_to_capacity_ratio.go, plugins/helper/shape_score.go). */
 int64_t ks_score_rtcr(const ks_sched_profile *prof, int64_t req_cpu, int64_t cap_cpu, int64_t req_mem, int64_t cap_mem);
 int64_t ks_score_balanced(int64_t req_cpu, int64_t cap_cpu, int64_t req_mem, int64_t cap_mem);
 /* pkg/scheduler/schedule_one.go numFeasibleNodesToFind. */

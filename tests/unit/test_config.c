@@ -206,11 +206,15 @@ static const char full_yaml[] =
     "    args:\n"
     "      scoringStrategy:\n"
     "        type: MostAllocated\n"
-    "        resources: [{name: cpu, weight: 3}, {name: memory}]\n"
+    "        resources: [{name: cpu, weight: 3}, {name: memory}, {name: nvidia.com/gpu, weight: 2},\n"
+    "                    {name: ephemeral-storage}]\n"
     "- schedulerName: no-fit\n"
     "  plugins:\n"
     "    multiPoint:\n"
     "      disabled: [{name: NodeResourcesFit}]\n"
+    "  pluginConfig:\n"
+    "  - name: NodeResourcesBalancedAllocation\n"
+    "    args: {resources: [{name: cpu}, {name: example.com/fpga}]}\n"
     "---\n"
     "apiVersion: kubesim.io/v1alpha1\n"
     "kind: ControlPlane\n"
@@ -399,6 +403,15 @@ static void check_sched(const ks_sched_config *sc)
     assert_int_equal(def->affinity_weight, 2);
     assert_int_equal(bin->fit_cpu_weight, 3);
     assert_int_equal(bin->fit_mem_weight, 1); /* weight 0 (absent) means 1 */
+    assert_int_equal(bin->nfit_ext, 1);
+    assert_string_equal(bin->fit_ext[0].name, "nvidia.com/gpu");
+    assert_int_equal(bin->fit_ext[0].weight, 2);
+    assert_true(def->bal_cpu && def->bal_mem); /* the default cpu and memory */
+    assert_int_equal(def->nfit_ext + def->nbal_ext, 0);
+    assert_true(nofit->bal_cpu);
+    assert_false(nofit->bal_mem); /* a list replaces the default */
+    assert_int_equal(nofit->nbal_ext, 1);
+    assert_string_equal(nofit->bal_ext[0].name, "example.com/fpga");
     assert_int_equal(bin->percentage_of_nodes_to_score, 100);
     assert_int_equal(nofit->fit_weight, 0);
     assert_false(nofit->fit_filter);
@@ -462,6 +475,7 @@ static void test_full_config(void **state)
     check_plain_pod(&cfg.pods[1]);
     check_deployment(&cfg);
     check_sched(&cfg.sched);
+    assert_true(has_ignored(&cfg, "KubeSchedulerConfiguration NodeResourcesFit resource ephemeral-storage (not modelled)"));
     check_timings(&cfg.timings);
     check_ignored(&cfg);
     assert_non_null(strstr(cfg.text, "# kubesim: file "));

@@ -762,6 +762,35 @@ static void test_taints_tolerations_and_node_affinity(void **state)
     ks_tc_free_strings(msg, nn);
 }
 
+/* Extended resources in NodeResourcesFit's and BalancedAllocation's resource lists: the cases
+ * worked by hand at the top of tests/configs/gpu-scoring.yaml. */
+static void test_explain_extended_resource_scores(void **state)
+{
+    (void)state;
+    const char *cfg = ks_test_source_path("tests/configs/gpu-scoring.yaml");
+    static const struct {
+        const char *pod, *want[3];
+    } cases[] = {
+        {"trainer",
+         {"\"selected\": \"n-b\"", "\"name\": \"n-a\", \"feasible\": true, \"reasons\": [], \"scores\": "
+          "{\"TaintToleration\": {\"raw\": 0, \"normalized\": 100, \"weight\": 3}, \"NodeResourcesFit\": {\"raw\": 25,",
+          "\"NodeResourcesFit\": {\"raw\": 73,"}},
+        {"cpu-only", {"\"selected\": \"n-a\"", "\"NodeResourcesFit\": {\"raw\": 25,", "\"NodeResourcesFit\": {\"raw\": 6,"}},
+        {"balanced-trainer",
+         {"\"selected\": \"n-a\"", "\"NodeResourcesBalancedAllocation\": {\"raw\": 100,",
+          "\"NodeResourcesBalancedAllocation\": {\"raw\": 55,"}},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const char *argv[] = {"explain", cfg, "--pod", cases[i].pod, "-o", "json", NULL};
+        ks_test_run r = run(argv);
+        assert_int_equal(r.status, 0);
+        for (size_t k = 0; k < 3; k++)
+            if (!strstr(r.out, cases[i].want[k]))
+                fail_msg("%s: explain output lacks\n%s\ngot\n%s", cases[i].pod, cases[i].want[k], r.out);
+        ks_test_run_free(&r);
+    }
+}
+
 /* kubesim explain: the JSON contract of DESIGN.md on the placement config, worked by hand:
  * LeastAllocated (8000-100)*100/8000 = 98 and (16Gi-200Mi)/16Gi -> 98, so Fit 98; Balanced
  * |0.0125 - 0| / 2 -> 99; TaintToleration: n4's untolerated PreferNoSchedule taint gives raw 1,
@@ -1150,6 +1179,7 @@ int main(void)
         cmocka_unit_test(test_scoring_strategy_decides_placement),
         cmocka_unit_test(test_taints_tolerations_and_node_affinity),
         cmocka_unit_test(test_explain_json),
+        cmocka_unit_test(test_explain_extended_resource_scores),
         cmocka_unit_test(test_priority_classes),
         cmocka_unit_test(test_image_locality),
         cmocka_unit_test(test_extended_resources),

@@ -187,6 +187,34 @@ static void test_requested_to_capacity_ratio(void **state)
     assert_int_equal(ks_score_rtcr(&p, 15, 100, 0, 100), 75);
 }
 
+/* Extended resources join the rows (resource_allocation.go score): cpu 3000/4000, memory
+ * 5000/10000, nvidia.com/gpu 1/4 with weight 2, worked by hand. A GPU the node lacks (allocatable
+ * 0) leaves both sums. */
+static void test_extended_resource_rows(void **state)
+{
+    (void)state;
+    ks_res_row r = {.n = 3, .req = {3000, 5000, 1}, .cap = {4000, 10000, 4}, .w = {1, 1, 2}};
+    assert_int_equal(ks_score_fit_row(KS_FIT_LEAST_ALLOCATED, &r), 56); /* (25 + 50 + 75 x 2) / 4 */
+    assert_int_equal(ks_score_fit_row(KS_FIT_MOST_ALLOCATED, &r), 43);  /* (75 + 50 + 25 x 2) / 4 */
+    const int32_t least[][2] = {{0, 10}, {100, 0}}, most[][2] = {{0, 0}, {100, 10}};
+    ks_sched_profile p = rtcr_profile(least, 2);
+    assert_int_equal(ks_score_rtcr_row(&p, &r), 56); /* utilizations 75 50 25: (25 + 50 + 75 x 2) / 4 = 56.25 */
+    p = rtcr_profile(most, 2);
+    assert_int_equal(ks_score_rtcr_row(&p, &r), 44); /* (75 + 50 + 25 x 2) / 4 = 43.75 rounds, MostAllocated truncates */
+    r.cap[2] = 0;
+    assert_int_equal(ks_score_fit_row(KS_FIT_LEAST_ALLOCATED, &r), 37);
+    assert_int_equal(ks_score_fit_row(KS_FIT_MOST_ALLOCATED, &r), 62);
+    /* BalancedAllocation over three resources: the population std of the capped fractions. */
+    ks_res_row b = {.n = 3, .req = {2, 5, 9}, .cap = {4, 10, 8}};
+    assert_int_equal(ks_score_balanced_row(&b), 76); /* .5 .5 1 (capped): std sqrt(1/18) = .2357 */
+    b = (ks_res_row){.n = 3, .req = {1, 2, 3}, .cap = {4, 4, 4}};
+    assert_int_equal(ks_score_balanced_row(&b), 79); /* .25 .5 .75: std sqrt(1/24) = .2041 */
+    b.cap[1] = 0;
+    assert_int_equal(ks_score_balanced_row(&b), 75); /* two left: |.25 - .75| / 2 */
+    b.cap[2] = 0;
+    assert_int_equal(ks_score_balanced_row(&b), 100); /* one left: std 0 */
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -198,6 +226,7 @@ int main(void)
         cmocka_unit_test(test_pod_requests_and_non_zero_defaults),
         cmocka_unit_test(test_image_ref_normalisation),
         cmocka_unit_test(test_requested_to_capacity_ratio),
+        cmocka_unit_test(test_extended_resource_rows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
