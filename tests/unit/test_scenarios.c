@@ -199,6 +199,24 @@ static const char *run_inline(const char *name, const char *yaml, const char *un
     return out;
 }
 
+/* Every FailedScheduling event of the trace OUT carries message WANT, and there is at least one. */
+static void assert_failed_scheduling(const char *out, const char *want)
+{
+    size_t n = 0, nn = 0;
+    char **reason = ks_tc_strings(out, "/events", "reason", &n);
+    char **msg = ks_tc_strings(out, "/events", "message", &nn);
+    int failed = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(reason[i], "FailedScheduling")) {
+            assert_string_equal(msg[i], want);
+            failed++;
+        }
+    assert_true(failed >= 1);
+    ks_tc_free_strings(reason, n);
+    ks_tc_free_strings(msg, nn);
+}
+
+
 /* With the default 1 s PLEG relist, a node's kubelet observes started containers on its own relist
  * grid: every pod on the node reaches Running (minus the constant 10 ms status write) at the same
  * phase of the second, within a second of its start. */
@@ -747,19 +765,9 @@ static void test_taints_tolerations_and_node_affinity(void **state)
     }
     ks_tc_free_strings(name, nn);
     ks_tc_free_strings(node, n);
-    char **reason = ks_tc_strings(out, "/events", "reason", &n);
-    char **msg = ks_tc_strings(out, "/events", "message", &nn);
-    int failed = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!strcmp(reason[i], "FailedScheduling")) {
-            assert_string_equal(msg[i], "0/5 nodes are available: 1 node(s) had untolerated taint {dedicated: batch}, "
-                                        "1 node(s) had untolerated taint {gpu: true}, 1 node(s) were unschedulable, "
-                                        "2 node(s) didn't match Pod's node affinity/selector.");
-            failed++;
-        }
-    assert_true(failed >= 1);
-    ks_tc_free_strings(reason, n);
-    ks_tc_free_strings(msg, nn);
+    assert_failed_scheduling(out, "0/5 nodes are available: 1 node(s) had untolerated taint {dedicated: batch}, "
+                             "1 node(s) had untolerated taint {gpu: true}, 1 node(s) were unschedulable, "
+                             "2 node(s) didn't match Pod's node affinity/selector.");
 }
 
 /* Extended resources in NodeResourcesFit's and BalancedAllocation's resource lists: the cases
@@ -898,17 +906,7 @@ static void test_extended_resources(void **state)
     ks_tc_free_strings(name, nn);
     ks_tc_free_strings(node, n);
     ks_tc_free_strings(phase, np);
-    char **reason = ks_tc_strings(out, "/events", "reason", &n);
-    char **msg = ks_tc_strings(out, "/events", "message", &nn);
-    int failed = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!strcmp(reason[i], "FailedScheduling")) {
-            assert_string_equal(msg[i], "0/3 nodes are available: 3 Insufficient nvidia.com/gpu.");
-            failed++;
-        }
-    assert_true(failed >= 1);
-    ks_tc_free_strings(reason, n);
-    ks_tc_free_strings(msg, nn);
+    assert_failed_scheduling(out, "0/3 nodes are available: 3 Insufficient nvidia.com/gpu.");
 }
 
 /* NodePorts: three replicas asking for TCP host port 8080 on two nodes: two run, one per node;
@@ -941,17 +939,7 @@ static void test_node_ports(void **state)
     assert_int_equal(udp, 1);
     ks_tc_free_strings(name, nn);
     ks_tc_free_strings(node, n);
-    char **reason = ks_tc_strings(out, "/events", "reason", &n);
-    char **msg = ks_tc_strings(out, "/events", "message", &nn);
-    int failed = 0;
-    for (size_t i = 0; i < n; i++)
-        if (!strcmp(reason[i], "FailedScheduling")) {
-            assert_string_equal(msg[i], "0/2 nodes are available: 2 node(s) didn't have free ports for the requested pod ports.");
-            failed++;
-        }
-    assert_true(failed >= 1);
-    ks_tc_free_strings(reason, n);
-    ks_tc_free_strings(msg, nn);
+    assert_failed_scheduling(out, "0/2 nodes are available: 2 node(s) didn't have free ports for the requested pod ports.");
 }
 
 /* The scheduling queue's unschedulable pool: a pod that never fits is retried when the 30 s
