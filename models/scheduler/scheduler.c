@@ -715,42 +715,31 @@ static void park_unschedulable(ks_world *w, uint32_t pod, ks_time at)
     s->unschedulable_since[s->nunschedulable++] = at;
 }
 
-static void on_cycle(ks_sim *sim, void *ctx, const ks_event *ev)
-{
-    (void)ev;
-    ks_world *w = ctx;
-    ks_scheduler *s = &w->sched;
-    ks_cluster *c = &w->cluster;
-    if (s->active.n == 0) {
-        s->busy = false;
-        return;
-    }
-    ks_time now = ks_sim_now(sim);
-    uint32_t pod = heap_pop(&s->active, c, active_before);
-    ks_pod *p = &c->pods[pod];
-    if (p->deleted != KS_NEVER) { /* deleted while queued: the informer removed it */
-        p->queue_state = KS_Q_DONE;
-        ks_sim_at(sim, now, w->ev.sched_cycle, 0, 0);
-        return;
-    }
-    const ks_pod_spec *ps = p->spec;
-    const ks_sched_profile *prof = ks_sched_config_profile(s->cfg, ps->scheduler_name);
-    p->attempts++;
-    s->attempts++;
-    p->queue_state = KS_Q_IN_FLIGHT;
+/* Why nodes failed, for the FitError message: counts per fixed reason, and reasons whose text
+ * varies (taints, extended resources) counted per distinct text. */
+enum { MAX_VARYING = 16 };
+typedef struct fit_reasons {
+    uint32_t counts[R_COUNT];
+    char varying[MAX_VARYING][160];
+    uint32_t varying_counts[MAX_VARYING];
+    size_t nvarying;
+} fit_reasons;
 
+/* One cycle's node selection (schedule_one.go schedulePod): filter from the round-robin start
+ * until numFeasibleNodesToFind feasible nodes are found, score them, selectHost. Advances the
+ * start index; FR receives the failure reasons. */
+static ks_select_result select_node(ks_world *w, const ks_sched_profile *prof, const ks_pod_spec *ps, fit_reasons *fr)
+{
+    ks_scheduler *s = &w->sched;
+    const ks_cluster *c = &w->cluster;
     uint32_t nnodes = (uint32_t)c->nodes.n;
     scratch_reserve(s, nnodes ? nnodes : 1);
     int32_t pct = prof->percentage_of_nodes_to_score >= 0 ? prof->percentage_of_nodes_to_score
                                                           : s->cfg->percentage_of_nodes_to_score;
     uint32_t want = ks_num_feasible_nodes_to_find(pct, nnodes);
     uint32_t nfeasible = 0, processed = 0;
-    uint32_t counts[R_COUNT] = {0};
-    /* Reasons whose text varies (taints, extended resources) are counted per distinct text. */
-    enum { MAX_VARYING = 16 };
-    char varying[MAX_VARYING][160];
-    uint32_t varying_counts[MAX_VARYING];
-    size_t nvarying = 0;
+    uint32_t *counts = fr->counts;
+    memset(fr, 0, sizeof *fr);
     pod_ext pe;
     find_pod_ext(c, ps, &pe);
     for (; processed < nnodes && nfeasible < want; processed++) {
@@ -764,12 +753,12 @@ static void on_cycle(ks_sim *sim, void *ctx, const ks_event *ev)
         for (int k = 0; k < R_COUNT; k++) counts[k] += (r >> k) & 1u;
         for (int d = 0; d < dyn.n; d++) {
             size_t t = 0;
-            while (t < nvarying && strcmp(varying[t], dyn.text[d])) t++;
-            if (t == nvarying && nvarying < MAX_VARYING) {
-                memcpy(varying[nvarying], dyn.text[d], sizeof varying[0]);
-                varying_counts[nvarying++] = 0;
+            while (t < fr->nvarying && strcmp(fr->varying[t], dyn.text[d])) t++;
+            if (t == fr->nvarying && fr->nvarying < MAX_VARYING) {
+                memcpy(fr->varying[fr->nvarying], dyn.text[d], sizeof fr->varying[0]);
+                fr->varying_counts[fr->nvarying++] = 0;
             }
-            if (t < nvarying) varying_counts[t]++;
+            if (t < fr->nvarying) fr->varying_counts[t]++;
         }
     }
     if (nnodes) s->next_start_node = (s->next_start_node + processed) % nnodes;
@@ -815,6 +804,42 @@ static void on_cycle(ks_sim *sim, void *ctx, const ks_event *ev)
         }
     }
 
+    return (ks_select_result){chosen, processed, nfeasible, nnodes};
+}
+
+ks_select_result ks_sched_select(ks_world *w, const ks_sched_profile *prof, const ks_pod_spec *ps)
+{
+    fit_reasons fr;
+    return select_node(w, prof, ps, &fr);
+}
+
+static void on_cycle(ks_sim *sim, void *ctx, const ks_event *ev)
+{
+    (void)ev;
+    ks_world *w = ctx;
+    ks_scheduler *s = &w->sched;
+    ks_cluster *c = &w->cluster;
+    if (s->active.n == 0) {
+        s->busy = false;
+        return;
+    }
+    ks_time now = ks_sim_now(sim);
+    uint32_t pod = heap_pop(&s->active, c, active_before);
+    ks_pod *p = &c->pods[pod];
+    if (p->deleted != KS_NEVER) { /* deleted while queued: the informer removed it */
+        p->queue_state = KS_Q_DONE;
+        ks_sim_at(sim, now, w->ev.sched_cycle, 0, 0);
+        return;
+    }
+    const ks_pod_spec *ps = p->spec;
+    const ks_sched_profile *prof = ks_sched_config_profile(s->cfg, ps->scheduler_name);
+    p->attempts++;
+    s->attempts++;
+    p->queue_state = KS_Q_IN_FLIGHT;
+
+    fit_reasons fr;
+    ks_select_result sel = select_node(w, prof, ps, &fr);
+    uint32_t chosen = sel.chosen, processed = sel.processed, nfeasible = sel.nfeasible, nnodes = sel.nnodes;
     const ks_timings *t = w->timings;
     ks_time cost = ks_dist_sample_ns(&t->sched_cycle_cost, w->rng_sched) +
                    (ks_time)(processed + (nfeasible > 1 ? nfeasible : 0)) *
@@ -837,11 +862,11 @@ static void on_cycle(ks_sim *sim, void *ctx, const ks_event *ev)
         for (int k = 0; k < R_COUNT; k++) {
             if (!reason_text_of[k]) continue;
             reasons[nr] = reason_text_of[k];
-            all_counts[nr++] = counts[k];
+            all_counts[nr++] = fr.counts[k];
         }
-        for (size_t j = 0; j < nvarying; j++) {
-            reasons[nr] = varying[j];
-            all_counts[nr++] = varying_counts[j];
+        for (size_t j = 0; j < fr.nvarying; j++) {
+            reasons[nr] = fr.varying[j];
+            all_counts[nr++] = fr.varying_counts[j];
         }
         ks_fit_error_message(msg, sizeof msg, nnodes, reasons, all_counts, nr);
         ks_cluster_event(c, end, "Pod", ps->namespace, p->name, "Warning", "FailedScheduling",

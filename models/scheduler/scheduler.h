@@ -83,6 +83,16 @@ int32_t ks_plugin_weight(const ks_sched_profile *prof, const ks_pod_spec *ps, in
 int ks_sched_explain(const struct ks_world *w, const ks_sched_profile *prof, const ks_pod_spec *ps,
                      ks_explain_node *out);
 
+/* One cycle's node selection for PS against the world's cluster as it is now — filters from the
+ * round-robin start index until numFeasibleNodesToFind feasible nodes are found, scores, picks
+ * the best (ties from the scheduler's RNG stream) — without the queue, events or assuming the
+ * pod. Advances the start index as the cycle does. chosen is KS_NONE when no node fits;
+ * processed counts the nodes filtered, nfeasible those that passed (and were scored when > 1). */
+typedef struct ks_select_result {
+    uint32_t chosen, processed, nfeasible, nnodes;
+} ks_select_result;
+ks_select_result ks_sched_select(struct ks_world *w, const ks_sched_profile *prof, const ks_pod_spec *ps);
+
 /* Upstream arithmetic, exposed for the tests (pkg/scheduler/framework/plugins/noderesources). */
 int64_t ks_score_least_allocated(int64_t requested, int64_t capacity);
 int64_t ks_score_most_allocated(int64_t requested, int64_t capacity);
