@@ -34,9 +34,10 @@ static void class_arrays_fit(ks_cluster *c);
 static void topologies_free(ks_cluster *c)
 {
     for (size_t i = 0; i < c->ntopologies; i++) {
-        ks_free(c->topologies[i].key);
-        ks_free(c->topologies[i].dom);
-        ks_free(c->topologies[i].has);
+        ks_free(c->topologies[i]->key);
+        ks_free(c->topologies[i]->dom);
+        ks_free(c->topologies[i]->has);
+        ks_free(c->topologies[i]);
     }
     ks_free(c->topologies);
     c->topologies = NULL;
@@ -49,6 +50,8 @@ void ks_cluster_free(ks_cluster *c)
     for (size_t i = 0; i < c->nclasses; i++) {
         ks_free(c->classes[i].live);
         ks_free(c->classes[i].terminating);
+        ks_free(c->classes[i].occ);
+        ks_free(c->classes[i].occ_at);
     }
     ks_free(c->classes);
     ks_free(c->class_slots);
@@ -180,8 +183,8 @@ static void class_arrays_fit(ks_cluster *c)
     size_t want = c->nodes.cap, had = c->class_nodes_cap;
     if (want <= had) return;
     for (size_t k = 0; k < c->nclasses; k++) {
-        int32_t **cols[2] = {&c->classes[k].live, &c->classes[k].terminating};
-        for (int j = 0; j < 2; j++) {
+        int32_t **cols[3] = {&c->classes[k].live, &c->classes[k].terminating, (int32_t **)&c->classes[k].occ_at};
+        for (int j = 0; j < 3; j++) {
             if (!*cols[j]) continue;
             size_t cap = had;
             ks_grow(mem_nodes, (void **)cols[j], &cap, want, sizeof **cols[j]);
@@ -252,8 +255,22 @@ static void class_count(ks_cluster *c, uint32_t pod, bool terminating, int32_t d
     ks_pod_class *k = &c->classes[p->pclass];
     int32_t **col = terminating ? &k->terminating : &k->live;
     class_arrays_fit(c);
-    if (!*col) *col = ks_calloc(mem_nodes, c->class_nodes_cap ? c->class_nodes_cap : 1, sizeof **col);
-    (*col)[p->node] += delta;
+    size_t cap = c->class_nodes_cap ? c->class_nodes_cap : 1;
+    if (!*col) *col = ks_calloc(mem_nodes, cap, sizeof **col);
+    if (!k->occ_at) k->occ_at = ks_calloc(mem_nodes, cap, sizeof *k->occ_at);
+    uint32_t node = p->node;
+    int32_t before = (k->live ? k->live[node] : 0) + (k->terminating ? k->terminating[node] : 0);
+    (*col)[node] += delta;
+    int32_t after = before + delta;
+    if (before == 0 && after > 0) { /* the node joins the class's occupied set */
+        ks_grow(mem_nodes, (void **)&k->occ, &k->occ_cap, k->nocc + 1, sizeof *k->occ);
+        k->occ_at[node] = k->nocc;
+        k->occ[k->nocc++] = node;
+    } else if (before > 0 && after == 0) { /* swap-remove */
+        uint32_t last = k->occ[--k->nocc];
+        k->occ[k->occ_at[node]] = last;
+        k->occ_at[last] = k->occ_at[node];
+    }
     *(terminating ? &k->nterminating : &k->nlive) += delta;
 }
 
@@ -283,10 +300,11 @@ const ks_topology *ks_cluster_topology(ks_cluster *c, const char *key)
         c->topology_nodes = c->nodes.n;
     }
     for (size_t i = 0; i < c->ntopologies; i++)
-        if (strcmp(c->topologies[i].key, key) == 0) return &c->topologies[i];
+        if (strcmp(c->topologies[i]->key, key) == 0) return c->topologies[i];
     c->topologies = c->ntopologies ? ks_realloc(c->topologies, (c->ntopologies + 1) * sizeof *c->topologies)
                                    : ks_malloc(mem_nodes, sizeof *c->topologies);
-    ks_topology *t = &c->topologies[c->ntopologies++];
+    ks_topology *t = ks_malloc(mem_nodes, sizeof *t);
+    c->topologies[c->ntopologies++] = t;
     size_t n = c->nodes.n ? c->nodes.n : 1;
     *t = (ks_topology){.key = ks_strdup(mem_nodes, key), .dom = ks_malloc(mem_nodes, n * sizeof *t->dom),
                        .has = ks_malloc(mem_nodes, n)};

@@ -143,6 +143,11 @@ typedef struct ks_pod_class {
     const char *template_hash; /* NULL: no pod-template-hash label */
     int32_t *live, *terminating;
     int64_t nlive, nterminating;
+    /* The nodes where the class has pods (live or terminating), as a sparse set: occ[0..nocc)
+     * and occ_at[node] its index there. */
+    uint32_t *occ, *occ_at;
+    uint32_t nocc;
+    size_t occ_cap;
 } ks_pod_class;
 
 /* A node label key's values, interned per key (for topology domains). dom[node] is the id of the
@@ -179,7 +184,7 @@ typedef struct ks_cluster {
      * NodeInfo.PodsWithAffinity, over all nodes). */
     uint32_t *aff_pods;
     size_t naff_pods, aff_pods_cap;
-    ks_topology *topologies; /* cached by key; rebuilt when nodes change */
+    ks_topology **topologies; /* cached by key (stable addresses); rebuilt when nodes change */
     size_t ntopologies;
     size_t topology_nodes; /* node count the cache was built for */
 
