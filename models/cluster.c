@@ -85,6 +85,8 @@ void ks_cluster_free(ks_cluster *c)
     ks_free(n->status_posted);
     ks_free(n->status_dirty);
     ks_free(n->resource_version);
+    ks_free(n->pod_head);
+    ks_free(n->nominated_head);
     for (size_t i = 0; i < c->npods; i++) ks_free(c->pods[i].name);
     ks_free(c->pods);
     for (size_t i = 0; i < c->nrs; i++) ks_free(c->rs[i].name);
@@ -107,7 +109,7 @@ static void nodes_grow(ks_nodes *n)
     NODE_COLUMNS(GROW_COL)
     GROW_COL(spec) GROW_COL(ports) GROW_COL(nports) GROW_COL(ports_cap) GROW_COL(image_sizes) GROW_COL(pleg_phase) GROW_COL(lease_renewed) GROW_COL(status_posted)
     GROW_COL(status_dirty) GROW_COL(images) GROW_COL(nimages) GROW_COL(images_cap) GROW_COL(pull_tail)
-    GROW_COL(resource_version)
+    GROW_COL(resource_version) GROW_COL(pod_head) GROW_COL(nominated_head)
 #undef GROW_COL
     n->cap = cap;
 }
@@ -159,6 +161,7 @@ uint32_t ks_cluster_add_node(ks_cluster *c, ks_node_spec *spec, ks_time now)
     n->lease_renewed[i] = n->status_posted[i] = now;
     n->status_dirty[i] = 0;
     n->resource_version[i] = ks_cluster_bump(c);
+    n->pod_head[i] = n->nominated_head[i] = KS_NONE;
     for (size_t k = 0; k < n->spec[i].nimages; k++)
         ks_node_add_image(c, i, ks_cluster_image_id(c, n->spec[i].images[k].name), n->spec[i].images[k].bytes);
     for (uint8_t k = 0; k < n->spec[i].next; k++) {
@@ -355,6 +358,10 @@ uint32_t ks_cluster_add_pod(ks_cluster *c, const char *name, const ks_pod_spec *
         .ctr_base = KS_NONE,
         .deletion_requested = KS_NEVER,
         .aff_slot = KS_NONE,
+        .node_prev = KS_NONE,
+        .node_next = KS_NONE,
+        .nominated = KS_NONE,
+        .nom_next = KS_NONE,
         .resource_version = ks_cluster_bump(c),
     };
     c->pods[i].pclass = pod_class(c, spec->namespace, &spec->labels, owner == KS_NONE ? NULL : c->rs[owner].hash);
@@ -362,65 +369,31 @@ uint32_t ks_cluster_add_pod(ks_cluster *c, const char *name, const ks_pod_spec *
     return i;
 }
 
-void ks_cluster_assign(ks_cluster *c, uint32_t pod, uint32_t node)
+/* Adds (SIGN +1) or removes (-1) an assigned pod's requests, host ports, extended resources,
+ * class counts and list memberships on its node. */
+static void account(ks_cluster *c, uint32_t pod, int sign)
 {
     ks_pod *p = &c->pods[pod];
-    const ks_pod_spec *s = p->spec;
-    ks_nodes *n = &c->nodes;
-    p->node = node;
-    class_count(c, pod, p->terminating, +1);
-    if (has_pod_affinity(s)) {
-        ks_grow(mem_pods, (void **)&c->aff_pods, &c->aff_pods_cap, c->naff_pods + 1, sizeof *c->aff_pods);
-        p->aff_slot = (uint32_t)c->naff_pods;
-        c->aff_pods[c->naff_pods++] = pod;
-    }
-    n->req_cpu[node] += s->req_cpu_milli;
-    n->req_mem[node] += s->req_mem_bytes;
-    n->req_eph[node] += s->req_eph_bytes;
-    n->nz_cpu[node] += s->nz_cpu_milli;
-    n->nz_mem[node] += s->nz_mem_bytes;
-    n->npods[node] += 1;
-    for (size_t k = 0; k < s->ncontainers; k++)
-        for (uint8_t j = 0; j < s->containers[k].nhost_ports; j++) {
-            size_t cap = n->ports_cap[node];
-            ks_grow(mem_nodes, (void **)&n->ports[node], &cap, n->nports[node] + 1, sizeof **n->ports);
-            n->ports_cap[node] = (uint32_t)cap;
-            n->ports[node][n->nports[node]++] = s->containers[k].host_ports[j];
-        }
-    for (uint8_t k = 0; k < s->next_req; k++) {
-        int id = ks_cluster_find_ext(c, s->ext_req[k].name);
-        if (id >= 0) n->ext_req[node * KS_MAX_EXT_CLUSTER + (size_t)id] += s->ext_req[k].value;
-    }
-    c->cpu_requested += s->req_cpu_milli;
-    c->mem_requested += s->req_mem_bytes;
-    c->pods_scheduled++;
-}
-
-bool ks_cluster_release(ks_cluster *c, uint32_t pod)
-{
-    ks_pod *p = &c->pods[pod];
-    if (p->node == KS_NONE || p->released) return false;
-    p->released = 1;
-    class_count(c, pod, p->terminating, -1);
-    if (p->aff_slot != KS_NONE) { /* swap-remove */
-        uint32_t last = c->aff_pods[--c->naff_pods];
-        c->aff_pods[p->aff_slot] = last;
-        c->pods[last].aff_slot = p->aff_slot;
-        p->aff_slot = KS_NONE;
-    }
     const ks_pod_spec *s = p->spec;
     ks_nodes *n = &c->nodes;
     uint32_t node = p->node;
-    n->req_cpu[node] -= s->req_cpu_milli;
-    n->req_mem[node] -= s->req_mem_bytes;
-    n->req_eph[node] -= s->req_eph_bytes;
-    n->nz_cpu[node] -= s->nz_cpu_milli;
-    n->nz_mem[node] -= s->nz_mem_bytes;
-    n->npods[node] -= 1;
-    for (size_t k = 0; k < s->ncontainers; k++) /* give back one entry per port the pod held */
+    n->req_cpu[node] += sign * s->req_cpu_milli;
+    n->req_mem[node] += sign * s->req_mem_bytes;
+    n->req_eph[node] += sign * s->req_eph_bytes;
+    n->nz_cpu[node] += sign * s->nz_cpu_milli;
+    n->nz_mem[node] += sign * s->nz_mem_bytes;
+    n->npods[node] += sign;
+    for (size_t k = 0; k < s->ncontainers; k++)
         for (uint8_t j = 0; j < s->containers[k].nhost_ports; j++) {
             const ks_host_port *hp = &s->containers[k].host_ports[j];
-            for (uint32_t q = 0; q < n->nports[node]; q++) {
+            if (sign > 0) {
+                size_t cap = n->ports_cap[node];
+                ks_grow(mem_nodes, (void **)&n->ports[node], &cap, n->nports[node] + 1, sizeof **n->ports);
+                n->ports_cap[node] = (uint32_t)cap;
+                n->ports[node][n->nports[node]++] = *hp;
+                continue;
+            }
+            for (uint32_t q = 0; q < n->nports[node]; q++) { /* give back one entry per port held */
                 const ks_host_port *u = &n->ports[node][q];
                 if (u->port != hp->port || u->protocol != hp->protocol || strcmp(u->host_ip, hp->host_ip)) continue;
                 n->ports[node][q] = n->ports[node][--n->nports[node]];
@@ -429,11 +402,70 @@ bool ks_cluster_release(ks_cluster *c, uint32_t pod)
         }
     for (uint8_t k = 0; k < s->next_req; k++) {
         int id = ks_cluster_find_ext(c, s->ext_req[k].name);
-        if (id >= 0) n->ext_req[node * KS_MAX_EXT_CLUSTER + (size_t)id] -= s->ext_req[k].value;
+        if (id >= 0) n->ext_req[node * KS_MAX_EXT_CLUSTER + (size_t)id] += sign * s->ext_req[k].value;
     }
-    c->cpu_requested -= s->req_cpu_milli;
-    c->mem_requested -= s->req_mem_bytes;
+    c->cpu_requested += sign * s->req_cpu_milli;
+    c->mem_requested += sign * s->req_mem_bytes;
+    class_count(c, pod, p->terminating, sign);
+    if (sign > 0) { /* push on the node's pod list */
+        p->node_prev = KS_NONE;
+        p->node_next = n->pod_head[node];
+        if (p->node_next != KS_NONE) c->pods[p->node_next].node_prev = pod;
+        n->pod_head[node] = pod;
+    } else {
+        if (p->node_prev != KS_NONE) c->pods[p->node_prev].node_next = p->node_next;
+        else n->pod_head[node] = p->node_next;
+        if (p->node_next != KS_NONE) c->pods[p->node_next].node_prev = p->node_prev;
+        p->node_prev = p->node_next = KS_NONE;
+    }
+    if (sign > 0 && has_pod_affinity(s)) {
+        ks_grow(mem_pods, (void **)&c->aff_pods, &c->aff_pods_cap, c->naff_pods + 1, sizeof *c->aff_pods);
+        p->aff_slot = (uint32_t)c->naff_pods;
+        c->aff_pods[c->naff_pods++] = pod;
+    } else if (sign < 0 && p->aff_slot != KS_NONE) { /* swap-remove */
+        uint32_t last = c->aff_pods[--c->naff_pods];
+        c->aff_pods[p->aff_slot] = last;
+        c->pods[last].aff_slot = p->aff_slot;
+        p->aff_slot = KS_NONE;
+    }
+}
+
+void ks_cluster_assign(ks_cluster *c, uint32_t pod, uint32_t node)
+{
+    c->pods[pod].node = node;
+    ks_cluster_nominate(c, pod, KS_NONE); /* binding clears the nomination */
+    account(c, pod, +1);
+    c->pods_scheduled++;
+}
+
+void ks_cluster_detach(ks_cluster *c, uint32_t pod) { account(c, pod, -1); }
+void ks_cluster_attach(ks_cluster *c, uint32_t pod) { account(c, pod, +1); }
+
+bool ks_cluster_release(ks_cluster *c, uint32_t pod)
+{
+    ks_pod *p = &c->pods[pod];
+    ks_cluster_nominate(c, pod, KS_NONE);
+    if (p->node == KS_NONE || p->released) return false;
+    p->released = 1;
+    account(c, pod, -1);
     return true;
+}
+
+void ks_cluster_nominate(ks_cluster *c, uint32_t pod, uint32_t node)
+{
+    ks_pod *p = &c->pods[pod];
+    if (p->nominated == node) return;
+    if (p->nominated != KS_NONE) { /* unlink from the old node's list */
+        uint32_t *at = &c->nodes.nominated_head[p->nominated];
+        while (*at != pod) at = &c->pods[*at].nom_next;
+        *at = p->nom_next;
+        p->nom_next = KS_NONE;
+    }
+    p->nominated = node;
+    if (node != KS_NONE) {
+        p->nom_next = c->nodes.nominated_head[node];
+        c->nodes.nominated_head[node] = pod;
+    }
 }
 
 uint32_t ks_cluster_find_image(const ks_cluster *c, const char *ref)

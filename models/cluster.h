@@ -56,6 +56,10 @@ typedef struct ks_pod {
     uint32_t unready;        /* kubelet.c: containers whose probes have not passed yet */
     uint32_t pull_next;      /* kubelet.c: the next pod in this node's pull queue */
     uint32_t pclass;         /* its ks_pod_class: what label selectors see of it */
+    uint32_t node_prev, node_next; /* the list of pods assigned to its node (KS_NONE ends it) */
+    uint32_t nominated;      /* status.nominatedNodeName (KS_NONE: none), set by preemption */
+    uint32_t nom_next;       /* the list of pods nominated to that node */
+    uint8_t preempted;       /* has the DisruptionTarget condition: a preemption victim */
     uint32_t aff_slot;       /* index in ks_cluster.aff_pods, KS_NONE if not there */
     uint64_t resource_version;
 } ks_pod;
@@ -89,6 +93,8 @@ typedef struct ks_nodes {
     ks_time *status_posted;  /* when the kubelet last posted node status */
     uint8_t *status_dirty;   /* node status changed since (e.g. a new image) */
     uint64_t *resource_version;
+    uint32_t *pod_head;       /* first pod assigned here (ks_pod.node_next links the rest) */
+    uint32_t *nominated_head; /* first pod nominated here (ks_pod.nom_next) */
 } ks_nodes;
 
 typedef struct ks_replicaset {
@@ -169,6 +175,8 @@ typedef struct ks_cluster {
     size_t nrs, rs_cap;
     ks_deployment *deployments;
     size_t ndeployments;
+    const ks_pdb_spec *pdbs; /* PodDisruptionBudgets (the config's) */
+    size_t npdbs;
     char *ext_names[KS_MAX_EXT_CLUSTER]; /* interned extended resource names; id = index */
     int next;
     char **images; /* interned image references; id = index */
@@ -211,6 +219,12 @@ uint32_t ks_cluster_add_pod(ks_cluster *c, const char *name, const ks_pod_spec *
 void ks_cluster_assign(ks_cluster *c, uint32_t pod, uint32_t node);
 /* Stops counting a terminal or deleted pod's requests on its node (once; the node is kept). */
 bool ks_cluster_release(ks_cluster *c, uint32_t pod);
+/* What-if for preemption: take an assigned pod's requests off its node and put them back
+ * (p->node is kept). */
+void ks_cluster_detach(ks_cluster *c, uint32_t pod);
+void ks_cluster_attach(ks_cluster *c, uint32_t pod);
+/* Sets (NODE) or clears (KS_NONE) a pod's nominatedNodeName. */
+void ks_cluster_nominate(ks_cluster *c, uint32_t pod, uint32_t node);
 uint32_t ks_cluster_image_id(ks_cluster *c, const char *ref);
 /* The id of an extended resource name, interned on first use; -1 if the name is unknown and
  * (for find) not interned, or the table is full. */

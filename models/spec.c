@@ -353,6 +353,14 @@ void ks_sched_config_default(ks_sched_config *c)
     c->pod_max_backoff = KS_SEC(10);
 }
 
+void ks_pdb_spec_free(ks_pdb_spec *p)
+{
+    ks_free(p->name);
+    ks_free(p->namespace);
+    ks_label_selector_free(&p->selector);
+    memset(p, 0, sizeof *p);
+}
+
 void ks_sched_profile_free(ks_sched_profile *p)
 {
     ks_free(p->scheduler_name);

@@ -263,6 +263,15 @@ typedef struct ks_deployment_spec {
     int32_t revision_history_limit;  /* default 10 */
 } ks_deployment_spec;
 
+/* A PodDisruptionBudget (policy/v1): minAvailable or maxUnavailable (exactly one), over the pods
+ * its selector matches in its namespace. */
+typedef struct ks_pdb_spec {
+    char *name, *namespace;
+    ks_label_selector selector;
+    bool has_min_available;
+    ks_int_or_percent min_available, max_unavailable;
+} ks_pdb_spec;
+
 typedef struct ks_node_pool {
     char *name;
     int64_t count;
@@ -375,6 +384,7 @@ void ks_pod_spec_free(ks_pod_spec *s);
 void ks_pod_spec_copy(ks_pod_spec *dst, const ks_pod_spec *src);
 void ks_node_spec_free(ks_node_spec *s);
 void ks_deployment_spec_free(ks_deployment_spec *d);
+void ks_pdb_spec_free(ks_pdb_spec *p);
 void ks_node_pool_free(ks_node_pool *p);
 void ks_sched_config_default(ks_sched_config *c);
 void ks_sched_config_free(ks_sched_config *c);

@@ -36,6 +36,8 @@ typedef struct ks_world_params {
     const ks_scenario_action *actions;
     size_t nactions;
     const ks_sched_config *sched;
+    const ks_pdb_spec *pdbs;
+    size_t npdbs;
     const ks_timings *timings;
     ks_time sample_interval;
     ks_trace *trace; /* may be NULL: no events or series are recorded */

@@ -70,7 +70,7 @@ typedef struct loader {
     size_t cap_pools, cap_nodes, cap_pods, cap_deps, cap_ignored, cap_text, len_text, cap_actions;
     struct action_ref *action_refs; /* where each action's deployment was named */
     schedref *prio_refs;            /* where each priorityClassName was written */
-    size_t nprio_refs, cap_prio_refs, cap_classes;
+    size_t nprio_refs, cap_prio_refs, cap_classes, cap_pdbs;
     size_t cap_action_refs;
     objref *objs;
     size_t nobjs, cap_objs;
@@ -3532,6 +3532,91 @@ static void load_priority_class(ctx *c, const ks_ynode *root)
     meta_free(&b.meta);
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * PodDisruptionBudget (policy/v1; validation: pkg/apis/policy/validation/validation.go
+ * ValidatePodDisruptionBudgetSpec: minAvailable and maxUnavailable cannot both be set; a
+ * percentage is at most 100%).
+ * ------------------------------------------------------------------------------------------- */
+
+typedef struct pdb_build {
+    ks_pdb_spec p;
+    meta_build meta;
+    const ks_ynode *min_n, *max_n;
+} pdb_build;
+
+static void pdb_metadata(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_meta(c, v, &((pdb_build *)obj)->meta);
+}
+
+static void pdb_selector(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    parse_label_selector(c, v, &((pdb_build *)obj)->p.selector);
+}
+
+static void pdb_amount(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    pdb_build *b = obj;
+    ks_int_or_percent *out = arg ? &b->p.max_unavailable : &b->p.min_available;
+    int errors = c->L->nerrors;
+    int_or_percent(c, v, out, 0);
+    if (c->L->nerrors == errors && out->percent && out->value > 100) expect(c, v, "a percentage of at most 100%");
+    if (arg) b->max_n = v;
+    else b->min_n = v;
+}
+
+static const field pdb_spec_fields[] = {
+    {"selector", pdb_selector, 0, 0},
+    {"minAvailable", pdb_amount, 0, 0},
+    {"maxUnavailable", pdb_amount, 0, 1},
+    {"unhealthyPodEvictionPolicy", NULL, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void pdb_spec(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_map(c, v, pdb_spec_fields, obj);
+}
+
+static const field pdb_fields[] = {
+    {"apiVersion", f_skip, 0, 0},
+    {"kind", f_skip, 0, 0},
+    {"metadata", pdb_metadata, F_REQUIRED, 0},
+    {"spec", pdb_spec, F_REQUIRED, 0},
+    {"status", NULL, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void load_pdb(ctx *c, const ks_ynode *root)
+{
+    loader *L = c->L;
+    int errors = L->nerrors;
+    pdb_build b = {0};
+    walk_map(c, root, pdb_fields, &b);
+    bool named = require_name(c, &b.meta);
+    const char *ns = b.meta.ns ? b.meta.ns->text : "default";
+    if (b.min_n && b.max_n) {
+        size_t mark = path_push(c, "spec");
+        err_at(c, b.max_n, "minAvailable and maxUnavailable cannot be both set");
+        path_pop(c, mark);
+    }
+    if (named) register_object(c, "PodDisruptionBudget", ns, b.meta.name, 0);
+    if (L->nerrors == errors) {
+        b.p.name = dup(b.meta.name->text);
+        b.p.namespace = dup(ns);
+        b.p.has_min_available = b.min_n != NULL;
+        ks_config *cfg = L->cfg;
+        ks_grow(cfg_mem(), (void **)&cfg->pdbs, &L->cap_pdbs, cfg->npdbs + 1, sizeof *cfg->pdbs);
+        cfg->pdbs[cfg->npdbs++] = b.p;
+    } else {
+        ks_pdb_spec_free(&b.p);
+    }
+    meta_free(&b.meta);
+}
+
 static const ks_priority_class *find_class(const ks_config *cfg, const char *name)
 {
     for (size_t i = 0; i < cfg->npriority_classes; i++)
@@ -4385,7 +4470,7 @@ static const kind_def kinds[] = {
     {"CronJob", "batch/v1", K_UNSUPPORTED, NULL},
     {"Service", "v1", K_UNSUPPORTED, NULL},
     {"EndpointSlice", "discovery.k8s.io/v1", K_UNSUPPORTED, NULL},
-    {"PodDisruptionBudget", "policy/v1", K_UNSUPPORTED, NULL},
+    {"PodDisruptionBudget", "policy/v1", K_MODELLED, load_pdb},
     {"PriorityClass", "scheduling.k8s.io/v1", K_MODELLED, load_priority_class},
     {"Scenario", "kubesim.io/v1alpha1", K_MODELLED, load_scenario},
     {"Workload", "kubesim.io/v1alpha1", K_UNSUPPORTED, NULL},
@@ -4728,6 +4813,8 @@ void ks_config_free(ks_config *cfg)
     ks_free(cfg->deployments);
     for (size_t i = 0; i < cfg->npriority_classes; i++) ks_free(cfg->priority_classes[i].name);
     ks_free(cfg->priority_classes);
+    for (size_t i = 0; i < cfg->npdbs; i++) ks_pdb_spec_free(&cfg->pdbs[i]);
+    ks_free(cfg->pdbs);
     for (size_t i = 0; i < cfg->nactions; i++) {
         ks_free(cfg->actions[i].deployment);
         ks_free(cfg->actions[i].namespace);

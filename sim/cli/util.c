@@ -65,6 +65,8 @@ ks_world_params ks_cli_world_params(const ks_config *cfg)
         .actions = cfg->actions,
         .nactions = cfg->nactions,
         .sched = &cfg->sched,
+        .pdbs = cfg->pdbs,
+        .npdbs = cfg->npdbs,
         .timings = &cfg->timings,
         .sample_interval = cfg->experiment.sample_interval,
         .trace = NULL,
