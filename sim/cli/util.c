@@ -43,6 +43,18 @@ bool ks_cli_parse_duration(const char *cmd, const char *flag, const char *s, ks_
     return false;
 }
 
+void ks_cli_json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\') fprintf(f, "\\%c", ch);
+        else if (ch < 0x20) fprintf(f, "\\u%04x", ch);
+        else fputc(ch, f);
+    }
+    fputc('"', f);
+}
+
 double ks_cli_wall(void)
 {
     struct timespec ts;
