@@ -141,6 +141,16 @@ static cmp_run *run_at(const cmp *c, size_t p, size_t k)
     return &c->runs[p * c->nseeds + k];
 }
 
+/* Quantile F of SORTED[0..n), n > 0, by GSL: linear interpolation between the ranks around
+ * (n - 1) F. GSL computes (1 - d) a + d b, which is not exactly a when a == b (4 seeds of 24 nodes
+ * give 23.999999999999996), so equal neighbours are returned as they are. */
+static double quantile(const double *sorted, size_t n, double f)
+{
+    size_t i = (size_t)floor((double)(n - 1) * f);
+    if (i + 1 >= n || sorted[i] == sorted[i + 1]) return sorted[i < n ? i : n - 1];
+    return gsl_stats_quantile_from_sorted_data(sorted, 1, n, f);
+}
+
 static void compute_stats(cmp *c)
 {
     double *v = ks_malloc(ks_mem_purpose("summary"), c->nseeds * sizeof *v);
@@ -155,9 +165,9 @@ static void compute_stats(cmp *c)
             *st = (cmp_stat){NAN, NAN, NAN, n};
             if (n == 0) continue;
             gsl_sort(v, 1, n);
-            st->median = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.5);
-            st->lo = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.025);
-            st->hi = gsl_stats_quantile_from_sorted_data(v, 1, n, 0.975);
+            st->median = quantile(v, n, 0.5);
+            st->lo = quantile(v, n, 0.025);
+            st->hi = quantile(v, n, 0.975);
         }
     }
     ks_free(v);
