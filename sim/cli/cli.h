@@ -49,6 +49,8 @@ int ks_cmd_compare(int argc, char **argv);
 /* Small shared parsing helpers; each prints "kubesim CMD: …" and returns false on bad input. */
 bool ks_cli_parse_u64(const char *cmd, const char *flag, const char *s, uint64_t *out);
 bool ks_cli_parse_duration(const char *cmd, const char *flag, const char *s, ks_time *out);
+/* --threads: 0 to 1024 (0: OpenMP's default). */
+bool ks_cli_parse_threads(const char *cmd, const char *s, int *out);
 double ks_cli_wall(void);
 /* S as a JSON string literal, quotes included. */
 void ks_cli_json_str(FILE *f, const char *s);

@@ -413,7 +413,6 @@ static int parse_args(int argc, char **argv, compare_opts *o)
         {"help", no_argument, NULL, 'h'},                {0, 0, 0, 0},
     };
     *o = (compare_opts){.run = {.threads = -1, .until = -1}, .nseeds = 1};
-    uint64_t v = 0;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
@@ -444,11 +443,7 @@ static int parse_args(int argc, char **argv, compare_opts *o)
             if (!ks_cli_parse_duration("compare", "--until", optarg, &o->run.until)) return KS_EXIT_USAGE;
             break;
         case OPT_THREADS:
-            if (!ks_cli_parse_u64("compare", "--threads", optarg, &v) || v > 1024) {
-                if (v > 1024) fprintf(stderr, "kubesim compare: --threads: at most 1024\n");
-                return KS_EXIT_USAGE;
-            }
-            o->run.threads = (int)v;
+            if (!ks_cli_parse_threads("compare", optarg, &o->run.threads)) return KS_EXIT_USAGE;
             break;
         default: fputs(compare_usage, stderr); return KS_EXIT_USAGE;
         }

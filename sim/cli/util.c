@@ -23,6 +23,18 @@ bad:
     return false;
 }
 
+bool ks_cli_parse_threads(const char *cmd, const char *s, int *out)
+{
+    uint64_t v;
+    if (!ks_cli_parse_u64(cmd, "--threads", s, &v)) return false;
+    if (v > 1024) {
+        fprintf(stderr, "kubesim %s: --threads: at most 1024\n", cmd);
+        return false;
+    }
+    *out = (int)v;
+    return true;
+}
+
 bool ks_cli_parse_duration(const char *cmd, const char *flag, const char *s, ks_time *out)
 {
     int64_t ns;
