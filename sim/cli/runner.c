@@ -164,11 +164,6 @@ void ks_runner_restore_signals(void)
     sigaction(SIGTERM, &old_term, NULL);
 }
 
-bool ks_runner_interrupted(void)
-{
-    return interrupted != 0;
-}
-
 void ks_runner_start(ks_runner *r, const ks_config *cfg, uint64_t seed, ks_trace *trace, ks_time horizon)
 {
     *r = (ks_runner){.trace = trace, .horizon = horizon};

@@ -35,11 +35,11 @@ bool ks_runner_check_world(const struct ks_config *cfg);
  * complete = 0 until the close). */
 void ks_runner_write_header(struct ks_trace *t, const struct ks_config *cfg, ks_time horizon);
 
-/* SIGINT and SIGTERM set a flag that stops the current run (ks_sim_run returns) instead of
- * killing the process; restore puts back the previous handlers. */
+/* SIGINT and SIGTERM set a flag that stops the current run (ks_runner_simulate returns with
+ * complete false, and so does every later run until restore) instead of killing the process;
+ * restore puts back the previous handlers. */
 void ks_runner_catch_signals(void);
 void ks_runner_restore_signals(void);
-bool ks_runner_interrupted(void);
 
 /* One run: owns its sim, RNG streams and world. */
 typedef struct ks_runner {
