@@ -112,8 +112,9 @@ static void test_run_placement_metrics(void **state)
  * BalancedAllocation scores 100 everywhere; 1Mi images stay under ImageLocality's threshold, so it
  * scores 0). LeastAllocated: a node with k pods scores (4-k-1)/4*100, so each pod goes to an empty
  * node: 4 nodes used, each 25%. MostAllocated: the loaded node always scores highest and the
- * fourth pod fills it exactly: 1 node used, at 100%. The pods name "most" as their schedulerName;
- * under profile "least" they must still spread. */
+ * fourth pod fills it exactly: 1 node used, at 100%. PodTopologySpread is disabled in both
+ * profiles: its system default constraints would pull the Deployment's pods apart. The pods name
+ * "most" as their schedulerName; under profile "least" they must still spread. */
 static const char compare_yaml[] =
     "apiVersion: kubesim.io/v1alpha1\n"
     "kind: Experiment\n"
@@ -124,7 +125,9 @@ static const char compare_yaml[] =
     "kind: KubeSchedulerConfiguration\n"
     "profiles:\n"
     "- schedulerName: least\n"
+    "  plugins: {multiPoint: {disabled: [{name: PodTopologySpread}]}}\n"
     "- schedulerName: most\n"
+    "  plugins: {multiPoint: {disabled: [{name: PodTopologySpread}]}}\n"
     "  pluginConfig:\n"
     "  - name: NodeResourcesFit\n"
     "    args: {scoringStrategy: {type: MostAllocated}}\n"
