@@ -29,9 +29,34 @@ void ks_cluster_init(ks_cluster *c)
     X(alloc_cpu) X(alloc_mem) X(alloc_eph) X(alloc_pods) X(req_cpu) X(req_mem) X(req_eph) X(nz_cpu)  \
         X(nz_mem) X(npods) X(adm_cpu) X(adm_mem) X(adm_eph) X(adm_pods)
 
+static void class_arrays_fit(ks_cluster *c);
+
+static void topologies_free(ks_cluster *c)
+{
+    for (size_t i = 0; i < c->ntopologies; i++) {
+        ks_free(c->topologies[i]->key);
+        ks_free(c->topologies[i]->dom);
+        ks_free(c->topologies[i]->has);
+        ks_free(c->topologies[i]);
+    }
+    ks_free(c->topologies);
+    c->topologies = NULL;
+    c->ntopologies = 0;
+}
+
 void ks_cluster_free(ks_cluster *c)
 {
     ks_nodes *n = &c->nodes;
+    for (size_t i = 0; i < c->nclasses; i++) {
+        ks_free(c->classes[i].live);
+        ks_free(c->classes[i].terminating);
+        ks_free(c->classes[i].occ);
+        ks_free(c->classes[i].occ_at);
+    }
+    ks_free(c->classes);
+    ks_free(c->class_slots);
+    ks_free(c->aff_pods);
+    topologies_free(c);
     for (size_t i = 0; i < n->n; i++) {
         ks_node_spec_free(&n->spec[i]);
         ks_free(n->images[i]);
@@ -106,6 +131,7 @@ uint32_t ks_cluster_add_node(ks_cluster *c, ks_node_spec *spec, ks_time now)
 {
     ks_nodes *n = &c->nodes;
     nodes_grow(n);
+    class_arrays_fit(c);
     uint32_t i = (uint32_t)n->n++;
     size_t need = n->n * KS_MAX_EXT_CLUSTER, cap = n->ext_cap, cap2 = cap, cap3 = cap;
     ks_grow(mem_nodes, (void **)&n->ext_alloc, &cap, need, sizeof *n->ext_alloc);
@@ -149,6 +175,162 @@ uint32_t ks_cluster_add_node(ks_cluster *c, ks_node_spec *spec, ks_time now)
     return i;
 }
 
+/* ---------------------------------------------------------------- pod classes */
+
+/* Every class's per-node counts have one entry per node the table has room for. */
+static void class_arrays_fit(ks_cluster *c)
+{
+    size_t want = c->nodes.cap, had = c->class_nodes_cap;
+    if (want <= had) return;
+    for (size_t k = 0; k < c->nclasses; k++) {
+        int32_t **cols[3] = {&c->classes[k].live, &c->classes[k].terminating, (int32_t **)&c->classes[k].occ_at};
+        for (int j = 0; j < 3; j++) {
+            if (!*cols[j]) continue;
+            size_t cap = had;
+            ks_grow(mem_nodes, (void **)cols[j], &cap, want, sizeof **cols[j]);
+            memset(*cols[j] + had, 0, (want - had) * sizeof **cols[j]);
+        }
+    }
+    c->class_nodes_cap = want;
+}
+
+const char *ks_pod_class_label(const ks_pod_class *k, const char *key)
+{
+    if (k->template_hash && strcmp(key, "pod-template-hash") == 0) return k->template_hash;
+    return ks_labels_get(k->labels, key);
+}
+
+static uint64_t fnv_str(uint64_t h, const char *s)
+{
+    for (; s && *s; s++) h = (h ^ (unsigned char)*s) * 1099511628211ull;
+    return (h ^ 0xff) * 1099511628211ull; /* a separator, so that "ab"+"c" differs from "a"+"bc" */
+}
+
+static bool class_equal(const ks_pod_class *k, const char *ns, const ks_labels *l, const char *hash)
+{
+    if (strcmp(k->namespace, ns) != 0 || k->labels->n != l->n) return false;
+    if ((k->template_hash == NULL) != (hash == NULL) || (hash && strcmp(k->template_hash, hash) != 0)) return false;
+    for (size_t i = 0; i < l->n; i++) {
+        const char *v = ks_labels_get(k->labels, l->items[i].key);
+        if (!v || strcmp(v, l->items[i].value) != 0) return false;
+    }
+    return true;
+}
+
+/* The class of pods in namespace NS with labels L (+ pod-template-hash HASH), interned. Labels
+ * are compared as sets; the hash of the set is order-independent (a sum). */
+static uint32_t pod_class(ks_cluster *c, const char *ns, const ks_labels *l, const char *hash)
+{
+    uint64_t h = fnv_str(fnv_str(14695981039346656037ull, ns), hash);
+    for (size_t i = 0; i < l->n; i++) h += fnv_str(fnv_str(14695981039346656037ull, l->items[i].key), l->items[i].value);
+    if (2 * (c->nclasses + 1) > c->class_slots_cap) { /* rehash at half full */
+        size_t cap = c->class_slots_cap ? 2 * c->class_slots_cap : 64;
+        ks_free(c->class_slots);
+        c->class_slots = ks_malloc(mem_pods, cap * sizeof *c->class_slots);
+        memset(c->class_slots, 0xff, cap * sizeof *c->class_slots);
+        c->class_slots_cap = cap;
+        for (uint32_t k = 0; k < c->nclasses; k++) {
+            const ks_pod_class *pc = &c->classes[k];
+            uint64_t hk = fnv_str(fnv_str(14695981039346656037ull, pc->namespace), pc->template_hash);
+            for (size_t i = 0; i < pc->labels->n; i++)
+                hk += fnv_str(fnv_str(14695981039346656037ull, pc->labels->items[i].key), pc->labels->items[i].value);
+            size_t at = hk & (cap - 1);
+            while (c->class_slots[at] != KS_NONE) at = (at + 1) & (cap - 1);
+            c->class_slots[at] = k;
+        }
+    }
+    size_t mask = c->class_slots_cap - 1, at = h & mask;
+    for (; c->class_slots[at] != KS_NONE; at = (at + 1) & mask)
+        if (class_equal(&c->classes[c->class_slots[at]], ns, l, hash)) return c->class_slots[at];
+    ks_grow(mem_pods, (void **)&c->classes, &c->classes_cap, c->nclasses + 1, sizeof *c->classes);
+    uint32_t id = (uint32_t)c->nclasses++;
+    c->classes[id] = (ks_pod_class){.namespace = ns, .labels = l, .template_hash = hash};
+    c->class_slots[at] = id;
+    return id;
+}
+
+static void class_count(ks_cluster *c, uint32_t pod, bool terminating, int32_t delta)
+{
+    ks_pod *p = &c->pods[pod];
+    ks_pod_class *k = &c->classes[p->pclass];
+    int32_t **col = terminating ? &k->terminating : &k->live;
+    class_arrays_fit(c);
+    size_t cap = c->class_nodes_cap ? c->class_nodes_cap : 1;
+    if (!*col) *col = ks_calloc(mem_nodes, cap, sizeof **col);
+    if (!k->occ_at) k->occ_at = ks_calloc(mem_nodes, cap, sizeof *k->occ_at);
+    uint32_t node = p->node;
+    int32_t before = (k->live ? k->live[node] : 0) + (k->terminating ? k->terminating[node] : 0);
+    (*col)[node] += delta;
+    int32_t after = before + delta;
+    if (before == 0 && after > 0) { /* the node joins the class's occupied set */
+        ks_grow(mem_nodes, (void **)&k->occ, &k->occ_cap, k->nocc + 1, sizeof *k->occ);
+        k->occ_at[node] = k->nocc;
+        k->occ[k->nocc++] = node;
+    } else if (before > 0 && after == 0) { /* swap-remove */
+        uint32_t last = k->occ[--k->nocc];
+        k->occ[k->occ_at[node]] = last;
+        k->occ_at[last] = k->occ_at[node];
+    }
+    *(terminating ? &k->nterminating : &k->nlive) += delta;
+}
+
+static bool has_pod_affinity(const ks_pod_spec *s)
+{
+    for (int l = 0; l < KS_AFF_LISTS; l++)
+        if (s->npod_aff[l]) return true;
+    return false;
+}
+
+void ks_cluster_set_terminating(ks_cluster *c, uint32_t pod)
+{
+    ks_pod *p = &c->pods[pod];
+    if (p->terminating) return;
+    p->terminating = 1;
+    if (p->node == KS_NONE || p->released) return;
+    class_count(c, pod, false, -1);
+    class_count(c, pod, true, +1);
+}
+
+/* ---------------------------------------------------------------- topologies */
+
+const ks_topology *ks_cluster_topology(ks_cluster *c, const char *key)
+{
+    if (c->topology_nodes != c->nodes.n) {
+        topologies_free(c);
+        c->topology_nodes = c->nodes.n;
+    }
+    for (size_t i = 0; i < c->ntopologies; i++)
+        if (strcmp(c->topologies[i]->key, key) == 0) return c->topologies[i];
+    c->topologies = c->ntopologies ? ks_realloc(c->topologies, (c->ntopologies + 1) * sizeof *c->topologies)
+                                   : ks_malloc(mem_nodes, sizeof *c->topologies);
+    ks_topology *t = ks_malloc(mem_nodes, sizeof *t);
+    c->topologies[c->ntopologies++] = t;
+    size_t n = c->nodes.n ? c->nodes.n : 1;
+    *t = (ks_topology){.key = ks_strdup(mem_nodes, key), .dom = ks_malloc(mem_nodes, n * sizeof *t->dom),
+                       .has = ks_malloc(mem_nodes, n)};
+    /* Values are interned in order of first appearance; a small open table keyed by the string. */
+    size_t cap = 16;
+    while (cap < 2 * n) cap *= 2;
+    uint32_t *slot = ks_malloc(mem_nodes, cap * sizeof *slot);
+    const char **first = ks_malloc(mem_nodes, n * sizeof *first);
+    memset(slot, 0xff, cap * sizeof *slot);
+    for (size_t i = 0; i < c->nodes.n; i++) {
+        const char *v = ks_labels_get(&c->nodes.spec[i].labels, key);
+        t->has[i] = v != NULL;
+        if (!v) v = "";
+        size_t at = fnv_str(14695981039346656037ull, v) & (cap - 1);
+        while (slot[at] != KS_NONE && strcmp(first[slot[at]], v) != 0) at = (at + 1) & (cap - 1);
+        if (slot[at] == KS_NONE) {
+            first[t->ndom] = v;
+            slot[at] = t->ndom++;
+        }
+        t->dom[i] = slot[at];
+    }
+    ks_free(slot);
+    ks_free(first);
+    return t;
+}
+
 uint32_t ks_cluster_add_pod(ks_cluster *c, const char *name, const ks_pod_spec *spec, uint32_t owner, ks_time now)
 {
     ks_grow(mem_pods, (void **)&c->pods, &c->pods_cap, c->npods + 1, sizeof *c->pods);
@@ -172,8 +354,10 @@ uint32_t ks_cluster_add_pod(ks_cluster *c, const char *name, const ks_pod_spec *
         .phase = KS_PHASE_PENDING,
         .ctr_base = KS_NONE,
         .deletion_requested = KS_NEVER,
+        .aff_slot = KS_NONE,
         .resource_version = ks_cluster_bump(c),
     };
+    c->pods[i].pclass = pod_class(c, spec->namespace, &spec->labels, owner == KS_NONE ? NULL : c->rs[owner].hash);
     c->pods_pending++;
     return i;
 }
@@ -184,6 +368,12 @@ void ks_cluster_assign(ks_cluster *c, uint32_t pod, uint32_t node)
     const ks_pod_spec *s = p->spec;
     ks_nodes *n = &c->nodes;
     p->node = node;
+    class_count(c, pod, p->terminating, +1);
+    if (has_pod_affinity(s)) {
+        ks_grow(mem_pods, (void **)&c->aff_pods, &c->aff_pods_cap, c->naff_pods + 1, sizeof *c->aff_pods);
+        p->aff_slot = (uint32_t)c->naff_pods;
+        c->aff_pods[c->naff_pods++] = pod;
+    }
     n->req_cpu[node] += s->req_cpu_milli;
     n->req_mem[node] += s->req_mem_bytes;
     n->req_eph[node] += s->req_eph_bytes;
@@ -211,6 +401,13 @@ bool ks_cluster_release(ks_cluster *c, uint32_t pod)
     ks_pod *p = &c->pods[pod];
     if (p->node == KS_NONE || p->released) return false;
     p->released = 1;
+    class_count(c, pod, p->terminating, -1);
+    if (p->aff_slot != KS_NONE) { /* swap-remove */
+        uint32_t last = c->aff_pods[--c->naff_pods];
+        c->aff_pods[p->aff_slot] = last;
+        c->pods[last].aff_slot = p->aff_slot;
+        p->aff_slot = KS_NONE;
+    }
     const ks_pod_spec *s = p->spec;
     ks_nodes *n = &c->nodes;
     uint32_t node = p->node;

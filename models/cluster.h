@@ -55,6 +55,8 @@ typedef struct ks_pod {
     uint32_t ctr_base;       /* kubelet.c: first ks_ctr_state of the pod, KS_NONE if none */
     uint32_t unready;        /* kubelet.c: containers whose probes have not passed yet */
     uint32_t pull_next;      /* kubelet.c: the next pod in this node's pull queue */
+    uint32_t pclass;         /* its ks_pod_class: what label selectors see of it */
+    uint32_t aff_slot;       /* index in ks_cluster.aff_pods, KS_NONE if not there */
     uint64_t resource_version;
 } ks_pod;
 
@@ -91,6 +93,7 @@ typedef struct ks_nodes {
 
 typedef struct ks_replicaset {
     char *name;
+    const char *hash; /* the pod-template-hash label it gives its pods (borrowed) */
     const char *namespace;
     uint32_t deployment;
     const ks_pod_spec *tmpl;
@@ -128,6 +131,35 @@ typedef struct ks_event_row {
     uint32_t count;
 } ks_event_row;
 
+/* Pods as label selectors see them: same namespace and the same labels (the template's, plus the
+ * pod-template-hash their ReplicaSet adds). PodTopologySpread and InterPodAffinity count matching
+ * pods per node through these groups: a selector is evaluated once per group, not once per pod.
+ * live: per node, pods assigned there (bound or assumed), not terminating, not released;
+ * terminating: assigned, with a deletionTimestamp, not yet released. Both are NULL until the
+ * first such pod; they have one entry per node. */
+typedef struct ks_pod_class {
+    const char *namespace;
+    const ks_labels *labels;
+    const char *template_hash; /* NULL: no pod-template-hash label */
+    int32_t *live, *terminating;
+    int64_t nlive, nterminating;
+    /* The nodes where the class has pods (live or terminating), as a sparse set: occ[0..nocc)
+     * and occ_at[node] its index there. */
+    uint32_t *occ, *occ_at;
+    uint32_t nocc;
+    size_t occ_cap;
+} ks_pod_class;
+
+/* A node label key's values, interned per key (for topology domains). dom[node] is the id of the
+ * node's value; a node without the label gets the id of "" (as a Go map lookup returns "") and
+ * has[node] = 0. */
+typedef struct ks_topology {
+    char *key;
+    uint32_t *dom;
+    uint8_t *has;
+    uint32_t ndom;
+} ks_topology;
+
 typedef struct ks_cluster {
     uint64_t revision;
     ks_nodes nodes;
@@ -142,6 +174,19 @@ typedef struct ks_cluster {
     char **images; /* interned image references; id = index */
     uint32_t *image_nodes; /* how many nodes have each image (ImageLocality's spread factor) */
     size_t nimages, images_cap, image_nodes_cap;
+
+    ks_pod_class *classes;
+    size_t nclasses, classes_cap;
+    uint32_t *class_slots; /* open-addressing table of class ids (KS_NONE: empty) */
+    size_t class_slots_cap;
+    size_t class_nodes_cap; /* entries of each class's live / terminating arrays */
+    /* Assigned, unreleased pods with pod affinity or anti-affinity terms (upstream
+     * NodeInfo.PodsWithAffinity, over all nodes). */
+    uint32_t *aff_pods;
+    size_t naff_pods, aff_pods_cap;
+    ks_topology **topologies; /* cached by key (stable addresses); rebuilt when nodes change */
+    size_t ntopologies;
+    size_t topology_nodes; /* node count the cache was built for */
 
     /* Aggregates kept incrementally for /cluster_series and the summary. */
     int64_t pods_pending, pods_running, pods_scheduled, pods_deleted;
@@ -178,6 +223,12 @@ void ks_node_add_image(ks_cluster *c, uint32_t node, uint32_t image, int64_t byt
 /* The size of IMAGE on NODE, or -1 if the node does not have it. */
 int64_t ks_node_image_bytes(const ks_cluster *c, uint32_t node, uint32_t image);
 uint64_t ks_cluster_bump(ks_cluster *c);
+/* The pod's deletionTimestamp is set: selectors that skip terminating pods stop counting it. */
+void ks_cluster_set_terminating(ks_cluster *c, uint32_t pod);
+/* A label of a pod class (the pod-template-hash included); NULL if absent. */
+const char *ks_pod_class_label(const ks_pod_class *k, const char *key);
+/* The topology of a node label key (interned on first use; valid until nodes change). */
+const ks_topology *ks_cluster_topology(ks_cluster *c, const char *key);
 
 /* Records a Kubernetes Event. Identical events (same object, reason and message) are aggregated
  * like client-go's EventCorrelator: the row's count is the number of occurrences so far. */

@@ -104,6 +104,70 @@ static void term_copy(ks_node_term *dst, const ks_node_term *src)
     }
 }
 
+static void strs_free(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++) ks_free(v[i]);
+    ks_free(v);
+}
+
+static char **strs_copy(char *const *v, size_t n)
+{
+    char **out = n ? ks_malloc(ks_mem_purpose("config"), n * sizeof *out) : NULL;
+    for (size_t i = 0; i < n; i++) out[i] = sdup(v[i]);
+    return out;
+}
+
+void ks_label_selector_free(ks_label_selector *s)
+{
+    ks_node_term t = {s->reqs, s->n};
+    term_free(&t);
+    memset(s, 0, sizeof *s);
+}
+
+static void selector_copy(ks_label_selector *dst, const ks_label_selector *src)
+{
+    ks_node_term t;
+    term_copy(&t, &(ks_node_term){src->reqs, src->n});
+    *dst = (ks_label_selector){t.reqs, t.n, src->set};
+}
+
+void ks_spread_constraint_free(ks_spread_constraint *c)
+{
+    ks_free(c->topology_key);
+    ks_label_selector_free(&c->selector);
+    strs_free(c->match_label_keys, c->nmatch_label_keys);
+    memset(c, 0, sizeof *c);
+}
+
+static void spread_copy(ks_spread_constraint *dst, const ks_spread_constraint *src)
+{
+    *dst = *src;
+    dst->topology_key = sdup(src->topology_key);
+    selector_copy(&dst->selector, &src->selector);
+    dst->match_label_keys = strs_copy(src->match_label_keys, src->nmatch_label_keys);
+}
+
+void ks_pod_affinity_term_free(ks_pod_affinity_term *t)
+{
+    ks_label_selector_free(&t->selector);
+    ks_label_selector_free(&t->ns_selector);
+    strs_free(t->namespaces, t->nnamespaces);
+    ks_free(t->topology_key);
+    strs_free(t->match_label_keys, t->nmatch_label_keys);
+    strs_free(t->mismatch_label_keys, t->nmismatch_label_keys);
+    memset(t, 0, sizeof *t);
+}
+
+static void affinity_term_copy(ks_pod_affinity_term *dst, const ks_pod_affinity_term *src)
+{
+    *dst = *src;
+    selector_copy(&dst->selector, &src->selector);
+    selector_copy(&dst->ns_selector, &src->ns_selector);
+    dst->namespaces = strs_copy(src->namespaces, src->nnamespaces);
+    dst->topology_key = sdup(src->topology_key);
+    dst->match_label_keys = strs_copy(src->match_label_keys, src->nmatch_label_keys);
+    dst->mismatch_label_keys = strs_copy(src->mismatch_label_keys, src->nmismatch_label_keys);
+}
 
 static ks_container *containers_copy(const ks_container *src, size_t n)
 {
@@ -153,6 +217,13 @@ void ks_pod_spec_copy(ks_pod_spec *dst, const ks_pod_spec *src)
         term_copy(&dst->preferred[i].term, &src->preferred[i].term);
     }
     dst->ready_after = ks_dist_copy(&src->ready_after);
+    dst->spread = src->nspread ? ks_malloc(ks_mem_purpose("config"), src->nspread * sizeof *dst->spread) : NULL;
+    for (size_t i = 0; i < src->nspread; i++) spread_copy(&dst->spread[i], &src->spread[i]);
+    for (int l = 0; l < KS_AFF_LISTS; l++) {
+        size_t n = src->npod_aff[l];
+        dst->pod_aff[l] = n ? ks_malloc(ks_mem_purpose("config"), n * sizeof *dst->pod_aff[l]) : NULL;
+        for (size_t i = 0; i < n; i++) affinity_term_copy(&dst->pod_aff[l][i], &src->pod_aff[l][i]);
+    }
 }
 
 static void containers_free(ks_container *c, size_t n)
@@ -178,6 +249,12 @@ void ks_pod_spec_free(ks_pod_spec *s)
     ks_free(s->required_terms);
     for (size_t i = 0; i < s->npreferred; i++) term_free(&s->preferred[i].term);
     ks_free(s->preferred);
+    for (size_t i = 0; i < s->nspread; i++) ks_spread_constraint_free(&s->spread[i]);
+    ks_free(s->spread);
+    for (int l = 0; l < KS_AFF_LISTS; l++) {
+        for (size_t i = 0; i < s->npod_aff[l]; i++) ks_pod_affinity_term_free(&s->pod_aff[l][i]);
+        ks_free(s->pod_aff[l]);
+    }
     ks_free(s->namespace);
     ks_labels_free(&s->labels);
     containers_free(s->containers, s->ncontainers);
@@ -249,6 +326,18 @@ static ks_sched_profile default_profile(void)
         .taint_filter = true,
         .affinity_filter = true,
         .unschedulable_filter = true,
+        .ports_filter = true,
+        .node_name_filter = true,
+        /* PodTopologySpread and InterPodAffinity: weight 2 each; PodTopologySpreadArgs
+         * defaultingType System; InterPodAffinityArgs hardPodAffinityWeight 1
+         * (pkg/scheduler/apis/config/v1/defaults.go). DefaultPreemption at postFilter. */
+        .spread_weight = 2,
+        .interpod_weight = 2,
+        .spread_filter = true,
+        .interpod_filter = true,
+        .spread_system_defaulted = true,
+        .hard_pod_affinity_weight = 1,
+        .preemption = true,
         .percentage_of_nodes_to_score = -1,
     };
 }
@@ -264,9 +353,19 @@ void ks_sched_config_default(ks_sched_config *c)
     c->pod_max_backoff = KS_SEC(10);
 }
 
+void ks_sched_profile_free(ks_sched_profile *p)
+{
+    ks_free(p->scheduler_name);
+    for (size_t k = 0; k < p->nspread_defaults; k++) ks_spread_constraint_free(&p->spread_defaults[k]);
+    ks_free(p->spread_defaults);
+    p->scheduler_name = NULL;
+    p->spread_defaults = NULL;
+    p->nspread_defaults = 0;
+}
+
 void ks_sched_config_free(ks_sched_config *c)
 {
-    for (size_t i = 0; i < c->nprofiles; i++) ks_free(c->profiles[i].scheduler_name);
+    for (size_t i = 0; i < c->nprofiles; i++) ks_sched_profile_free(&c->profiles[i]);
     ks_free(c->profiles);
     memset(c, 0, sizeof *c);
 }

@@ -64,6 +64,47 @@ typedef struct ks_node_term {
     size_t n;
 } ks_node_term;
 
+/* A metav1.LabelSelector: matchLabels become In requirements with one value, matchExpressions
+ * use In, NotIn, Exists, DoesNotExist. set false: a nil selector, which matches nothing
+ * (LabelSelectorAsSelector(nil) is labels.Nothing()); set with no requirement matches everything. */
+typedef struct ks_label_selector {
+    ks_node_requirement *reqs;
+    size_t n;
+    bool set;
+} ks_label_selector;
+
+/* A TopologySpreadConstraint (k8s.io/api/core/v1), with upstream's defaults: minDomains 1,
+ * nodeAffinityPolicy Honor, nodeTaintsPolicy Ignore (podtopologyspread/common.go
+ * filterTopologySpreadConstraints). */
+typedef struct ks_spread_constraint {
+    int32_t max_skew;
+    char *topology_key;
+    bool do_not_schedule; /* whenUnsatisfiable DoNotSchedule; false: ScheduleAnyway */
+    ks_label_selector selector;
+    int32_t min_domains;
+    bool honor_affinity, honor_taints;
+    char **match_label_keys;
+    size_t nmatch_label_keys;
+} ks_spread_constraint;
+
+/* A PodAffinityTerm, with the weight of a WeightedPodAffinityTerm (0 for required terms).
+ * namespaces and namespaceSelector: both empty means the pod's own namespace; a namespace
+ * selector is evaluated against the namespace's kubernetes.io/metadata.name label, the only
+ * label kubesim's namespaces have. */
+typedef struct ks_pod_affinity_term {
+    int32_t weight;
+    ks_label_selector selector;
+    char **namespaces;
+    size_t nnamespaces;
+    ks_label_selector ns_selector; /* set: namespaceSelector given */
+    char *topology_key;
+    char **match_label_keys, **mismatch_label_keys;
+    size_t nmatch_label_keys, nmismatch_label_keys;
+} ks_pod_affinity_term;
+
+/* The four lists of affinity.podAffinity and affinity.podAntiAffinity. */
+enum { KS_AFF_REQUIRED, KS_AFF_PREFERRED, KS_ANTI_REQUIRED, KS_ANTI_PREFERRED, KS_AFF_LISTS };
+
 typedef struct ks_preferred_term {
     int32_t weight; /* 1..100 */
     ks_node_term term;
@@ -142,6 +183,11 @@ typedef struct ks_pod_spec {
     bool has_required;
     ks_preferred_term *preferred;
     size_t npreferred;
+    /* spec.topologySpreadConstraints and affinity.podAffinity / podAntiAffinity. */
+    ks_spread_constraint *spread;
+    size_t nspread;
+    ks_pod_affinity_term *pod_aff[KS_AFF_LISTS];
+    size_t npod_aff[KS_AFF_LISTS];
 
     bool runs_forever;
     ks_dist run_for;
@@ -253,10 +299,20 @@ typedef struct ks_sched_profile {
     int nshape;
     /* Score plugin weights; 0 = the plugin is disabled at the score extension point.
      * Defaults from pkg/scheduler/apis/config/v1/default_plugins.go. */
-    int32_t fit_weight, balanced_weight, taint_weight, affinity_weight, image_weight;
-    /* The filters that can be disabled: NodeResourcesFit, TaintToleration, NodeAffinity,
-     * NodeUnschedulable. */
-    bool fit_filter, taint_filter, affinity_filter, unschedulable_filter;
+    int32_t fit_weight, balanced_weight, taint_weight, affinity_weight, image_weight, spread_weight, interpod_weight;
+    /* The filters that can be disabled. */
+    bool fit_filter, taint_filter, affinity_filter, unschedulable_filter, spread_filter, interpod_filter,
+        ports_filter, node_name_filter;
+    /* PodTopologySpreadArgs: defaultingType System (the built-in defaults: hostname maxSkew 3,
+     * zone maxSkew 5, ScheduleAnyway) or List (spread_defaults, possibly none). */
+    bool spread_system_defaulted;
+    ks_spread_constraint *spread_defaults;
+    size_t nspread_defaults;
+    /* InterPodAffinityArgs (pkg/scheduler/apis/config/v1/defaults.go: hardPodAffinityWeight 1). */
+    int32_t hard_pod_affinity_weight;
+    bool ignore_preferred_terms_of_existing_pods;
+    /* DefaultPreemption is enabled (postFilter). */
+    bool preemption;
     int32_t percentage_of_nodes_to_score; /* -1: inherit the global value */
 } ks_sched_profile;
 
@@ -314,6 +370,9 @@ void ks_timings_default(ks_timings *t);
 void ks_timings_free(ks_timings *t);
 
 void ks_labels_free(ks_labels *l);
+void ks_label_selector_free(ks_label_selector *s);
+void ks_spread_constraint_free(ks_spread_constraint *c);
+void ks_pod_affinity_term_free(ks_pod_affinity_term *t);
 const char *ks_labels_get(const ks_labels *l, const char *key);
 void ks_pod_spec_finalize(ks_pod_spec *s);
 void ks_pod_spec_free(ks_pod_spec *s);
@@ -324,6 +383,7 @@ void ks_deployment_spec_free(ks_deployment_spec *d);
 void ks_node_pool_free(ks_node_pool *p);
 void ks_sched_config_default(ks_sched_config *c);
 void ks_sched_config_free(ks_sched_config *c);
+void ks_sched_profile_free(ks_sched_profile *p);
 /* The profile for a pod's schedulerName, or NULL if no profile has that name. With
  * force_profile set, that profile whatever SCHEDULER_NAME says. */
 const ks_sched_profile *ks_sched_config_profile(const ks_sched_config *c, const char *scheduler_name);

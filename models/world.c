@@ -171,7 +171,7 @@ static void on_pod_deleting(ks_sim *sim, void *ctx, const ks_event *ev)
         on_pod_removed(sim, ctx, ev);
         return;
     }
-    p->terminating = 1;
+    ks_cluster_set_terminating(&w->cluster, ev->target);
     p->resource_version = ks_cluster_bump(&w->cluster);
     ks_kubelet_pod_deleting(w, ev->target);
 }

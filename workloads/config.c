@@ -1482,6 +1482,7 @@ typedef struct term_build {
     ks_node_term t;
     size_t cap;
     bool fields; /* parsing matchFields */
+    bool label;  /* a LabelSelector's matchExpressions: In, NotIn, Exists, DoesNotExist only */
 } term_build;
 
 static void add_requirement(ctx *c, const ks_ynode *item, void *obj)
@@ -1499,6 +1500,8 @@ static void add_requirement(ctx *c, const ks_ynode *item, void *obj)
             err_at(c, at, "may not be specified when `operator` is 'Exists' or 'DoesNotExist'");
         else if ((op == KS_SEL_GT || op == KS_SEL_LT) && b.r.nvalues != 1)
             err_at(c, at, "must be specified single value when `operator` is 'Lt' or 'Gt'");
+        else if (tb->label && (op == KS_SEL_GT || op == KS_SEL_LT))
+            err_at(c, b.op_n, "not a valid label selector operator: In, NotIn, Exists or DoesNotExist");
         else if (tb->fields && strcmp(b.r.key, "metadata.name") != 0)
             err_at(c, item, "not a valid field selector key: only metadata.name is supported");
         else if (tb->fields && op != KS_SEL_IN && op != KS_SEL_NOT_IN)
@@ -1617,11 +1620,319 @@ static void aff_node(ctx *c, const ks_ynode *v, void *obj, int arg)
     walk_map(c, v, node_affinity_fields, obj);
 }
 
-/* Affinity: nodeAffinity is modelled; podAffinity / podAntiAffinity not yet (listed). */
+
+/* ---- LabelSelector (metav1.LabelSelector): matchLabels and matchExpressions, ANDed */
+
+typedef struct lsel_build {
+    ks_label_selector *sel;
+    term_build tb;
+} lsel_build;
+
+static void lsel_match_labels(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    lsel_build *b = obj;
+    ks_labels l = {0};
+    size_t cap = 0;
+    parse_labels(c, v, &l, &cap);
+    for (size_t i = 0; i < l.n; i++) {
+        ks_grow(cfg_mem(), (void **)&b->tb.t.reqs, &b->tb.cap, b->tb.t.n + 1, sizeof *b->tb.t.reqs);
+        char **values = ks_malloc(cfg_mem(), sizeof *values);
+        values[0] = l.items[i].value;
+        b->tb.t.reqs[b->tb.t.n++] = (ks_node_requirement){l.items[i].key, KS_SEL_IN, values, 1, false};
+    }
+    ks_free(l.items);
+}
+
+static void lsel_expressions(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    lsel_build *b = obj;
+    b->tb.fields = false;
+    b->tb.label = true;
+    walk_seq(c, v, add_requirement, &b->tb);
+}
+
+static const field label_selector_fields[] = {
+    {"matchLabels", lsel_match_labels, 0, 0},
+    {"matchExpressions", lsel_expressions, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+/* A LabelSelector; null leaves SEL unset (it then selects nothing). */
+static void parse_label_selector(ctx *c, const ks_ynode *v, ks_label_selector *sel)
+{
+    if (ks_ynode_is_null(v)) return;
+    lsel_build b = {.sel = sel};
+    walk_map(c, v, label_selector_fields, &b);
+    *sel = (ks_label_selector){b.tb.t.reqs, b.tb.t.n, true};
+}
+
+/* A list of strings (label keys, namespaces), each checked with CHECK when given. */
+static void parse_strings(ctx *c, const ks_ynode *v, char ***out, size_t *n, bool (*check)(const char *),
+                          const char *want)
+{
+    if (v->kind != KS_YSEQUENCE) {
+        expect(c, v, "a list of strings");
+        return;
+    }
+    size_t cap = 0;
+    for (size_t i = 0; i < v->nkids; i++) {
+        size_t mark = path_index(c, i);
+        const char *s = get_str(c, v->kids[i]);
+        if (s && check && !check(s)) expect(c, v->kids[i], want);
+        else if (s) {
+            ks_grow(cfg_mem(), (void **)out, &cap, *n + 1, sizeof **out);
+            (*out)[(*n)++] = dup(s);
+        }
+        path_pop(c, mark);
+    }
+}
+
+/* ---- topologySpreadConstraints (validation: pkg/apis/core/validation/validation.go
+ * validateTopologySpreadConstraints) */
+
+typedef struct spread_build {
+    ks_spread_constraint k;
+    bool has_skew, has_key, has_when;
+    const ks_ynode *min_domains_n;
+} spread_build;
+
+static void tsc_max_skew(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    int64_t x;
+    spread_build *b = obj;
+    if ((b->has_skew = get_int(c, v, 1, INT32_MAX, "an integer greater than zero", &x))) b->k.max_skew = (int32_t)x;
+}
+
+static void tsc_key(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    spread_build *b = obj;
+    const char *s = get_nonempty_str(c, v);
+    if (s && !is_qualified_name(s)) expect_text(c, v, WANT_KEY);
+    else if (s) {
+        b->k.topology_key = dup(s);
+        b->has_key = true;
+    }
+}
+
+static void tsc_when(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    static const char *const names[] = {"DoNotSchedule", "ScheduleAnyway", NULL};
+    spread_build *b = obj;
+    int i = get_enum(c, v, names);
+    if (i >= 0) {
+        b->k.do_not_schedule = i == 0;
+        b->has_when = true;
+    }
+}
+
+static void tsc_selector(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    parse_label_selector(c, v, &((spread_build *)obj)->k.selector);
+}
+
+static void tsc_min_domains(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    int64_t x;
+    spread_build *b = obj;
+    if (get_int(c, v, 1, INT32_MAX, "an integer greater than zero", &x)) {
+        b->k.min_domains = (int32_t)x;
+        b->min_domains_n = v;
+    }
+}
+
+/* nodeAffinityPolicy / nodeTaintsPolicy: Honor or Ignore. */
+static void tsc_policy(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    static const char *const names[] = {"Honor", "Ignore", NULL};
+    spread_build *b = obj;
+    int i = get_enum(c, v, names);
+    if (i < 0) return;
+    if (arg) b->k.honor_taints = i == 0;
+    else b->k.honor_affinity = i == 0;
+}
+
+static void tsc_match_label_keys(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    spread_build *b = obj;
+    parse_strings(c, v, &b->k.match_label_keys, &b->k.nmatch_label_keys, is_qualified_name, WANT_KEY);
+}
+
+static const field spread_fields[] = {
+    {"maxSkew", tsc_max_skew, F_REQUIRED, 0},
+    {"topologyKey", tsc_key, F_REQUIRED, 0},
+    {"whenUnsatisfiable", tsc_when, F_REQUIRED, 0},
+    {"labelSelector", tsc_selector, 0, 0},
+    {"minDomains", tsc_min_domains, 0, 0},
+    {"nodeAffinityPolicy", tsc_policy, 0, 0},
+    {"nodeTaintsPolicy", tsc_policy, 0, 1},
+    {"matchLabelKeys", tsc_match_label_keys, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+/* Parses one constraint into *OUT; false (after an error) if it is invalid. Duplicate pairs of
+ * topologyKey and whenUnsatisfiable among PREV are rejected, as upstream does. */
+static bool parse_spread(ctx *c, const ks_ynode *item, const ks_spread_constraint *prev, size_t nprev,
+                         ks_spread_constraint *out)
+{
+    int errors = c->L->nerrors;
+    spread_build b = {.k = {.min_domains = 1, .honor_affinity = true}};
+    walk_map(c, item, spread_fields, &b);
+    if (c->L->nerrors == errors && b.min_domains_n && !b.k.do_not_schedule) {
+        size_t mark = path_push(c, "minDomains");
+        err_at(c, b.min_domains_n, "can only use minDomains if whenUnsatisfiable=DoNotSchedule");
+        path_pop(c, mark);
+    }
+    for (size_t i = 0; c->L->nerrors == errors && i < nprev; i++)
+        if (strcmp(prev[i].topology_key, b.k.topology_key) == 0 && prev[i].do_not_schedule == b.k.do_not_schedule)
+            err_at(c, item, "duplicate topologySpreadConstraint {%s, %s}", b.k.topology_key,
+                   b.k.do_not_schedule ? "DoNotSchedule" : "ScheduleAnyway");
+    if (c->L->nerrors != errors) {
+        ks_spread_constraint_free(&b.k);
+        return false;
+    }
+    *out = b.k;
+    return true;
+}
+
+static void add_spread(ctx *c, const ks_ynode *item, void *obj)
+{
+    ks_pod_spec *s = ((pod_build *)obj)->s;
+    ks_spread_constraint k;
+    if (!parse_spread(c, item, s->spread, s->nspread, &k)) return;
+    s->spread = s->spread ? ks_realloc(s->spread, (s->nspread + 1) * sizeof *s->spread)
+                          : ks_malloc(cfg_mem(), sizeof *s->spread);
+    s->spread[s->nspread++] = k;
+}
+
+static void ps_spread(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_seq(c, v, add_spread, obj);
+}
+
+/* ---- affinity.podAffinity / podAntiAffinity (PodAffinityTerm, WeightedPodAffinityTerm) */
+
+typedef struct pat_build {
+    ks_pod_affinity_term t;
+    bool has_weight;
+} pat_build;
+
+static void pat_selector(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    parse_label_selector(c, v, arg ? &((pat_build *)obj)->t.ns_selector : &((pat_build *)obj)->t.selector);
+}
+
+static void pat_namespaces(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    pat_build *b = obj;
+    parse_strings(c, v, &b->t.namespaces, &b->t.nnamespaces, NULL, NULL);
+}
+
+static void pat_key(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    const char *s = get_nonempty_str(c, v);
+    if (s && !is_qualified_name(s)) expect_text(c, v, WANT_KEY);
+    else if (s) ((pat_build *)obj)->t.topology_key = dup(s);
+}
+
+static void pat_label_keys(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    ks_pod_affinity_term *t = &((pat_build *)obj)->t;
+    if (arg) parse_strings(c, v, &t->mismatch_label_keys, &t->nmismatch_label_keys, is_qualified_name, WANT_KEY);
+    else parse_strings(c, v, &t->match_label_keys, &t->nmatch_label_keys, is_qualified_name, WANT_KEY);
+}
+
+static const field pod_affinity_term_fields[] = {
+    {"labelSelector", pat_selector, 0, 0},
+    {"namespaces", pat_namespaces, 0, 0},
+    {"namespaceSelector", pat_selector, 0, 1},
+    {"topologyKey", pat_key, F_REQUIRED, 0},
+    {"matchLabelKeys", pat_label_keys, 0, 0},
+    {"mismatchLabelKeys", pat_label_keys, 0, 1},
+    {NULL, NULL, 0, 0},
+};
+
+static void wpat_weight(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    int64_t x;
+    pat_build *b = obj;
+    if ((b->has_weight = get_int(c, v, 1, 100, "an integer in the range 1-100", &x))) b->t.weight = (int32_t)x;
+}
+
+static void wpat_term(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_map(c, v, pod_affinity_term_fields, obj);
+}
+
+static const field weighted_term_fields[] = {
+    {"weight", wpat_weight, F_REQUIRED, 0},
+    {"podAffinityTerm", wpat_term, F_REQUIRED, 0},
+    {NULL, NULL, 0, 0},
+};
+
+typedef struct aff_list_build {
+    pod_build *pb;
+    int list; /* KS_AFF_* */
+} aff_list_build;
+
+static void add_pod_affinity_term(ctx *c, const ks_ynode *item, void *obj)
+{
+    aff_list_build *ab = obj;
+    ks_pod_spec *s = ab->pb->s;
+    bool weighted = ab->list == KS_AFF_PREFERRED || ab->list == KS_ANTI_PREFERRED;
+    int errors = c->L->nerrors;
+    pat_build b = {0};
+    walk_map(c, item, weighted ? weighted_term_fields : pod_affinity_term_fields, &b);
+    if (c->L->nerrors != errors) {
+        ks_pod_affinity_term_free(&b.t);
+        return;
+    }
+    size_t n = s->npod_aff[ab->list];
+    s->pod_aff[ab->list] = n ? ks_realloc(s->pod_aff[ab->list], (n + 1) * sizeof *s->pod_aff[ab->list])
+                             : ks_malloc(cfg_mem(), sizeof *s->pod_aff[ab->list]);
+    s->pod_aff[ab->list][s->npod_aff[ab->list]++] = b.t;
+}
+
+static void pa_list(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    aff_list_build ab = {obj, arg};
+    walk_seq(c, v, add_pod_affinity_term, &ab);
+}
+
+static const field pod_affinity_fields[] = {
+    {"requiredDuringSchedulingIgnoredDuringExecution", pa_list, 0, KS_AFF_REQUIRED},
+    {"preferredDuringSchedulingIgnoredDuringExecution", pa_list, 0, KS_AFF_PREFERRED},
+    {NULL, NULL, 0, 0},
+};
+
+static const field pod_anti_affinity_fields[] = {
+    {"requiredDuringSchedulingIgnoredDuringExecution", pa_list, 0, KS_ANTI_REQUIRED},
+    {"preferredDuringSchedulingIgnoredDuringExecution", pa_list, 0, KS_ANTI_PREFERRED},
+    {NULL, NULL, 0, 0},
+};
+
+static void aff_pod(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    walk_map(c, v, arg ? pod_anti_affinity_fields : pod_affinity_fields, obj);
+}
+
+/* Affinity. */
 static const field affinity_fields[] = {
     {"nodeAffinity", aff_node, 0, 0},
-    {"podAffinity", NULL, 0, 0},
-    {"podAntiAffinity", NULL, 0, 0},
+    {"podAffinity", aff_pod, 0, 0},
+    {"podAntiAffinity", aff_pod, 0, 1},
     {NULL, NULL, 0, 0},
 };
 
@@ -1639,9 +1950,8 @@ static void ps_restart_policy(ctx *c, const ks_ynode *v, void *obj, int arg)
     if (i >= 0) ((pod_build *)obj)->s->restart_policy = (ks_restart_policy)i;
 }
 
-/* PodSpec (k8s.io/api/core/v1/types.go, v1.31). nodeSelector, affinity, tolerations,
- * topologySpreadConstraints and priorityClassName change scheduling; they are listed as ignored
- * until the scheduler models them, so that a run never silently pretends to honour them. */
+/* PodSpec (k8s.io/api/core/v1/types.go, v1.31). Fields that change nothing kubesim models are
+ * listed as ignored, so that a run never silently pretends to honour them. */
 static const field podspec_fields[] = {
     {"containers", ps_containers, F_REQUIRED, 0},
     {"initContainers", ps_init_containers, 0, 0},
@@ -1676,7 +1986,7 @@ static const field podspec_fields[] = {
     {"runtimeClassName", NULL, 0, 0},
     {"enableServiceLinks", NULL, 0, 0},
     {"preemptionPolicy", ps_preemption_policy, 0, 0},
-    {"topologySpreadConstraints", NULL, 0, 0},
+    {"topologySpreadConstraints", ps_spread, 0, 0},
     {"setHostnameAsFQDN", NULL, 0, 0},
     {"os", NULL, 0, 0},
     {"hostUsers", NULL, 0, 0},
@@ -3342,43 +3652,50 @@ static ks_sched_profile default_profile(void)
     return p;
 }
 
-/* Effect of enabling or disabling one plugin at one extension point. Only NodeResourcesFit and
- * NodeResourcesBalancedAllocation are configurable in this version. A score weight of 0 means 1
- * (pkg/scheduler/framework/runtime/framework.go NewFramework: "a weight of zero is not
- * permitted"). Disabling "*" disables every default plugin at that point. */
+/* Effect of enabling or disabling one plugin at one extension point. A score weight of 0 means
+ * the plugin's default (pkg/scheduler/framework/runtime/framework.go NewFramework: "a weight of
+ * zero is not permitted"; default_plugins.go: TaintToleration 3, NodeAffinity,
+ * PodTopologySpread and InterPodAffinity 2, the others 1). Disabling "*" disables every default
+ * plugin at that point. Plugins with nothing to model (PrioritySort, the volume plugins,
+ * DefaultBinder …) are listed as ignored. */
+typedef struct plugin_slots {
+    const char *name;
+    int32_t default_weight;
+    size_t weight_at, filter_at; /* offsets in ks_sched_profile; SIZE_MAX: none */
+    bool post_filter;            /* DefaultPreemption */
+} plugin_slots;
+
+#define W(f) offsetof(ks_sched_profile, f)
+static const plugin_slots modelled_plugins[] = {
+    {FIT_PLUGIN, 1, W(fit_weight), W(fit_filter), false},
+    {BALANCED_PLUGIN, 1, W(balanced_weight), SIZE_MAX, false},
+    {"TaintToleration", 3, W(taint_weight), W(taint_filter), false},
+    {"NodeAffinity", 2, W(affinity_weight), W(affinity_filter), false},
+    {"NodeUnschedulable", 0, SIZE_MAX, W(unschedulable_filter), false},
+    {"NodeName", 0, SIZE_MAX, W(node_name_filter), false},
+    {"NodePorts", 0, SIZE_MAX, W(ports_filter), false},
+    {"ImageLocality", 1, W(image_weight), SIZE_MAX, false},
+    {"PodTopologySpread", 2, W(spread_weight), W(spread_filter), false},
+    {"InterPodAffinity", 2, W(interpod_weight), W(interpod_filter), false},
+    {"DefaultPreemption", 0, SIZE_MAX, SIZE_MAX, true},
+};
+#undef W
+
 static void apply_plugin(ctx *c, ks_sched_profile *p, int point, bool enable, const char *name, int32_t weight)
 {
-    bool fit = strcmp(name, FIT_PLUGIN) == 0, bal = strcmp(name, BALANCED_PLUGIN) == 0;
-    bool taint = strcmp(name, "TaintToleration") == 0, aff = strcmp(name, "NodeAffinity") == 0;
-    bool unsched = strcmp(name, "NodeUnschedulable") == 0, image = strcmp(name, "ImageLocality") == 0;
-    bool all = strcmp(name, "*") == 0;
+    bool all = strcmp(name, "*") == 0, modelled = all;
     bool score = point == P_SCORE || point == P_MULTI_POINT, filter = point == P_FILTER || point == P_MULTI_POINT;
-    /* An enabled plugin without a weight gets its default one (3 for TaintToleration, 2 for
-     * NodeAffinity, 1 otherwise). */
-    int32_t w = weight ? weight : taint ? 3 : aff ? 2 : 1;
-    if (enable) {
-        if (fit && score) p->fit_weight = w;
-        if (fit && filter) p->fit_filter = true;
-        if (bal && score) p->balanced_weight = w;
-        if (taint && score) p->taint_weight = w;
-        if (taint && filter) p->taint_filter = true;
-        if (aff && score) p->affinity_weight = w;
-        if (aff && filter) p->affinity_filter = true;
-        if (unsched && filter) p->unschedulable_filter = true;
-        if (image && score) p->image_weight = w;
-    } else {
-        if ((fit || all) && score) p->fit_weight = 0;
-        if ((fit || all) && filter) p->fit_filter = false;
-        if ((bal || all) && score) p->balanced_weight = 0;
-        if ((taint || all) && score) p->taint_weight = 0;
-        if ((taint || all) && filter) p->taint_filter = false;
-        if ((aff || all) && score) p->affinity_weight = 0;
-        if ((aff || all) && filter) p->affinity_filter = false;
-        if ((unsched || all) && filter) p->unschedulable_filter = false;
-        if ((image || all) && score) p->image_weight = 0;
+    bool post = point == P_POST_FILTER || point == P_MULTI_POINT;
+    for (size_t i = 0; i < sizeof modelled_plugins / sizeof modelled_plugins[0]; i++) {
+        const plugin_slots *ps = &modelled_plugins[i];
+        if (!all && strcmp(name, ps->name) != 0) continue;
+        modelled = true;
+        if (score && ps->weight_at != SIZE_MAX)
+            *(int32_t *)((char *)p + ps->weight_at) = enable ? (weight ? weight : ps->default_weight) : 0;
+        if (filter && ps->filter_at != SIZE_MAX) *(bool *)((char *)p + ps->filter_at) = enable;
+        if (post && ps->post_filter) p->preemption = enable;
     }
-    if (!fit && !bal && !taint && !aff && !unsched && !image && !all)
-        note_ignored_text(c, "KubeSchedulerConfiguration plugin %s (not modelled)", name);
+    if (!modelled) note_ignored_text(c, "KubeSchedulerConfiguration plugin %s (not modelled)", name);
 }
 
 typedef struct plugin_ref {
@@ -3712,12 +4029,110 @@ static const field bal_args_fields[] = {
     {NULL, NULL, 0, 0},
 };
 
+/* PodTopologySpreadArgs (pkg/scheduler/apis/config/v1/defaults.go
+ * SetDefaults_PodTopologySpreadArgs: defaultingType System unless defaultConstraints are given;
+ * validation_pluginargs.go ValidatePodTopologySpreadArgs: with System the list must be empty,
+ * and a default constraint may not have a labelSelector). */
+typedef struct pts_args_build {
+    ks_sched_profile *p;
+    const ks_ynode *type_n, *list_n;
+    int type; /* -1 unset, 0 System, 1 List */
+} pts_args_build;
+
+static void pts_default_constraints(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    pts_args_build *b = obj;
+    ks_sched_profile *p = b->p;
+    if (v->kind != KS_YSEQUENCE) {
+        expect(c, v, "a list");
+        return;
+    }
+    b->list_n = v;
+    for (size_t i = 0; i < v->nkids; i++) {
+        size_t mark = path_index(c, i);
+        ks_spread_constraint k;
+        const ks_ynode *sel = v->kids[i]->kind == KS_YMAPPING ? ks_ymap_get(v->kids[i], "labelSelector") : NULL;
+        if (sel) {
+            size_t m2 = path_push(c, "labelSelector");
+            err_at(c, sel, "forbidden: constraint must not define a selector, as they deduced for each pod");
+            path_pop(c, m2);
+        } else if (parse_spread(c, v->kids[i], p->spread_defaults, p->nspread_defaults, &k)) {
+            p->spread_defaults = p->spread_defaults
+                                     ? ks_realloc(p->spread_defaults, (p->nspread_defaults + 1) * sizeof k)
+                                     : ks_malloc(cfg_mem(), sizeof k);
+            p->spread_defaults[p->nspread_defaults++] = k;
+        }
+        path_pop(c, mark);
+    }
+}
+
+static void pts_defaulting_type(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    static const char *const names[] = {"System", "List", NULL};
+    pts_args_build *b = obj;
+    b->type = get_enum(c, v, names);
+    b->type_n = v;
+}
+
+static const field pts_args_fields[] = {
+    {"apiVersion", args_header, 0, 0},
+    {"kind", args_header, 0, 0},
+    {"defaultConstraints", pts_default_constraints, 0, 0},
+    {"defaultingType", pts_defaulting_type, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void pts_args(ctx *c, ks_sched_profile *p, const ks_ynode *args)
+{
+    pts_args_build b = {.p = p, .type = -1};
+    for (size_t k = 0; k < p->nspread_defaults; k++) ks_spread_constraint_free(&p->spread_defaults[k]);
+    p->nspread_defaults = 0;
+    int errors = c->L->nerrors;
+    walk_map(c, args, pts_args_fields, &b);
+    if (c->L->nerrors != errors) return;
+    if (b.type == 0 && p->nspread_defaults > 0) {
+        size_t mark = path_push(c, "defaultConstraints");
+        err_at(c, b.list_n, "when .defaultingType is \"System\", .defaultConstraints must be empty");
+        path_pop(c, mark);
+        return;
+    }
+    p->spread_system_defaulted = b.type == 0 || (b.type < 0 && p->nspread_defaults == 0);
+}
+
+static void ipa_hard_weight(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    int64_t x;
+    if (get_int(c, v, 0, 100, "an integer from 0 to 100", &x)) ((ks_sched_profile *)obj)->hard_pod_affinity_weight = (int32_t)x;
+}
+
+static void ipa_ignore_preferred(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    get_bool(c, v, &((ks_sched_profile *)obj)->ignore_preferred_terms_of_existing_pods);
+}
+
+/* InterPodAffinityArgs (validation_pluginargs.go: hardPodAffinityWeight 0-100). */
+static const field ipa_args_fields[] = {
+    {"apiVersion", args_header, 0, 0},
+    {"kind", args_header, 0, 0},
+    {"hardPodAffinityWeight", ipa_hard_weight, 0, 0},
+    {"ignorePreferredTermsOfExistingPods", ipa_ignore_preferred, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
 static void plugin_args(ctx *c, profile_build *pb, const char *name, const ks_ynode *args)
 {
     if (strcmp(name, FIT_PLUGIN) == 0) {
         walk_map(c, args, fit_args_fields, &pb->p);
     } else if (strcmp(name, BALANCED_PLUGIN) == 0) {
         walk_map(c, args, bal_args_fields, &pb->p);
+    } else if (strcmp(name, "PodTopologySpread") == 0) {
+        pts_args(c, &pb->p, args);
+    } else if (strcmp(name, "InterPodAffinity") == 0) {
+        walk_map(c, args, ipa_args_fields, &pb->p);
     } else if (args->kind != KS_YMAPPING) {
         expect(c, args, "a mapping");
     } else {
@@ -3846,7 +4261,7 @@ static void add_profile(ctx *c, const ks_ynode *item, void *obj)
         path_pop(c, mark);
     }
     if (c->L->nerrors != errors) {
-        ks_free(pb.p.scheduler_name);
+        ks_sched_profile_free(&pb.p);
         return;
     }
     ks_grow(cfg_mem(), (void **)&kb->sc.profiles, &kb->cap_profiles, kb->sc.nprofiles + 1, sizeof *kb->sc.profiles);

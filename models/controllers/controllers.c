@@ -289,6 +289,7 @@ static void on_deploy(ks_sim *sim, void *ctx, const ks_event *ev)
         uint32_t rs = (uint32_t)c->nrs++;
         c->rs[rs] = (ks_replicaset){
             .name = ks_strdup(mem_ctrl, name),
+            .hash = d->tmpl_hash,
             .namespace = ds->namespace,
             .deployment = dep,
             .tmpl = d->tmpl,

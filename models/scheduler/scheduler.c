@@ -322,6 +322,10 @@ static void scratch_reserve(ks_scheduler *s, size_t n)
     ks_free(s->feasible);
     ks_free(s->scores);
     ks_free(s->raw);
+    ks_free(s->norm_a);
+    ks_free(s->norm_b);
+    s->norm_a = ks_malloc(mem_sched, n * sizeof *s->norm_a);
+    s->norm_b = ks_malloc(mem_sched, n * sizeof *s->norm_b);
     s->feasible = ks_malloc(mem_sched, n * sizeof *s->feasible);
     s->scores = ks_malloc(mem_sched, n * sizeof *s->scores);
     s->raw = ks_malloc(mem_sched, n * sizeof *s->raw);
@@ -416,12 +420,49 @@ static bool node_affinity_matches(const ks_pod_spec *ps, const ks_node_spec *n)
 
 /* Reasons a node fails, in upstream's words (nodeunschedulable, tainttoleration, nodeaffinity,
  * noderesources/fit.go). R_TAINT's text carries the taint: "node(s) had untolerated taint {k: v}". */
-enum { R_UNSCHEDULABLE, R_TAINT, R_AFFINITY, R_PORTS, R_PODS, R_CPU, R_MEM, R_EPH, R_EXT, R_COUNT };
-static const char *const reason_text_of[R_COUNT] = {
-    "node(s) were unschedulable", NULL, "node(s) didn't match Pod's node affinity/selector",
-    "node(s) didn't have free ports for the requested pod ports", "Too many pods", "Insufficient cpu",
-    "Insufficient memory", "Insufficient ephemeral-storage", NULL,
+enum {
+    R_UNSCHEDULABLE,
+    R_NODE_NAME,
+    R_TAINT,
+    R_AFFINITY,
+    R_PORTS,
+    R_PODS,
+    R_CPU,
+    R_MEM,
+    R_EPH,
+    R_EXT,
+    R_SPREAD_LABEL,
+    R_SPREAD,
+    R_POD_AFFINITY,
+    R_POD_ANTI,
+    R_EXISTING_ANTI,
+    R_COUNT
 };
+static const char *const reason_text_of[R_COUNT] = {
+    "node(s) were unschedulable",
+    "node(s) didn't match the requested node name",
+    NULL,
+    "node(s) didn't match Pod's node affinity/selector",
+    "node(s) didn't have free ports for the requested pod ports",
+    "Too many pods",
+    "Insufficient cpu",
+    "Insufficient memory",
+    "Insufficient ephemeral-storage",
+    NULL,
+    /* podtopologyspread/filtering.go ErrReasonNodeLabelNotMatch, ErrReasonConstraintsNotMatch */
+    "node(s) didn't match pod topology spread constraints (missing required label)",
+    "node(s) didn't match pod topology spread constraints",
+    /* interpodaffinity/filtering.go */
+    "node(s) didn't match pod affinity rules",
+    "node(s) didn't match pod anti-affinity rules",
+    "node(s) didn't satisfy existing pods anti-affinity rules",
+};
+/* Reasons whose status is UnschedulableAndUnresolvable: removing pods from the node cannot help,
+ * so preemption skips it (nodeunschedulable, nodename, tainttoleration, nodeaffinity filters;
+ * podtopologyspread's missing label; interpodaffinity's affinity rules). */
+#define R_UNRESOLVABLE                                                                                      \
+    ((1u << R_UNSCHEDULABLE) | (1u << R_NODE_NAME) | (1u << R_TAINT) | (1u << R_AFFINITY) |                \
+     (1u << R_SPREAD_LABEL) | (1u << R_POD_AFFINITY))
 
 /* NodePorts (nodeports/node_ports.go, HostPortInfo.CheckConflict): a wanted host port conflicts
  * with a used one of the same protocol and number when either address is 0.0.0.0 or they are
@@ -468,12 +509,18 @@ static void find_pod_ext(const ks_cluster *c, const ks_pod_spec *ps, pod_ext *pe
     }
 }
 
-/* Runs the filters on node I in the default profile's order — NodeUnschedulable,
- * TaintToleration, NodeAffinity, NodeResourcesFit — and returns a bitmask of the reasons of the
- * first that fails (0: feasible). NodeResourcesFit reports every insufficient resource at once
- * (fitsRequest). *TAINT receives the untolerated taint for R_TAINT. */
+static unsigned fit_filter(const ks_nodes *n, const ks_pod_spec *ps, const pod_ext *pe, uint32_t i, dyn_reasons *dyn);
+
+bool ks_node_affinity_matches(const ks_pod_spec *ps, const ks_node_spec *n) { return node_affinity_matches(ps, n); }
+bool ks_node_taints_tolerated(const ks_node_spec *n, const ks_pod_spec *ps) { return untolerated_taint(n, ps) == NULL; }
+
+/* Runs the filters on node I in the default profile's order — NodeUnschedulable, NodeName,
+ * TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit, PodTopologySpread,
+ * InterPodAffinity — and returns a bitmask of the reasons of the first that fails (0: feasible).
+ * DYN receives the texts of node-dependent reasons (the untolerated taint, the insufficient
+ * extended resource). */
 static unsigned filter_node(const ks_cluster *c, const ks_sched_profile *prof, const ks_pod_spec *ps,
-                            const pod_ext *pe, uint32_t i, dyn_reasons *dyn)
+                            const pod_ext *pe, const ks_interpod *ip, uint32_t i, dyn_reasons *dyn)
 {
     const ks_nodes *n = &c->nodes;
     const ks_node_spec *spec = &n->spec[i];
@@ -484,14 +531,26 @@ static unsigned filter_node(const ks_cluster *c, const ks_sched_profile *prof, c
         static const ks_taint unsched = {(char *)"node.kubernetes.io/unschedulable", (char *)"", KS_NO_SCHEDULE};
         if (!tolerated(ps, &unsched)) return 1u << R_UNSCHEDULABLE;
     }
+    if (prof->node_name_filter && ps->node_name && ps->node_name[0] && strcmp(ps->node_name, spec->name) != 0)
+        return 1u << R_NODE_NAME;
     if (prof->taint_filter && (taint = untolerated_taint(spec, ps))) {
         snprintf(dyn->text[dyn->n++], sizeof dyn->text[0], "node(s) had untolerated taint {%s: %s}", taint->key,
                  taint->value);
         return 1u << R_TAINT;
     }
     if (prof->affinity_filter && !node_affinity_matches(ps, spec)) return 1u << R_AFFINITY;
-    if (ports_conflict(n, i, ps)) return 1u << R_PORTS;
-    if (!prof->fit_filter) return 0;
+    if (prof->ports_filter && ports_conflict(n, i, ps)) return 1u << R_PORTS;
+    unsigned r = prof->fit_filter ? fit_filter(n, ps, pe, i, dyn) : 0;
+    if (r) return r;
+    /* PodTopologySpread, then InterPodAffinity. */
+    static const unsigned ip_reason[] = {0, 1u << R_SPREAD_LABEL, 1u << R_SPREAD, 1u << R_POD_AFFINITY,
+                                         1u << R_POD_ANTI, 1u << R_EXISTING_ANTI};
+    return ip_reason[ks_interpod_filter(ip, i)];
+}
+
+/* NodeResourcesFit's filter: every insufficient resource at once (fitsRequest). */
+static unsigned fit_filter(const ks_nodes *n, const ks_pod_spec *ps, const pod_ext *pe, uint32_t i, dyn_reasons *dyn)
+{
     unsigned r = 0;
     if (n->npods[i] + 1 > n->alloc_pods[i]) r |= 1u << R_PODS;
     if (ps->req_cpu_milli > 0 && ps->req_cpu_milli > n->alloc_cpu[i] - n->req_cpu[i]) r |= 1u << R_CPU;
@@ -590,11 +649,11 @@ static int64_t image_locality(const ks_cluster *c, const pod_images *pi, uint32_
 }
 
 static ks_raw_scores score_node(const ks_cluster *c, const ks_sched_profile *prof, const ks_pod_spec *ps,
-                                const pod_images *pi, uint32_t i)
+                                const pod_images *pi, const ks_interpod *ip, uint32_t i)
 {
     const ks_nodes *n = &c->nodes;
     const ks_node_spec *spec = &n->spec[i];
-    ks_raw_scores r = {0, 0, 0, 0, 0};
+    ks_raw_scores r = {0, 0, 0, 0, 0, 0, 0};
     if (prof->image_weight) r.image = image_locality(c, pi, i);
     /* The rows are filled entry by entry, not zero-initialised: this runs for every scored node. */
     ks_res_row row;
@@ -627,6 +686,8 @@ static ks_raw_scores score_node(const ks_cluster *c, const ks_sched_profile *pro
     if (prof->affinity_weight)
         for (size_t k = 0; k < ps->npreferred; k++)
             if (term_matches(&ps->preferred[k].term, spec)) r.affinity += ps->preferred[k].weight;
+    if (ks_interpod_spread_scores(ip)) r.spread = ks_interpod_spread_score(ip, i);
+    if (ks_interpod_affinity_scores(ip)) r.interpod = ks_interpod_affinity_score(ip, i);
     return r;
 }
 
@@ -639,8 +700,9 @@ static int64_t normalize(int64_t raw, int64_t max, bool reverse)
     return reverse ? 100 - s : s;
 }
 
-const char *const ks_plugin_names[KS_PLUGIN_COUNT] = {"TaintToleration", "NodeAffinity", "NodeResourcesFit",
-                                                       "NodeResourcesBalancedAllocation", "ImageLocality"};
+const char *const ks_plugin_names[KS_PLUGIN_COUNT] = {
+    "TaintToleration", "NodeAffinity", "NodeResourcesFit", "PodTopologySpread", "InterPodAffinity",
+    "NodeResourcesBalancedAllocation", "ImageLocality"};
 
 int32_t ks_plugin_weight(const ks_sched_profile *prof, const ks_pod_spec *ps, int plugin)
 {
@@ -650,52 +712,124 @@ int32_t ks_plugin_weight(const ks_sched_profile *prof, const ks_pod_spec *ps, in
     case KS_PLUGIN_FIT: return prof->fit_weight;
     case KS_PLUGIN_BALANCED: return prof->balanced_weight;
     case KS_PLUGIN_IMAGE: return prof->image_weight;
+    case KS_PLUGIN_SPREAD: return prof->spread_weight;
+    case KS_PLUGIN_INTERPOD: return prof->interpod_weight;
     }
     return 0;
 }
 
-int ks_sched_explain(const ks_world *w, const ks_sched_profile *prof, const ks_pod_spec *ps, ks_explain_node *out)
+/* Every score plugin's weighted, normalised score added to TOTALS (framework.go RunScorePlugins:
+ * NormalizeScore per plugin, then weights). RAW[k] belongs to node FEASIBLE[k]. NORM, when not
+ * NULL, receives each plugin's normalised scores (KS_PLUGIN_COUNT per node); WEIGHTS the weight
+ * each plugin got (0: it does not score this pod). */
+static void weigh_scores(ks_scheduler *s, const ks_sched_profile *prof, const ks_pod_spec *ps, const ks_raw_scores *raw,
+                         uint32_t n, int64_t *totals, int64_t (*norm)[KS_PLUGIN_COUNT], int32_t *weights)
+{
+    const ks_interpod *ip = &s->ip;
+    for (int k = 0; k < KS_PLUGIN_COUNT; k++) weights[k] = ks_plugin_weight(prof, ps, k);
+    if (!ks_interpod_spread_scores(ip)) weights[KS_PLUGIN_SPREAD] = 0;
+    if (!ks_interpod_affinity_scores(ip)) weights[KS_PLUGIN_INTERPOD] = 0;
+    int64_t max_taint = 0, max_aff = 0;
+    for (uint32_t k = 0; k < n; k++) {
+        if (raw[k].taint > max_taint) max_taint = raw[k].taint;
+        if (raw[k].affinity > max_aff) max_aff = raw[k].affinity;
+    }
+    for (uint32_t k = 0; k < n; k++) {
+        int64_t v[KS_PLUGIN_COUNT] = {
+            [KS_PLUGIN_TAINT] = normalize(raw[k].taint, max_taint, true),
+            [KS_PLUGIN_AFFINITY] = normalize(raw[k].affinity, max_aff, false),
+            [KS_PLUGIN_FIT] = raw[k].fit,
+            [KS_PLUGIN_BALANCED] = raw[k].balanced,
+            [KS_PLUGIN_IMAGE] = raw[k].image,
+        };
+        int64_t total = 0;
+        for (int p = 0; p < KS_PLUGIN_COUNT; p++) total += weights[p] * v[p];
+        totals[k] = total;
+        if (norm) memcpy(norm[k], v, sizeof v);
+    }
+    if (weights[KS_PLUGIN_SPREAD]) {
+        for (uint32_t k = 0; k < n; k++) s->norm_a[k] = raw[k].spread;
+        ks_interpod_spread_normalize(ip, s->feasible, s->norm_a, s->norm_b, n);
+        for (uint32_t k = 0; k < n; k++) {
+            totals[k] += weights[KS_PLUGIN_SPREAD] * s->norm_b[k];
+            if (norm) norm[k][KS_PLUGIN_SPREAD] = s->norm_b[k];
+        }
+    }
+    if (weights[KS_PLUGIN_INTERPOD]) {
+        for (uint32_t k = 0; k < n; k++) s->norm_a[k] = raw[k].interpod;
+        ks_interpod_affinity_normalize(s->norm_a, s->norm_b, n);
+        for (uint32_t k = 0; k < n; k++) {
+            totals[k] += weights[KS_PLUGIN_INTERPOD] * s->norm_b[k];
+            if (norm) norm[k][KS_PLUGIN_INTERPOD] = s->norm_b[k];
+        }
+    }
+}
+
+ks_sched_pod ks_sched_pod_of(const ks_world *w, uint32_t pod)
 {
     const ks_cluster *c = &w->cluster;
-    int64_t max_taint = 0, max_aff = 0;
+    const ks_pod *p = &c->pods[pod];
+    ks_sched_pod sp = {.spec = p->spec};
+    if (p->owner != KS_NONE) {
+        const ks_replicaset *rs = &c->rs[p->owner];
+        sp.template_hash = rs->hash;
+        sp.owner_selector = &c->deployments[rs->deployment].spec->selector;
+    }
+    return sp;
+}
+
+int ks_sched_explain(ks_world *w, const ks_sched_profile *prof, const ks_pod_spec *ps, ks_explain_node *out)
+{
+    ks_sched_pod pod = {.spec = ps};
+    return ks_sched_explain_pod(w, prof, &pod, out);
+}
+
+int ks_sched_explain_pod(ks_world *w, const ks_sched_profile *prof, const ks_sched_pod *pod, ks_explain_node *out)
+{
+    ks_cluster *c = &w->cluster;
+    ks_scheduler *s = &w->sched;
+    const ks_pod_spec *ps = pod->spec;
+    uint32_t nnodes = (uint32_t)c->nodes.n;
+    scratch_reserve(s, nnodes ? nnodes : 1);
     pod_images pi;
     find_pod_images(c, prof, ps, &pi);
     pod_ext pe;
     find_pod_ext(c, ps, &pe);
-    for (uint32_t i = 0; i < c->nodes.n; i++) {
+    ks_interpod_prefilter(&s->ip, c, prof, pod);
+    uint32_t nfeasible = 0;
+    for (uint32_t i = 0; i < nnodes; i++) {
         ks_explain_node *e = &out[i];
         memset(e, 0, sizeof *e);
         e->node = i;
         dyn_reasons dyn;
-        unsigned r = filter_node(c, prof, ps, &pe, i, &dyn);
+        unsigned r = filter_node(c, prof, ps, &pe, &s->ip, i, &dyn);
         e->feasible = r == 0;
+        e->unresolvable = (r & R_UNRESOLVABLE) != 0;
         for (int k = 0; k < R_COUNT && e->nreasons < 8; k++)
             if (((r >> k) & 1u) && reason_text_of[k])
                 snprintf(e->reasons[e->nreasons++], sizeof e->reasons[0], "%s", reason_text_of[k]);
         for (int k = 0; k < dyn.n && e->nreasons < 8; k++)
             snprintf(e->reasons[e->nreasons++], sizeof e->reasons[0], "%s", dyn.text[k]);
-        if (!e->feasible) continue;
-        ks_raw_scores s = score_node(c, prof, ps, &pi, i);
-        e->raw[KS_PLUGIN_IMAGE] = s.image;
-        e->raw[KS_PLUGIN_TAINT] = s.taint;
-        e->raw[KS_PLUGIN_AFFINITY] = s.affinity;
-        e->raw[KS_PLUGIN_FIT] = s.fit;
-        e->raw[KS_PLUGIN_BALANCED] = s.balanced;
-        if (s.taint > max_taint) max_taint = s.taint;
-        if (s.affinity > max_aff) max_aff = s.affinity;
+        if (e->feasible) s->feasible[nfeasible++] = i;
     }
+    if (nfeasible == 0) return -1;
+    ks_interpod_prescore(&s->ip, s->feasible, nfeasible);
+    for (uint32_t k = 0; k < nfeasible; k++) s->raw[k] = score_node(c, prof, ps, &pi, &s->ip, s->feasible[k]);
+    int64_t(*norm)[KS_PLUGIN_COUNT] = ks_malloc(mem_sched, nfeasible * sizeof *norm);
+    int32_t weights[KS_PLUGIN_COUNT];
+    weigh_scores(s, prof, ps, s->raw, nfeasible, s->scores, norm, weights);
     int best = -1;
-    for (uint32_t i = 0; i < c->nodes.n; i++) {
-        ks_explain_node *e = &out[i];
-        if (!e->feasible) continue;
-        e->normalized[KS_PLUGIN_TAINT] = normalize(e->raw[KS_PLUGIN_TAINT], max_taint, true);
-        e->normalized[KS_PLUGIN_AFFINITY] = normalize(e->raw[KS_PLUGIN_AFFINITY], max_aff, false);
-        e->normalized[KS_PLUGIN_FIT] = e->raw[KS_PLUGIN_FIT];
-        e->normalized[KS_PLUGIN_BALANCED] = e->raw[KS_PLUGIN_BALANCED];
-        e->normalized[KS_PLUGIN_IMAGE] = e->raw[KS_PLUGIN_IMAGE];
-        for (int k = 0; k < KS_PLUGIN_COUNT; k++) e->total += ks_plugin_weight(prof, ps, k) * e->normalized[k];
-        if (best < 0 || e->total > out[best].total) best = (int)i;
+    for (uint32_t k = 0; k < nfeasible; k++) {
+        ks_explain_node *e = &out[s->feasible[k]];
+        const ks_raw_scores *r = &s->raw[k];
+        int64_t raw[KS_PLUGIN_COUNT] = {r->taint, r->affinity, r->fit, r->spread, r->interpod, r->balanced, r->image};
+        memcpy(e->raw, raw, sizeof raw);
+        memcpy(e->normalized, norm[k], sizeof norm[k]);
+        memcpy(e->weight, weights, sizeof weights);
+        e->total = s->scores[k];
+        if (best < 0 || e->total > out[best].total) best = (int)s->feasible[k];
     }
+    ks_free(norm);
     return best;
 }
 
@@ -728,10 +862,12 @@ typedef struct fit_reasons {
 /* One cycle's node selection (schedule_one.go schedulePod): filter from the round-robin start
  * until numFeasibleNodesToFind feasible nodes are found, score them, selectHost. Advances the
  * start index; FR receives the failure reasons. */
-static ks_select_result select_node(ks_world *w, const ks_sched_profile *prof, const ks_pod_spec *ps, fit_reasons *fr)
+static ks_select_result select_node(ks_world *w, const ks_sched_profile *prof, const ks_sched_pod *pod,
+                                     fit_reasons *fr)
 {
     ks_scheduler *s = &w->sched;
-    const ks_cluster *c = &w->cluster;
+    ks_cluster *c = &w->cluster;
+    const ks_pod_spec *ps = pod->spec;
     uint32_t nnodes = (uint32_t)c->nodes.n;
     scratch_reserve(s, nnodes ? nnodes : 1);
     int32_t pct = prof->percentage_of_nodes_to_score >= 0 ? prof->percentage_of_nodes_to_score
@@ -742,10 +878,11 @@ static ks_select_result select_node(ks_world *w, const ks_sched_profile *prof, c
     memset(fr, 0, sizeof *fr);
     pod_ext pe;
     find_pod_ext(c, ps, &pe);
+    ks_interpod_prefilter(&s->ip, c, prof, pod);
     for (; processed < nnodes && nfeasible < want; processed++) {
         uint32_t i = (s->next_start_node + processed) % nnodes;
         dyn_reasons dyn;
-        unsigned r = filter_node(c, prof, ps, &pe, i, &dyn);
+        unsigned r = filter_node(c, prof, ps, &pe, &s->ip, i, &dyn);
         if (r == 0) {
             s->feasible[nfeasible++] = i;
             continue;
@@ -767,29 +904,20 @@ static ks_select_result select_node(ks_world *w, const ks_sched_profile *prof, c
     if (nfeasible == 1) {
         chosen = s->feasible[0]; /* a single feasible node is taken without scoring */
     } else if (nfeasible > 1) {
+        /* With no score plugin at all, every node scores 1 (prioritizeNodes). */
         bool scoring = prof->fit_weight || prof->balanced_weight || prof->taint_weight || prof->image_weight ||
-                       (prof->affinity_weight && ps->npreferred);
+                       prof->affinity_weight || prof->spread_weight || prof->interpod_weight;
         ks_raw_scores *raw = s->raw;
         pod_images pi;
         find_pod_images(c, prof, ps, &pi);
+        ks_interpod_prescore(&s->ip, s->feasible, nfeasible);
+        const ks_interpod *ip = &s->ip;
 #pragma omp parallel for schedule(static) if (nfeasible >= 4096)
-        for (uint32_t k = 0; k < nfeasible; k++) raw[k] = score_node(c, prof, ps, &pi, s->feasible[k]);
-        /* NormalizeScore for the plugins that have it, then weights (framework.go
-         * RunScorePlugins). NodeAffinity skips pods without preferred terms (PreScore Skip). */
-        int64_t max_taint = 0, max_aff = 0;
-        for (uint32_t k = 0; k < nfeasible; k++) {
-            if (raw[k].taint > max_taint) max_taint = raw[k].taint;
-            if (raw[k].affinity > max_aff) max_aff = raw[k].affinity;
-        }
-        for (uint32_t k = 0; k < nfeasible; k++) {
-            int64_t total = prof->fit_weight * raw[k].fit + prof->balanced_weight * raw[k].balanced +
-                            prof->image_weight * raw[k].image;
-            if (prof->taint_weight) total += prof->taint_weight * normalize(raw[k].taint, max_taint, true);
-            if (prof->affinity_weight && ps->npreferred)
-                total += prof->affinity_weight * normalize(raw[k].affinity, max_aff, false);
-            /* With no score plugin at all, every node scores 1 (prioritizeNodes). */
-            s->scores[k] = scoring ? total : 1;
-        }
+        for (uint32_t k = 0; k < nfeasible; k++) raw[k] = score_node(c, prof, ps, &pi, ip, s->feasible[k]);
+        int32_t weights[KS_PLUGIN_COUNT];
+        weigh_scores(s, prof, ps, raw, nfeasible, s->scores, NULL, weights);
+        if (!scoring)
+            for (uint32_t k = 0; k < nfeasible; k++) s->scores[k] = 1;
         /* selectHost: the maximum total, ties broken uniformly at random by reservoir sampling. */
         int64_t best = INT64_MIN;
         uint64_t ties = 0;
@@ -807,10 +935,16 @@ static ks_select_result select_node(ks_world *w, const ks_sched_profile *prof, c
     return (ks_select_result){chosen, processed, nfeasible, nnodes};
 }
 
-ks_select_result ks_sched_select(ks_world *w, const ks_sched_profile *prof, const ks_pod_spec *ps)
+ks_select_result ks_sched_select_pod(ks_world *w, const ks_sched_profile *prof, const ks_sched_pod *pod)
 {
     fit_reasons fr;
-    return select_node(w, prof, ps, &fr);
+    return select_node(w, prof, pod, &fr);
+}
+
+ks_select_result ks_sched_select(ks_world *w, const ks_sched_profile *prof, const ks_pod_spec *ps)
+{
+    ks_sched_pod pod = {.spec = ps};
+    return ks_sched_select_pod(w, prof, &pod);
 }
 
 static void on_cycle(ks_sim *sim, void *ctx, const ks_event *ev)
@@ -838,7 +972,8 @@ static void on_cycle(ks_sim *sim, void *ctx, const ks_event *ev)
     p->queue_state = KS_Q_IN_FLIGHT;
 
     fit_reasons fr;
-    ks_select_result sel = select_node(w, prof, ps, &fr);
+    ks_sched_pod sp = ks_sched_pod_of(w, pod);
+    ks_select_result sel = select_node(w, prof, &sp, &fr);
     uint32_t chosen = sel.chosen, processed = sel.processed, nfeasible = sel.nfeasible, nnodes = sel.nnodes;
     const ks_timings *t = w->timings;
     ks_time cost = ks_dist_sample_ns(&t->sched_cycle_cost, w->rng_sched) +
@@ -927,5 +1062,8 @@ void ks_scheduler_free(ks_scheduler *s)
     ks_free(s->feasible);
     ks_free(s->scores);
     ks_free(s->raw);
+    ks_free(s->norm_a);
+    ks_free(s->norm_b);
+    ks_interpod_free(&s->ip);
     memset(s, 0, sizeof *s);
 }

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "interpod.h"
 #include "ks_time.h"
 #include "spec.h"
 
@@ -29,6 +30,8 @@ typedef struct ks_raw_scores {
     int64_t taint;    /* PreferNoSchedule taints not tolerated */
     int64_t affinity; /* sum of the weights of the matching preferred terms */
     int64_t image;    /* ImageLocality's score (no normalisation step) */
+    int64_t spread;   /* PodTopologySpread: matching pods, weighted by domain counts */
+    int64_t interpod; /* InterPodAffinity: sum of matching terms' weights (may be negative) */
 } ks_raw_scores;
 
 typedef struct ks_pod_heap {
@@ -49,7 +52,9 @@ typedef struct ks_scheduler {
     uint32_t *feasible;
     int64_t *scores;
     ks_raw_scores *raw; /* per feasible node, before normalisation */
+    int64_t *norm_a, *norm_b; /* per feasible node: raw and normalised scores of one plugin */
     size_t scratch_cap;
+    ks_interpod ip; /* PodTopologySpread / InterPodAffinity cycle state */
 } ks_scheduler;
 
 void ks_scheduler_init(struct ks_world *w);
@@ -63,25 +68,48 @@ size_t ks_scheduler_unschedulable_len(const ks_scheduler *s);
 /* One node's verdict for `kubesim explain`: the reasons of the first failing filter, or each score
  * plugin's raw and normalised score (-1 where the plugin does not score this pod) and the
  * weighted total. */
+/* Score plugins in upstream's order (default_plugins.go). */
+enum {
+    KS_PLUGIN_TAINT,
+    KS_PLUGIN_AFFINITY,
+    KS_PLUGIN_FIT,
+    KS_PLUGIN_SPREAD,
+    KS_PLUGIN_INTERPOD,
+    KS_PLUGIN_BALANCED,
+    KS_PLUGIN_IMAGE,
+    KS_PLUGIN_COUNT
+};
+
 typedef struct ks_explain_node {
     uint32_t node;
     bool feasible;
+    bool unresolvable; /* the failure is UnschedulableAndUnresolvable: preemption cannot help */
     char reasons[8][160];
     int nreasons;
-    int64_t raw[5], normalized[5], total; /* KS_PLUGIN_* order */
+    int64_t raw[KS_PLUGIN_COUNT], normalized[KS_PLUGIN_COUNT], total; /* KS_PLUGIN_* order */
+    int32_t weight[KS_PLUGIN_COUNT]; /* the weight applied; 0: the plugin does not score this pod */
 } ks_explain_node;
 
-enum { KS_PLUGIN_TAINT, KS_PLUGIN_AFFINITY, KS_PLUGIN_FIT, KS_PLUGIN_BALANCED, KS_PLUGIN_IMAGE, KS_PLUGIN_COUNT };
 extern const char *const ks_plugin_names[KS_PLUGIN_COUNT];
-/* The plugin's weight in PROF (0: disabled), and whether it scores pod PS at all (NodeAffinity's
- * PreScore skips pods without preferred terms). */
+/* The plugin's weight in PROF for pod PS (0: disabled, or it does not score this pod:
+ * NodeAffinity's PreScore skips pods without preferred terms). PodTopologySpread and
+ * InterPodAffinity decide in PreScore; use ks_sched_explain's raw -1 for those. */
 int32_t ks_plugin_weight(const ks_sched_profile *prof, const ks_pod_spec *ps, int plugin);
 
 /* Evaluates PS against every node of the world's cluster as it is now, as one scheduling cycle
  * with percentageOfNodesToScore 100 would: OUT has one entry per node (cluster order). Returns the
  * index of the chosen node (the first of the best totals), or -1 when no node is feasible. */
-int ks_sched_explain(const struct ks_world *w, const ks_sched_profile *prof, const ks_pod_spec *ps,
+int ks_sched_explain(struct ks_world *w, const ks_sched_profile *prof, const ks_pod_spec *ps,
                      ks_explain_node *out);
+/* The same for a pod with an owner (PodTopologySpread's default constraints spread it). */
+int ks_sched_explain_pod(struct ks_world *w, const ks_sched_profile *prof, const ks_sched_pod *pod,
+                         ks_explain_node *out);
+/* The ks_sched_pod of pod POD of the cluster. */
+ks_sched_pod ks_sched_pod_of(const struct ks_world *w, uint32_t pod);
+/* NodeAffinity's filter (spec.nodeSelector and required node affinity), and TaintToleration's
+ * (every NoSchedule / NoExecute taint tolerated), for other plugins' node inclusion policies. */
+bool ks_node_affinity_matches(const ks_pod_spec *ps, const ks_node_spec *n);
+bool ks_node_taints_tolerated(const ks_node_spec *n, const ks_pod_spec *ps);
 
 /* One cycle's node selection for PS against the world's cluster as it is now — filters from the
  * round-robin start index until numFeasibleNodesToFind feasible nodes are found, scores, picks
@@ -92,6 +120,7 @@ typedef struct ks_select_result {
     uint32_t chosen, processed, nfeasible, nnodes;
 } ks_select_result;
 ks_select_result ks_sched_select(struct ks_world *w, const ks_sched_profile *prof, const ks_pod_spec *ps);
+ks_select_result ks_sched_select_pod(struct ks_world *w, const ks_sched_profile *prof, const ks_sched_pod *pod);
 
 /* Upstream arithmetic, exposed for the tests (pkg/scheduler/framework/plugins/noderesources). */
 int64_t ks_score_least_allocated(int64_t requested, int64_t capacity);

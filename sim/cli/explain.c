@@ -32,9 +32,11 @@ static const char explain_usage[] =
     "\n"
     "exit status: 0 ok, 2 bad input or no such pod\n";
 
-/* The spec to explain: a Pod document, or a Deployment's template ("Deployment/NAME"). */
-static const ks_pod_spec *find_pod(const ks_config *cfg, const char *arg, const char **name)
+/* The spec to explain: a Pod document, or a Deployment's template ("Deployment/NAME"; *DEPLOY
+ * receives its index, -1 for a Pod). */
+static const ks_pod_spec *find_pod(const ks_config *cfg, const char *arg, const char **name, int *deploy)
 {
+    *deploy = -1;
     const char *slash = strchr(arg, '/');
     if (slash && !strncmp(arg, "Deployment/", 11)) {
         const char *rest = arg + 11, *s2 = strchr(rest, '/');
@@ -45,6 +47,7 @@ static const ks_pod_spec *find_pod(const ks_config *cfg, const char *arg, const 
                             : !strcmp(d->name, rest);
             if (match) {
                 *name = d->name;
+                *deploy = (int)i;
                 return &d->template;
             }
         }
@@ -60,6 +63,15 @@ static const ks_pod_spec *find_pod(const ks_config *cfg, const char *arg, const 
             return &p->spec;
         }
     }
+    return NULL;
+}
+
+/* The weights the score plugins got for this pod (the same on every feasible node); NULL when no
+ * node is feasible. */
+static const int32_t *plugin_weights(const ks_world *w, const ks_explain_node *e)
+{
+    for (size_t i = 0; i < w->cluster.nodes.n; i++)
+        if (e[i].feasible) return e[i].weight;
     return NULL;
 }
 
@@ -88,7 +100,7 @@ static void print_json(const ks_world *w, const ks_sched_profile *prof, const ks
         printf("], \"scores\": {");
         int shown = 0;
         for (int k = 0; e[i].feasible && k < KS_PLUGIN_COUNT; k++) {
-            int32_t weight = ks_plugin_weight(prof, ps, k);
+            int32_t weight = e[i].weight[k];
             if (!weight) continue;
             printf("%s\"%s\": {\"raw\": %" PRId64 ", \"normalized\": %" PRId64 ", \"weight\": %d}", shown++ ? ", " : "",
                    ks_plugin_names[k], e[i].raw[k], e[i].normalized[k], weight);
@@ -108,8 +120,9 @@ static void print_table(const ks_world *w, const ks_sched_profile *prof, const k
     if (best < 0) printf("no feasible node (it stays Pending)\n\n");
     else printf("selected %s\n\n", c->nodes.spec[best].name);
     printf("%-24s %-10s", "NODE", "TOTAL");
-    for (int k = 0; k < KS_PLUGIN_COUNT; k++)
-        if (ks_plugin_weight(prof, ps, k)) printf(" %-20s", ks_plugin_names[k]);
+    const int32_t *weights = plugin_weights(w, e);
+    for (int k = 0; weights && k < KS_PLUGIN_COUNT; k++)
+        if (weights[k]) printf(" %-20s", ks_plugin_names[k]);
     printf("\n");
     for (size_t i = 0; i < c->nodes.n; i++) {
         printf("%-24s ", c->nodes.spec[i].name);
@@ -121,7 +134,7 @@ static void print_table(const ks_world *w, const ks_sched_profile *prof, const k
         }
         printf("%-10" PRId64, e[i].total);
         for (int k = 0; k < KS_PLUGIN_COUNT; k++) {
-            int32_t weight = ks_plugin_weight(prof, ps, k);
+            int32_t weight = e[i].weight[k];
             if (!weight) continue;
             char cell[64];
             if (e[i].raw[k] == e[i].normalized[k])
@@ -168,7 +181,8 @@ int ks_cmd_explain(int argc, char **argv)
     int rc = ks_config_load(&cfg, (const char *const *)argv + optind, (size_t)(argc - optind), stderr);
     if (rc) return rc;
     const char *name = NULL;
-    const ks_pod_spec *ps = find_pod(&cfg, pod_arg, &name);
+    int deploy;
+    const ks_pod_spec *ps = find_pod(&cfg, pod_arg, &name, &deploy);
     const ks_sched_profile *prof = ps ? ks_sched_config_profile(&cfg.sched, ps->scheduler_name) : NULL;
     if (!ps || !prof) {
         fprintf(stderr, ps ? "kubesim explain: pod \"%s\" names no scheduler profile of the config\n"
@@ -190,7 +204,14 @@ int ks_cmd_explain(int argc, char **argv)
             perror("kubesim explain");
             rc = KS_EXIT_FAILURE;
         } else {
-            int best = ks_sched_explain(w, prof, ps, e);
+            /* A Deployment's pod as its current ReplicaSet would create it now. */
+            ks_sched_pod pod = {.spec = ps};
+            if (deploy >= 0) {
+                const ks_deployment *d = &w->cluster.deployments[deploy];
+                pod = (ks_sched_pod){d->tmpl, d->tmpl_hash, &d->spec->selector};
+                ps = d->tmpl;
+            }
+            int best = ks_sched_explain_pod(w, prof, &pod, e);
             if (!strcmp(format, "json")) print_json(w, prof, ps, name, e, best);
             else print_table(w, prof, ps, name, e, best, at);
             free(e);

@@ -971,15 +971,19 @@ static void test_unschedulable_pool_flush_timing(void **state)
 /* The scoring strategy decides placement: 3 pods of 1 cpu / 2Gi on 2 nodes of 4 cpu / 8Gi (cpu and
  * memory fractions stay equal, so BalancedAllocation scores 100 everywhere). LeastAllocated
  * spreads them 2 + 1; MostAllocated packs all 3 onto one node, whichever the tie-break chose
- * first. */
-static int max_pods_on_one_node(const char *strategy)
+ * first — once PodTopologySpread is disabled. With it (SPREAD), the system default constraints
+ * win for the second pod: on the node with one pod, hostname weight ln(2 + 2) gives
+ * round(1.386 + 2) = 3 against 2, normalised 100 * (3 + 2 - 3) / 3 = 66 against 100, so x2 the
+ * empty node leads 200 + 25 (Fit) against 132 + 50; the third pod then ties. */
+static int max_pods_on_one_node(const char *strategy, bool spread)
 {
     char cfg[2048], name[64];
     snprintf(cfg, sizeof cfg,
              "apiVersion: kubescheduler.config.k8s.io/v1\n"
              "kind: KubeSchedulerConfiguration\n"
              "profiles:\n"
-             "- pluginConfig:\n"
+             "- plugins: {multiPoint: {disabled: [{name: %s}]}}\n"
+             "  pluginConfig:\n"
              "  - name: NodeResourcesFit\n"
              "    args: {scoringStrategy: {type: %s}}\n"
              "---\n"
@@ -997,10 +1001,10 @@ static int max_pods_on_one_node(const char *strategy)
              "  template:\n"
              "    metadata: {labels: {app: d}}\n"
              "    spec: {containers: [{name: c, image: \"i:1\", resources: {requests: {cpu: \"1\", memory: 2Gi}}}]}\n",
-             strategy);
-    snprintf(name, sizeof name, "%s.yaml", strategy);
+             spread ? "VolumeZone" : "PodTopologySpread", strategy);
+    snprintf(name, sizeof name, "%s-%d.yaml", strategy, spread);
     const char *path = ks_test_write_file(name, cfg);
-    snprintf(name, sizeof name, "%s.h5", strategy);
+    snprintf(name, sizeof name, "%s-%d.h5", strategy, spread);
     const char *out = ks_test_path(name);
     const char *argv[] = {"run", path, "-o", out, "-q", "--until", "1m", NULL};
     ks_test_run r = run(argv);
@@ -1018,8 +1022,9 @@ static int max_pods_on_one_node(const char *strategy)
 static void test_scoring_strategy_decides_placement(void **state)
 {
     (void)state;
-    assert_int_equal(max_pods_on_one_node("LeastAllocated"), 2);
-    assert_int_equal(max_pods_on_one_node("MostAllocated"), 3);
+    assert_int_equal(max_pods_on_one_node("LeastAllocated", false), 2);
+    assert_int_equal(max_pods_on_one_node("MostAllocated", false), 3);
+    assert_int_equal(max_pods_on_one_node("MostAllocated", true), 2);
 }
 
 /* Each YAML file in tests/configs/bad starts with "# expect: LINE:COL SUBSTRING". */
