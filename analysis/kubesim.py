@@ -11,6 +11,11 @@
     kubesim.startup_latency(t)                       # Series, seconds (started - created)
     kubesim.startup_breakdown(t)                     # DataFrame, seconds per startup phase
 
+    c = kubesim.load_compare("compare.h5")           # a `kubesim compare` file
+    c.runs                                           # /compare: one row per (profile, seed)
+    c.summary()                                      # median and 95% interval per profile, metric
+    c.trace("most-allocated", 42)                    # one run, as a Trace
+
 Times are float64 seconds of simulated time; NaN means the step never happened.
 Strings are decoded to ``str``.  A dataset missing from the file loads as an
 empty DataFrame with the documented columns, and a documented column missing
@@ -51,6 +56,23 @@ COLUMNS = {
     "engine/event_types": ["name", "count"],
     "engine/memory": ["purpose", "peak_bytes", "allocations"],
 }
+
+#: The metrics of a ``kubesim compare`` file's ``/compare`` table, in its column order, with a
+#: label and a kind ("count", "share" in 0..1, or "seconds"), as docs/TRACE_FORMAT.md defines them.
+COMPARE_METRICS = {
+    "pods_scheduled": ("pods scheduled", "count"),
+    "pods_pending": ("pods pending", "count"),
+    "pods_unschedulable": ("pods unschedulable", "count"),
+    "nodes_used": ("nodes used", "count"),
+    "cpu_util_mean": ("cpu requested/allocatable, mean over nodes used", "share"),
+    "cpu_util_p99": ("cpu requested/allocatable, p99 over nodes used", "share"),
+    "mem_util_mean": ("memory requested/allocatable, mean over nodes used", "share"),
+    "mem_util_p99": ("memory requested/allocatable, p99 over nodes used", "share"),
+    "cpu_fragmentation": ("free cpu fragmented", "share"),
+    "sched_latency_p99_s": ("scheduling latency p99 (created -> scheduled)", "seconds"),
+    "startup_p99_s": ("pod startup p99 (SLI)", "seconds"),
+}
+COLUMNS["compare"] = ["profile", "seed", "complete", *COMPARE_METRICS]
 
 #: The phases of a pod's startup computed by :func:`startup_breakdown`: column -> description.
 #: They follow one another, so for a pod they add up to ``ready - created``.
@@ -111,7 +133,7 @@ def _attrs(obj) -> dict:
     return {k: _value(v) for k, v in obj.attrs.items()}
 
 
-def _table(f: h5py.File, path: str, missing: dict | None = None) -> pd.DataFrame:
+def _table(f: h5py.Group, path: str, missing: dict | None = None) -> pd.DataFrame:
     """A compound dataset as a DataFrame, byte strings decoded; empty if missing.
 
     Documented columns (:data:`COLUMNS`) that the dataset lacks are appended, filled with NaN,
@@ -133,14 +155,23 @@ def _table(f: h5py.File, path: str, missing: dict | None = None) -> pd.DataFrame
     return df
 
 
-def load(path: str, warn: bool = True) -> Trace:
-    """Read the trace at *path*; warns (see :func:`warn_if_incomplete`) unless ``warn=False``."""
+def load(path: str, warn: bool = True, group: str | None = None) -> Trace:
+    """Read the trace at *path*; warns (see :func:`warn_if_incomplete`) unless ``warn=False``.
+
+    *group* reads one run of a ``kubesim compare`` file (``"/runs/<profile>/seed-<n>"``; see
+    :meth:`Comparison.trace`): its tables, its ``/summary``, and the file's root attributes
+    overlaid with the run's own (``seed``, ``profile``, ``simulated_s``, ``complete``).
+    """
     missing: dict = {}
-    with h5py.File(path, "r") as f:
+    with h5py.File(path, "r") as file:
+        f = file[group] if group else file
+        attrs = _attrs(file)
+        if group:
+            attrs.update(_attrs(f))
         summary = f.get("summary")
         trace = Trace(
-            path=str(path),
-            attrs=_attrs(f),
+            path=f"{path}:{group}" if group else str(path),
+            attrs=attrs,
             summary=_attrs(summary) if summary is not None else {},
             pods=_table(f, "pods", missing),
             nodes=_table(f, "nodes", missing),
@@ -155,6 +186,68 @@ def load(path: str, warn: bool = True) -> Trace:
     if warn:
         warn_if_incomplete(trace, stacklevel=3)
     return trace
+
+
+@dataclass
+class Comparison:
+    """A ``kubesim compare`` file: one run per scheduler profile and seed (docs/TRACE_FORMAT.md)."""
+
+    path: str
+    attrs: dict
+    #: /compare: one row per run (profile, seed, complete, and the :data:`COMPARE_METRICS`).
+    runs: pd.DataFrame
+    profiles: list
+    seeds: list
+
+    @property
+    def complete(self) -> bool:
+        """False when the comparison was interrupted (some runs missing or cut short)."""
+        return bool(self.attrs.get("complete", 0))
+
+    def trace(self, profile: str, seed: int, warn: bool = True) -> Trace:
+        """The run of *profile* with *seed*, with its usual tables."""
+        return load(self.path, warn=warn, group=f"/runs/{profile}/seed-{int(seed)}")
+
+    def summary(self, lo: float = 0.025, hi: float = 0.975) -> pd.DataFrame:
+        """Per profile (in the file's order) and metric: ``median``, ``lo`` and ``hi`` quantiles
+        across the seeds and ``n``, over the complete runs, NaN values left out; linear
+        interpolation, like the table `kubesim compare` prints (GSL's quantile)."""
+        rows = []
+        done = self.runs[self.runs["complete"].astype(int) == 1]
+        for profile in self.profiles:
+            runs = done[done["profile"] == profile]
+            for metric in COMPARE_METRICS:
+                v = pd.to_numeric(runs[metric], errors="coerce").astype(float).dropna().to_numpy()
+                q = np.quantile(v, [0.5, lo, hi]) if len(v) else [np.nan] * 3
+                rows.append({"profile": profile, "metric": metric, "median": q[0], "lo": q[1],
+                             "hi": q[2], "n": len(v)})
+        return pd.DataFrame(rows).set_index(["profile", "metric"])
+
+    def __repr__(self) -> str:
+        return (f"<kubesim.Comparison {self.path!r} experiment={self.attrs.get('experiment')!r} "
+                f"profiles={self.profiles} seeds={len(self.seeds)} complete={self.complete}>")
+
+
+def is_compare(path: str) -> bool:
+    """Whether *path* was written by ``kubesim compare``."""
+    with h5py.File(path, "r") as f:
+        return _value(f.attrs.get("kind", b"")) == "compare"
+
+
+def load_compare(path: str, warn: bool = True) -> Comparison:
+    """Read a ``kubesim compare`` file; warns if it is incomplete unless ``warn=False``."""
+    with h5py.File(path, "r") as f:
+        attrs = _attrs(f)
+        if attrs.get("kind") != "compare":
+            raise ValueError(f"{path}: not a kubesim compare file (no root attribute kind = 'compare')")
+        runs = _table(f, "compare")
+    profiles = list(dict.fromkeys(runs["profile"].astype(str)))
+    seeds = sorted(set(int(s) for s in runs["seed"]))
+    c = Comparison(path=str(path), attrs=attrs, runs=runs, profiles=profiles, seeds=seeds)
+    if warn and not c.complete:
+        warnings.warn(f"{path}: comparison is incomplete (interrupted); /compare holds the runs "
+                      "done, complete == 0 marks the one cut short", stacklevel=2)
+    return c
 
 
 def warn_if_incomplete(trace: Trace, stacklevel: int = 2) -> bool:
@@ -278,6 +371,8 @@ def _main(argv: list[str]) -> int:
     if len(argv) != 2 or argv[1] in ("-h", "--help"):
         print(f"usage: {argv[0]} TRACE.h5", file=sys.stderr)
         return 2
+    if is_compare(argv[1]):
+        return _main_compare(argv[1])
     t = load(argv[1])
     a, s = t.attrs, t.summary
     print(f"{t.path}: experiment {a.get('experiment')!r}, kubesim {a.get('kubesim_version')}, "
@@ -310,6 +405,28 @@ def _main(argv: list[str]) -> int:
     if s:
         print("  summary: " + ", ".join(f"{k}={v:.4g}" if isinstance(v, float) else f"{k}={v}"
                                         for k, v in s.items()))
+    return 0
+
+
+def _main_compare(path: str) -> int:
+    c = load_compare(path)
+    a = c.attrs
+    print(f"{c.path}: kubesim compare of experiment {a.get('experiment')!r}, kubesim "
+          f"{a.get('kubesim_version')}, schema {a.get('schema_version')}, "
+          f"{'complete' if c.complete else 'INCOMPLETE'}")
+    print(f"  profiles {', '.join(c.profiles)}; seeds {', '.join(map(str, c.seeds))}; "
+          f"{len(c.runs)} runs in /compare")
+    s = c.summary()
+    for profile in c.profiles:
+        cells = []
+        for metric in ("nodes_used", "pods_pending", "cpu_fragmentation", "startup_p99_s"):
+            r = s.loc[(profile, metric)]
+            cells.append(f"{metric} {r['median']:.4g} [{r['lo']:.4g}, {r['hi']:.4g}]")
+        print(f"  {profile}: " + ", ".join(cells))
+    first = c.runs.iloc[0]
+    t = c.trace(str(first["profile"]), int(first["seed"]), warn=False)
+    print(f"  run {first['profile']} seed {first['seed']}: pods {len(t.pods)}, nodes {len(t.nodes)}, "
+          f"events {len(t.events)}, cluster_series {len(t.cluster_series)}")
     return 0
 
 

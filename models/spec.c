@@ -380,6 +380,7 @@ void ks_sched_config_free(ks_sched_config *c)
 
 const ks_sched_profile *ks_sched_config_profile(const ks_sched_config *c, const char *scheduler_name)
 {
+    if (c->force_profile) scheduler_name = c->force_profile;
     for (size_t i = 0; i < c->nprofiles; i++)
         if (strcmp(c->profiles[i].scheduler_name, scheduler_name) == 0) return &c->profiles[i];
     return NULL;

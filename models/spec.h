@@ -330,6 +330,11 @@ typedef struct ks_sched_config {
     size_t nprofiles;
     int32_t percentage_of_nodes_to_score; /* 0 = adaptive (upstream default) */
     ks_time pod_initial_backoff, pod_max_backoff;
+    /* kubesim compare: the schedulerName of the profile that schedules every pod, whatever the
+     * pod's own schedulerName; NULL (the zero value, what the loader leaves) for upstream's
+     * behaviour. Not owned: it points at a profile's name. A name rather than an index so that a
+     * zero-initialised config means "no override". */
+    const char *force_profile;
 } ks_sched_config;
 
 /* A timed action of a Scenario. This version has one: scale a Deployment. */
@@ -389,7 +394,8 @@ void ks_node_pool_free(ks_node_pool *p);
 void ks_sched_config_default(ks_sched_config *c);
 void ks_sched_config_free(ks_sched_config *c);
 void ks_sched_profile_free(ks_sched_profile *p);
-/* The profile for a pod's schedulerName, or NULL if no profile has that name. */
+/* The profile for a pod's schedulerName, or NULL if no profile has that name. With
+ * force_profile set, that profile whatever SCHEDULER_NAME says. */
 const ks_sched_profile *ks_sched_config_profile(const ks_sched_config *c, const char *scheduler_name);
 /* The image reference as upstream's image cache compares it: ":latest" added when there is no
  * tag or digest. Writes into BUF; returns BUF. */

@@ -44,11 +44,16 @@ int ks_cmd_run(int argc, char **argv);
 int ks_cmd_validate(int argc, char **argv);
 int ks_cmd_bench(int argc, char **argv);
 int ks_cmd_explain(int argc, char **argv);
+int ks_cmd_compare(int argc, char **argv);
 
 /* Small shared parsing helpers; each prints "kubesim CMD: …" and returns false on bad input. */
 bool ks_cli_parse_u64(const char *cmd, const char *flag, const char *s, uint64_t *out);
 bool ks_cli_parse_duration(const char *cmd, const char *flag, const char *s, ks_time *out);
+/* --threads: 0 to 1024 (0: OpenMP's default). */
+bool ks_cli_parse_threads(const char *cmd, const char *s, int *out);
 double ks_cli_wall(void);
+/* S as a JSON string literal, quotes included. */
+void ks_cli_json_str(FILE *f, const char *s);
 struct ks_config;
 /* What the world is built from: the loaded config's specs (no trace yet). */
 struct ks_world_params ks_cli_world_params(const struct ks_config *cfg);

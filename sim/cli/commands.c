@@ -42,7 +42,6 @@ int ks_cmd_run(int argc, char **argv)
         {"help", no_argument, NULL, 'h'}, {0, 0, 0, 0},
     };
     ks_run_opts o = {.threads = -1, .until = -1};
-    uint64_t v;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
@@ -55,11 +54,7 @@ int ks_cmd_run(int argc, char **argv)
             o.has_seed = true;
             break;
         case OPT_THREADS:
-            if (!ks_cli_parse_u64("run", "--threads", optarg, &v) || v > 1024) {
-                if (v > 1024) fprintf(stderr, "kubesim run: --threads: at most 1024\n");
-                return KS_EXIT_USAGE;
-            }
-            o.threads = (int)v;
+            if (!ks_cli_parse_threads("run", optarg, &o.threads)) return KS_EXIT_USAGE;
             break;
         case OPT_UNTIL:
             if (!ks_cli_parse_duration("run", "--until", optarg, &o.until)) return KS_EXIT_USAGE;

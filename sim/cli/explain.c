@@ -32,18 +32,6 @@ static const char explain_usage[] =
     "\n"
     "exit status: 0 ok, 2 bad input or no such pod\n";
 
-static void json_str(FILE *f, const char *s)
-{
-    fputc('"', f);
-    for (; *s; s++) {
-        unsigned char ch = (unsigned char)*s;
-        if (ch == '"' || ch == '\\') fprintf(f, "\\%c", ch);
-        else if (ch < 0x20) fprintf(f, "\\u%04x", ch);
-        else fputc(ch, f);
-    }
-    fputc('"', f);
-}
-
 /* The spec to explain: a Pod document, or a Deployment's template ("Deployment/NAME"; *DEPLOY
  * receives its index, -1 for a Pod). */
 static const ks_pod_spec *find_pod(const ks_config *cfg, const char *arg, const char **name, int *deploy)
@@ -92,22 +80,22 @@ static void print_json(const ks_world *w, const ks_sched_profile *prof, const ks
 {
     const ks_cluster *c = &w->cluster;
     printf("{\"pod\": ");
-    json_str(stdout, pod);
+    ks_cli_json_str(stdout, pod);
     printf(", \"namespace\": ");
-    json_str(stdout, ps->namespace);
+    ks_cli_json_str(stdout, ps->namespace);
     printf(", \"profile\": ");
-    json_str(stdout, prof->scheduler_name);
+    ks_cli_json_str(stdout, prof->scheduler_name);
     printf(", \"selected\": ");
     if (best < 0) printf("null");
-    else json_str(stdout, c->nodes.spec[best].name);
+    else ks_cli_json_str(stdout, c->nodes.spec[best].name);
     printf(", \"nodes\": [");
     for (size_t i = 0; i < c->nodes.n; i++) {
         printf("%s{\"name\": ", i ? ", " : "");
-        json_str(stdout, c->nodes.spec[i].name);
+        ks_cli_json_str(stdout, c->nodes.spec[i].name);
         printf(", \"feasible\": %s, \"reasons\": [", e[i].feasible ? "true" : "false");
         for (int r = 0; r < e[i].nreasons; r++) {
             if (r) printf(", ");
-            json_str(stdout, e[i].reasons[r]);
+            ks_cli_json_str(stdout, e[i].reasons[r]);
         }
         printf("], \"scores\": {");
         int shown = 0;

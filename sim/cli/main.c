@@ -11,6 +11,7 @@ static const char usage[] =
     "\n"
     "commands:\n"
     "  run CONFIG...        run an experiment and write its HDF5 trace\n"
+    "  compare CONFIG...    run it under several scheduler profiles and seeds, side by side\n"
     "  validate CONFIG...   check configs without running\n"
     "  explain CONFIG...    why a pod goes to a node, or stays Pending\n"
     "  bench engine|e2e     measure the simulator's own speed\n"
@@ -41,6 +42,7 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "validate")) return ks_cmd_validate(argc - 1, argv + 1);
     if (!strcmp(cmd, "bench")) return ks_cmd_bench(argc - 1, argv + 1);
     if (!strcmp(cmd, "explain")) return ks_cmd_explain(argc - 1, argv + 1);
+    if (!strcmp(cmd, "compare")) return ks_cmd_compare(argc - 1, argv + 1);
     fprintf(stderr, "kubesim: unknown command \"%s\"\n\n%s", cmd, usage);
     return KS_EXIT_USAGE;
 }

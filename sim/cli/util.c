@@ -23,6 +23,18 @@ bad:
     return false;
 }
 
+bool ks_cli_parse_threads(const char *cmd, const char *s, int *out)
+{
+    uint64_t v;
+    if (!ks_cli_parse_u64(cmd, "--threads", s, &v)) return false;
+    if (v > 1024) {
+        fprintf(stderr, "kubesim %s: --threads: at most 1024\n", cmd);
+        return false;
+    }
+    *out = (int)v;
+    return true;
+}
+
 bool ks_cli_parse_duration(const char *cmd, const char *flag, const char *s, ks_time *out)
 {
     int64_t ns;
@@ -41,6 +53,18 @@ bool ks_cli_parse_duration(const char *cmd, const char *flag, const char *s, ks_
     fprintf(stderr, "kubesim %s: %s: expected a non-negative duration like 90s, 1h30m or 600 (seconds), got \"%s\"\n",
             cmd, flag, s);
     return false;
+}
+
+void ks_cli_json_str(FILE *f, const char *s)
+{
+    fputc('"', f);
+    for (; *s; s++) {
+        unsigned char ch = (unsigned char)*s;
+        if (ch == '"' || ch == '\\') fprintf(f, "\\%c", ch);
+        else if (ch < 0x20) fprintf(f, "\\u%04x", ch);
+        else fputc(ch, f);
+    }
+    fputc('"', f);
 }
 
 double ks_cli_wall(void)

@@ -66,6 +66,7 @@ struct ks_trace {
     hid_t gcpl;             /* group creation: no timestamps */
     hid_t strtype;          /* variable-length UTF-8 string, used in memory and in the file */
     int failed;             /* an error was reported; everything after is quiet */
+    char *group;            /* normalised prefix of every path (ks_trace_set_group); "/" by default */
     ks_table **tables;
     size_t ntables, tables_cap;
 };
@@ -153,6 +154,21 @@ static char *ks__normalise(const char *path)
     }
     if (o == 0) out[o++] = '/';
     out[o] = '\0';
+    return out;
+}
+
+/* PATH inside T's current group, normalised. Allocated. */
+static char *ks__resolve(const ks_trace *t, const char *path)
+{
+    if (!t->group || strcmp(t->group, "/") == 0) return ks__normalise(path);
+    size_t g = strlen(t->group), n = path ? strlen(path) : 0;
+    char *joined = ks_malloc(ks__mem(), g + n + 2);
+    memcpy(joined, t->group, g);
+    joined[g] = '/';
+    if (n) memcpy(joined + g + 1, path, n);
+    joined[g + 1 + n] = '\0';
+    char *out = ks__normalise(joined);
+    ks_free(joined);
     return out;
 }
 
@@ -372,7 +388,7 @@ ks_table *ks_trace_table(ks_trace *t, const char *path, const ks_column *cols, s
     ks_table *tab = ks_calloc(mem, 1, sizeof *tab);
     tab->trace = t;
     tab->dset = tab->memtype = H5I_INVALID_HID;
-    tab->path = ks__normalise(path);
+    tab->path = ks__resolve(t, path);
     tab->row_size = row_size;
     tab->chunk_rows = chunk_rows ? chunk_rows : KS__DEFAULT_CHUNK_ROWS;
 
@@ -529,7 +545,7 @@ static int ks__attr(ks_trace *t, const char *path, const char *name, hid_t ftype
                     const void *value)
 {
     if (!t || t->failed) return -1;
-    char *p = ks__normalise(path);
+    char *p = ks__resolve(t, path);
     char context[600];
     snprintf(context, sizeof context, "writing attribute %s of %s", name ? name : "(null)", p);
     if (!name || !name[0]) {
@@ -577,6 +593,31 @@ int ks_trace_attr_f64(ks_trace *t, const char *path, const char *name, double va
     return ks__attr(t, path, name, H5T_IEEE_F64LE, H5T_NATIVE_DOUBLE, &value);
 }
 
+/* ---- several runs in one file ----------------------------------------------------------------- */
+
+int ks_trace_set_group(ks_trace *t, const char *group)
+{
+    if (!t || t->failed) return -1;
+    char *g = ks__normalise(group);
+    /* Created now, so that a run that writes nothing still has its group. */
+    if (strcmp(g, "/") != 0 && ks__make_groups(t, g, 1) < 0) {
+        ks_free(g);
+        return -1;
+    }
+    ks_free(t->group);
+    t->group = g;
+    return 0;
+}
+
+int ks_trace_close_tables(ks_trace *t)
+{
+    if (!t) return -1;
+    for (size_t i = 0; i < t->ntables && !t->failed; i++) ks__table_flush(t->tables[i]);
+    for (size_t i = 0; i < t->ntables; i++) ks__table_free(t->tables[i]);
+    t->ntables = 0;
+    return t->failed ? -1 : 0;
+}
+
 /* ---- closing ---------------------------------------------------------------------------------- */
 
 /* Closes every HDF5 handle of T and the file, and frees T's tables (not T itself). Reports a
@@ -611,6 +652,7 @@ static void ks__close_all(ks_trace *t)
 
 static void ks__free_trace(ks_trace *t)
 {
+    ks_free(t->group);
     ks_free(t->final_path);
     ks_free(t->temp_path);
     ks_free(t);
@@ -621,7 +663,9 @@ int ks_trace_close(ks_trace *t, int complete)
     if (!t) return -1;
     for (size_t i = 0; i < t->ntables && !t->failed; i++) ks__table_flush(t->tables[i]);
     /* `complete` goes last, after every row, so a reader that sees complete = 1 knows the writer
-     * got all the way here. */
+     * got all the way here. It belongs to the file, so to the root whatever the current group. */
+    ks_free(t->group);
+    t->group = NULL;
     if (!t->failed) ks_trace_attr_i64(t, "/", "complete", complete ? 1 : 0);
     int had_file = t->fid >= 0;
     ks__close_all(t);

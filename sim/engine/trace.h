@@ -48,18 +48,28 @@ const char *ks_trace_final_path(const ks_trace *t);
 const char *ks_trace_temp_path(const ks_trace *t);
 
 /* Creates the groups of PATH as needed ("/scheduler/attempts" creates /scheduler). The table is
- * owned by the trace. */
+ * owned by the trace. PATH is taken inside the current group (ks_trace_set_group). */
 ks_table *ks_trace_table(ks_trace *t, const char *path, const ks_column *cols, size_t ncols,
                          size_t row_size, size_t chunk_rows);
 int ks_table_append(ks_table *tab, const void *row);
 uint64_t ks_table_rows(const ks_table *tab);
 
-/* Attributes on a group or dataset at PATH ("/" for the root; groups are created as needed). */
+/* Attributes on a group or dataset at PATH ("/" for the current group, the root unless
+ * ks_trace_set_group moved it; groups are created as needed). */
 int ks_trace_attr_str(ks_trace *t, const char *path, const char *name, const char *value);
 int ks_trace_attr_i64(ks_trace *t, const char *path, const char *name, int64_t value);
 int ks_trace_attr_f64(ks_trace *t, const char *path, const char *name, double value);
 
-/* Flushes every table, writes the root attribute `complete` (0 or 1), closes the file and renames
+/* Several runs in one file (kubesim compare): from now on every table and attribute path is taken
+ * inside GROUP, which is created ("/runs/a/seed-1": "/pods" then names /runs/a/seed-1/pods).
+ * GROUP is absolute; "/" goes back to the root. Returns 0, or -1 after reporting a failure. */
+int ks_trace_set_group(ks_trace *t, const char *group);
+/* Writes out and closes every table created so far; their handles become invalid. Lets a file
+ * that holds run after run keep only the current run's buffers in memory. Returns 0 or -1. */
+int ks_trace_close_tables(ks_trace *t);
+
+/* Flushes every table, writes the root attribute `complete` (0 or 1) (at the file's root, whatever
+ * the current group), closes the file and renames
  * it to its final path. Returns 0, or -1 when anything failed (the temporary file is removed).
  * Frees T in every case. */
 int ks_trace_close(ks_trace *t, int complete);

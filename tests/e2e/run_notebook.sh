@@ -1,21 +1,26 @@
 #!/usr/bin/env bash
 # Execute an analysis notebook headless against a fresh trace.
 #
-#   run_notebook.sh NOTEBOOK CONFIG WORKDIR
+#   run_notebook.sh NOTEBOOK CONFIG WORKDIR [SUBCOMMAND [ARG...]]
 #
 # With KUBESIM set (path to the kubesim binary) the trace is WORKDIR/trace.h5 from
-# `$KUBESIM run CONFIG -q -o WORKDIR/trace.h5`; with KUBESIM unset or empty a synthetic
-# trace comes from tests/e2e/make_fake_trace.py and CONFIG is not used.
+# `$KUBESIM SUBCOMMAND CONFIG ARG... -q -o WORKDIR/trace.h5`, SUBCOMMAND being `run` by default
+# (`compare --seeds 3` for a comparison notebook); with KUBESIM unset or empty a synthetic run
+# trace comes from tests/e2e/make_fake_trace.py and CONFIG is not used (`run` only).
 # Then the loader is checked (analysis/kubesim.py on the trace) and the notebook is executed
 # with nbconvert into WORKDIR (figures also saved to WORKDIR/figures).  Any failure, including
 # an error in any cell, exits non-zero.  Uses Debian's /usr/bin/python3 only.
 set -euo pipefail
 
-if [[ $# -ne 3 ]]; then
-  echo "usage: $0 NOTEBOOK CONFIG WORKDIR" >&2
+if [[ $# -lt 3 ]]; then
+  echo "usage: $0 NOTEBOOK CONFIG WORKDIR [SUBCOMMAND [ARG...]]" >&2
   exit 2
 fi
 NOTEBOOK=$1 CONFIG=$2 WORKDIR=$3
+shift 3
+SUBCOMMAND=${1:-run}
+[[ $# -gt 0 ]] && shift
+ARGS=("$@")
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 PY=/usr/bin/python3
 
@@ -31,8 +36,11 @@ TRACE=$WORKDIR/trace.h5
 rm -f "$TRACE"
 
 if [[ -n ${KUBESIM:-} ]]; then
-  echo "== trace: $KUBESIM run $CONFIG -q -o $TRACE"
-  "$KUBESIM" run "$CONFIG" -q -o "$TRACE"
+  echo "== trace: $KUBESIM $SUBCOMMAND $CONFIG ${ARGS[*]} -q -o $TRACE"
+  "$KUBESIM" "$SUBCOMMAND" "$CONFIG" "${ARGS[@]}" -q -o "$TRACE"
+elif [[ $SUBCOMMAND != run ]]; then
+  echo "$0: KUBESIM must be set for \`$SUBCOMMAND\` (the synthetic trace is a run trace)" >&2
+  exit 2
 else
   echo "== trace: KUBESIM unset, writing a synthetic trace to $TRACE"
   "$PY" "$ROOT/tests/e2e/make_fake_trace.py" "$TRACE"

@@ -416,6 +416,12 @@ static void check_sched(const ks_sched_config *sc)
     assert_int_equal(nofit->fit_weight, 0);
     assert_false(nofit->fit_filter);
     assert_int_equal(nofit->balanced_weight, 1);
+    /* kubesim compare's override: the loader leaves it off; set, every name gets that profile. */
+    assert_null(sc->force_profile);
+    ks_sched_config forced = *sc;
+    forced.force_profile = "no-fit";
+    assert_ptr_equal(ks_sched_config_profile(&forced, "default-scheduler"), nofit);
+    assert_ptr_equal(ks_sched_config_profile(&forced, "no-such-profile"), nofit);
 }
 
 static void check_timings(const ks_timings *t)

@@ -316,6 +316,49 @@ static void test_empty_table(void **state)
     H5Fclose(f);
 }
 
+/* Several runs in one file: tables and attributes land inside the current group, a table closed
+ * early keeps its rows (a row buffered, never flushed by a full chunk), `complete` stays at the
+ * root, and "/" goes back to it. */
+static void test_groups_and_closed_tables(void **state)
+{
+    (void)state;
+    const char *path = ks_test_path("groups.h5");
+    ks_trace *t = ks_trace_create(path);
+    assert_non_null(t);
+    char buf[64];
+    row r;
+    for (int run = 0; run < 2; run++) {
+        assert_int_equal(ks_trace_set_group(t, run ? "/runs/b/seed-2" : "runs/a/seed-1/"), 0);
+        ks_table *tab = ks_trace_table(t, "/pods", row_cols, NCOLS, sizeof(row), 8);
+        assert_non_null(tab);
+        for (int i = 0; i <= run; i++) {
+            make_row(i, &r, buf, sizeof buf);
+            assert_int_equal(ks_table_append(tab, &r), 0);
+        }
+        assert_int_equal(ks_trace_attr_i64(t, "/", "seed", run + 1), 0);
+        assert_int_equal(ks_trace_attr_i64(t, "/summary", "pods", run + 1), 0);
+        assert_int_equal(ks_trace_close_tables(t), 0);
+    }
+    assert_int_equal(ks_trace_set_group(t, "/"), 0);
+    assert_non_null(ks_trace_table(t, "compare", row_cols, NCOLS, sizeof(row), 8));
+    assert_int_equal(ks_trace_set_group(t, "/runs/c"), 0); /* close writes `complete` at the root anyway */
+    assert_int_equal(ks_trace_close(t, 1), 0);
+
+    assert_int_equal(ks_tc_rows(path, "/runs/a/seed-1/pods"), 1);
+    assert_int_equal(ks_tc_rows(path, "/runs/b/seed-2/pods"), 2);
+    assert_int_equal(ks_tc_rows(path, "/compare"), 0);
+    assert_int_equal(ks_tc_rows(path, "/pods"), -1);
+    int64_t v = 0;
+    assert_int_equal(ks_tc_attr_i64(path, "/runs/b/seed-2", "seed", &v), 0);
+    assert_int_equal(v, 2);
+    assert_int_equal(ks_tc_attr_i64(path, "/runs/a/seed-1/summary", "pods", &v), 0);
+    assert_int_equal(v, 1);
+    assert_int_equal(ks_tc_attr_i64(path, "/", "complete", &v), 0);
+    assert_int_equal(v, 1);
+    assert_int_not_equal(ks_tc_attr_i64(path, "/runs/c", "complete", &v), 0);
+    assert_int_not_equal(ks_tc_attr_i64(path, "/", "seed", &v), 0);
+}
+
 static void test_attributes(void **state)
 {
     (void)state;
@@ -636,6 +679,7 @@ int main(void)
         cmocka_unit_test(test_all_types_roundtrip),
         cmocka_unit_test(test_empty_table),
         cmocka_unit_test(test_attributes),
+        cmocka_unit_test(test_groups_and_closed_tables),
         cmocka_unit_test(test_abort_leaves_nothing),
         cmocka_unit_test(test_identical_calls_identical_bytes),
         cmocka_unit_test(test_missing_directory_fails_cleanly),

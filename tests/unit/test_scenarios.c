@@ -14,12 +14,6 @@
 #include "testutil.h"
 #include "tracecheck.h"
 
-static void sleep_ms(long ms)
-{
-    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
-    nanosleep(&ts, NULL);
-}
-
 static void assert_steps_ordered(const char *out);
 
 static ks_test_run run(const char *const *argv)
@@ -1122,27 +1116,10 @@ static void test_sigint_leaves_readable_incomplete_trace(void **state)
 {
     (void)state;
     const char *out = ks_test_path("interrupted.h5");
-    char tmp[1100];
-    pid_t pid = fork();
-    assert_true(pid >= 0);
-    if (pid == 0) {
-        if (!freopen("/dev/null", "w", stdout)) _exit(127);
-        /* A horizon of 100,000 hours keeps the periodic loops busy for minutes of wall time. */
-        execl(KS_BINARY, KS_BINARY, "run", ks_test_source_path("configs/quickstart.yaml"), "-o", out, "-q",
-              "--until", "100000h", (char *)NULL);
-        _exit(127);
-    }
-    /* Wait until the run has created its temporary trace, i.e. it is past validation. */
-    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", out, (long)pid);
-    for (int i = 0; i < 6000 && !ks_test_file_exists(tmp); i++) sleep_ms(10);
-    assert_true(ks_test_file_exists(tmp));
-    sleep_ms(200);
-    kill(pid, SIGINT);
-    int st = 0;
-    waitpid(pid, &st, 0);
-    assert_true(WIFEXITED(st));
-    assert_int_equal(WEXITSTATUS(st), 130);
-    assert_false(ks_test_file_exists(tmp));
+    /* A horizon of 100,000 hours keeps the periodic loops busy for minutes of wall time. */
+    const char *argv[] = {"run", ks_test_source_path("configs/quickstart.yaml"), "-o", out, "-q", "--until", "100000h",
+                          NULL};
+    assert_int_equal(ks_test_kubesim_interrupted(argv, out), 130);
     int64_t complete = -1;
     assert_int_equal(ks_tc_attr_i64(out, "/", "complete", &complete), 0);
     assert_int_equal(complete, 0);

@@ -2,11 +2,13 @@
 #include "testutil.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static char tmpdir[256];
@@ -119,6 +121,42 @@ ks_test_run ks_test_kubesim(const char *const *argv)
     if (!r.out) r.out = calloc(1, 1);
     if (!r.err) r.err = calloc(1, 1);
     return r;
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+int ks_test_kubesim_interrupted(const char *const *argv, const char *out)
+{
+    pid_t pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        if (!freopen("/dev/null", "w", stdout)) _exit(127);
+        size_t n = 0;
+        while (argv[n]) n++;
+        char **args = calloc(n + 2, sizeof *args);
+        args[0] = (char *)KS_BINARY;
+        for (size_t i = 0; i < n; i++) args[i + 1] = (char *)argv[i];
+        execv(KS_BINARY, args);
+        _exit(127);
+    }
+    char tmp[1100];
+    snprintf(tmp, sizeof tmp, "%s.tmp.%ld", out, (long)pid);
+    for (int i = 0; i < 6000 && !ks_test_file_exists(tmp); i++) sleep_ms(10);
+    if (!ks_test_file_exists(tmp)) {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        fail_msg("%s never appeared", tmp);
+    }
+    sleep_ms(200);
+    kill(pid, SIGINT);
+    int st = 0;
+    while (waitpid(pid, &st, 0) < 0 && errno == EINTR) {}
+    assert_false(ks_test_file_exists(tmp));
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
 void ks_test_run_free(ks_test_run *r)

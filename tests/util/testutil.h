@@ -23,6 +23,11 @@ typedef struct ks_test_run {
 /* Runs KS_BINARY with ARGV (NULL-terminated, without argv[0]) and captures its output. */
 ks_test_run ks_test_kubesim(const char *const *argv);
 void ks_test_run_free(ks_test_run *r);
+/* Runs KS_BINARY with ARGV (stdout to /dev/null), waits until it has created OUT's temporary file
+ * OUT.tmp.<pid> (it is past validation), lets it run 200 ms more, sends SIGINT and returns its
+ * exit status (128+signal if killed). Fails the test if the temporary file never appears, and
+ * checks that it is gone afterwards (renamed or removed). */
+int ks_test_kubesim_interrupted(const char *const *argv, const char *out);
 
 /* Writes TEXT to a fresh file in the test's temporary directory; returns its path (static slot
  * storage: up to 16 live paths). */

@@ -1,0 +1,240 @@
+/* summary.c — see summary.h. */
+#include "summary.h"
+
+#include <inttypes.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "alloc.h"
+#include "config.h"
+#include "sim.h"
+#include "stats.h"
+#include "trace.h"
+#include "world.h"
+
+static ks_mem_id summary_mem(void)
+{
+    return ks_mem_purpose("summary");
+}
+
+/* Sorts V[0..n) and writes its percentiles PCT[0..k) to OUT (NaN when n == 0). */
+static void percentiles(double *v, size_t n, const double *pct, size_t k, double *out)
+{
+    ks_sort_doubles(v, n);
+    for (size_t i = 0; i < k; i++) out[i] = ks_percentile_sorted(v, n, pct[i]);
+}
+
+/* Utilisation of the nodes with at least one pod, for one resource. */
+static void utilisation(const ks_nodes *nodes, const int64_t *req, const int64_t *alloc, double *util,
+                        double *mean, double *p99)
+{
+    size_t n = 0;
+    double sum = 0;
+    for (size_t i = 0; i < nodes->n; i++) {
+        if (nodes->npods[i] <= 0) continue;
+        util[n] = alloc[i] > 0 ? (double)req[i] / (double)alloc[i] : 0.0;
+        sum += util[n++];
+    }
+    *mean = n ? sum / (double)n : NAN;
+    static const double pct[1] = {99};
+    percentiles(util, n, pct, 1, p99);
+}
+
+typedef struct shape {
+    int64_t cpu_milli, mem_bytes, pods; /* pods: how many pods have this request */
+} shape;
+
+static int shape_cmp(const void *a, const void *b)
+{
+    const shape *x = a, *y = b;
+    if (x->cpu_milli != y->cpu_milli) return x->cpu_milli < y->cpu_milli ? -1 : 1;
+    if (x->mem_bytes != y->mem_bytes) return x->mem_bytes < y->mem_bytes ? -1 : 1;
+    return 0;
+}
+
+double ks_summary_fragmentation(const ks_world *w)
+{
+    const ks_cluster *c = &w->cluster;
+    const ks_nodes *nodes = &c->nodes;
+    /* The workload's shapes, deduplicated: pods of one template share a request, so there are
+     * about as many shapes as templates, and the node loop below costs O(nodes x shapes). (With a
+     * trace of all-different requests a sweep over nodes sorted by free cpu with a Fenwick tree
+     * over memory ranks would make it O((nodes + shapes) log shapes); not needed yet.) */
+    shape *sh = ks_malloc(summary_mem(), (c->npods ? c->npods : 1) * sizeof *sh);
+    size_t nsh = 0;
+    int64_t total_pods = 0;
+    for (size_t i = 0; i < c->npods; i++) {
+        const ks_pod *p = &c->pods[i];
+        if (p->deleted != KS_NEVER) continue;
+        sh[nsh++] = (shape){p->spec->req_cpu_milli, p->spec->req_mem_bytes, 1};
+        total_pods++;
+    }
+    qsort(sh, nsh, sizeof *sh, shape_cmp);
+    size_t u = 0;
+    for (size_t i = 0; i < nsh; i++) {
+        if (u && shape_cmp(&sh[u - 1], &sh[i]) == 0) sh[u - 1].pods++;
+        else sh[u++] = sh[i];
+    }
+    nsh = u;
+    double free_total = 0, stranded = 0;
+    for (size_t n = 0; n < nodes->n; n++) {
+        if (nodes->spec[n].unschedulable) continue; /* cordoned: no pod may use it at all */
+        int64_t free_cpu = nodes->alloc_cpu[n] - nodes->req_cpu[n];
+        int64_t free_mem = nodes->alloc_mem[n] - nodes->req_mem[n];
+        int64_t free_pods = nodes->alloc_pods[n] - nodes->npods[n];
+        if (free_cpu <= 0) continue;
+        int64_t misfits = 0;
+        for (size_t k = 0; k < nsh; k++)
+            if (sh[k].cpu_milli > free_cpu || sh[k].mem_bytes > free_mem || free_pods < 1) misfits += sh[k].pods;
+        free_total += (double)free_cpu;
+        if (total_pods) stranded += (double)free_cpu * (double)misfits / (double)total_pods;
+    }
+    ks_free(sh);
+    if (total_pods == 0) return NAN;
+    return free_total > 0 ? stranded / free_total : 0.0;
+}
+
+ks_summary ks_summarize(const ks_world *w, const ks_sim *sim, double wall_s)
+{
+    const ks_cluster *c = &w->cluster;
+    ks_summary s = {0};
+    size_t cap = c->npods ? c->npods : 1;
+    double *sli = ks_malloc(summary_mem(), cap * sizeof *sli);
+    double *ready = ks_malloc(summary_mem(), cap * sizeof *ready);
+    double *placed = ks_malloc(summary_mem(), cap * sizeof *placed);
+    for (size_t i = 0; i < c->npods; i++) {
+        const ks_pod *p = &c->pods[i];
+        s.created++;
+        if (p->bound != KS_NEVER) s.scheduled++;
+        if (p->deleted == KS_NEVER && p->phase == KS_PHASE_RUNNING) s.running++;
+        if (p->deleted == KS_NEVER && p->phase == KS_PHASE_PENDING) s.pending++;
+        /* A scheduling cycle either assigns the pod or records FailedScheduling before it ends
+         * (scheduler.c on_cycle), so attempts on a pod still without a node all failed. */
+        if (p->deleted == KS_NEVER && p->node == KS_NONE && p->attempts > 0) s.unschedulable++;
+        /* Upstream's pod startup SLI: creation to all containers reported started (Running), image
+         * pulls excluded (kubernetes/community sig-scalability/slos/pod_startup_latency.md). */
+        if (p->running != KS_NEVER) sli[s.started++] = ks_time_to_sec(p->running - p->created - p->pull_total);
+        if (p->ready != KS_NEVER) ready[s.readied++] = ks_time_to_sec(p->ready - p->created);
+        /* Scheduling latency as the scheduler sees it (created -> its decision); a pod with
+         * spec.nodeName never went through it. */
+        if (p->scheduled != KS_NEVER && !(p->spec->node_name && p->spec->node_name[0]))
+            placed[s.sched_placed++] = ks_time_to_sec(p->scheduled - p->created);
+    }
+    static const double pct[3] = {50, 90, 99};
+    static const double pct_sched[2] = {50, 99};
+    percentiles(sli, s.started, pct, 3, s.sli);
+    percentiles(ready, s.readied, pct, 3, s.ready);
+    percentiles(placed, s.sched_placed, pct_sched, 2, s.sched_latency);
+    ks_free(placed);
+    ks_free(ready);
+    ks_free(sli);
+
+    const ks_nodes *nodes = &c->nodes;
+    for (size_t i = 0; i < nodes->n; i++) s.nodes_used += nodes->npods[i] > 0;
+    double *util = ks_malloc(summary_mem(), (nodes->n ? nodes->n : 1) * sizeof *util);
+    utilisation(nodes, nodes->req_cpu, nodes->alloc_cpu, util, &s.cpu_util_mean, &s.cpu_util_p99);
+    utilisation(nodes, nodes->req_mem, nodes->alloc_mem, util, &s.mem_util_mean, &s.mem_util_p99);
+    ks_free(util);
+    s.cpu_fragmentation = ks_summary_fragmentation(w);
+
+    s.attempts = w->sched.attempts;
+    s.unschedulable_attempts = w->sched.unschedulable_attempts;
+    s.events = ks_sim_events_run(sim);
+    s.k8s_events = c->events_emitted;
+    s.api_requests = w->api.requests;
+    s.etcd_writes = w->api.etcd_writes;
+    s.api_p50 = ks_apiserver_latency(&w->api, 50);
+    s.api_p99 = ks_apiserver_latency(&w->api, 99);
+    double simulated = ks_time_to_sec(ks_sim_now(sim));
+    s.etcd_writes_per_s = simulated > 0 ? (double)s.etcd_writes / simulated : 0.0;
+    s.wall_s = wall_s;
+    s.events_per_s = wall_s > 0 ? (double)s.events / wall_s : 0.0;
+    s.peak_rss = ks_mem_peak_rss();
+    s.peak_counted = ks_mem_peak_total();
+    return s;
+}
+
+void ks_summary_print(FILE *out, const ks_config *cfg, const ks_summary *s, ks_time simulated, const char *trace,
+                      bool complete)
+{
+    char d[32];
+    ks_duration_format(simulated, d, sizeof d);
+    fprintf(out, "kubesim %s — experiment \"%s\", seed %" PRIu64 "%s\n", KS_VERSION, cfg->experiment.name,
+            cfg->experiment.seed, complete ? "" : " (INTERRUPTED: trace marked incomplete)");
+    fprintf(out, "  simulated    %s in %.3f s of wall time (%" PRIu64 " events, %.0f events/s)\n", d, s->wall_s,
+            s->events, s->events_per_s);
+    fprintf(out, "  pods         %" PRId64 " created, %" PRId64 " scheduled, %" PRId64 " running, %" PRId64
+                 " pending (%" PRId64 " unschedulable)\n",
+            s->created, s->scheduled, s->running, s->pending, s->unschedulable);
+    if (s->started) {
+        /* The SLO: p99 <= 5 s for stateless pods (same document as the SLI). */
+        fprintf(out, "  pod startup  p50 %.3f s, p90 %.3f s, p99 %.3f s (upstream SLI: created -> Running, image "
+                     "pulls excluded; %zu pods; 5 s p99 SLO %s)\n",
+                s->sli[0], s->sli[1], s->sli[2], s->started, s->sli[2] <= 5.0 ? "met" : "MISSED");
+        fprintf(out, "               created -> Ready: p50 %.3f s, p90 %.3f s, p99 %.3f s\n", s->ready[0], s->ready[1],
+                s->ready[2]);
+    } else {
+        fprintf(out, "  pod startup  no pod started\n");
+    }
+    fprintf(out, "  scheduling   %" PRIu64 " attempts, %" PRIu64 " unschedulable", s->attempts,
+            s->unschedulable_attempts);
+    if (s->sched_placed)
+        fprintf(out, "; created -> scheduled p50 %.3f s, p99 %.3f s", s->sched_latency[0], s->sched_latency[1]);
+    fputc('\n', out);
+    if (s->nodes_used)
+        fprintf(out, "  placement    %" PRId64 " nodes used; requested/allocatable cpu mean %.1f%% p99 %.1f%%, "
+                     "memory mean %.1f%% p99 %.1f%%; free cpu fragmented %.1f%%\n",
+                s->nodes_used, s->cpu_util_mean * 100, s->cpu_util_p99 * 100, s->mem_util_mean * 100,
+                s->mem_util_p99 * 100, s->cpu_fragmentation * 100);
+    else
+        fprintf(out, "  placement    no node holds a pod\n");
+    /* Upstream's API call latency SLO: p99 of mutating single-object calls <= 1 s
+     * (kubernetes/community sig-scalability/slos/api_call_latency.md). */
+    fprintf(out, "  API server   %" PRIu64 " requests, %" PRIu64 " etcd writes (%.1f/s); latency p50 %.1f ms, p99 %.1f ms%s\n",
+            s->api_requests, s->etcd_writes, s->etcd_writes_per_s, s->api_p50 * 1e3, s->api_p99 * 1e3,
+            s->api_p99 > 1.0 ? " (over the 1 s SLO)" : "");
+    fprintf(out, "  events       %" PRIu64 " Kubernetes events recorded\n", s->k8s_events);
+    fprintf(out, "  memory       peak RSS %.1f MiB (%.1f MiB counted by purpose)\n", (double)s->peak_rss / 1048576.0,
+            (double)s->peak_counted / 1048576.0);
+    fprintf(out, "  trace        %s\n", trace);
+}
+
+void ks_summary_write(ks_trace *t, const ks_summary *s, bool wall_figures)
+{
+    ks_trace_attr_i64(t, "/summary", "pods_created", s->created);
+    ks_trace_attr_i64(t, "/summary", "pods_scheduled", s->scheduled);
+    ks_trace_attr_i64(t, "/summary", "pods_running", s->running);
+    ks_trace_attr_i64(t, "/summary", "pods_pending", s->pending);
+    ks_trace_attr_i64(t, "/summary", "pods_unschedulable", s->unschedulable);
+    ks_trace_attr_f64(t, "/summary", "startup_p50_s", s->sli[0]);
+    ks_trace_attr_f64(t, "/summary", "startup_p90_s", s->sli[1]);
+    ks_trace_attr_f64(t, "/summary", "startup_p99_s", s->sli[2]);
+    ks_trace_attr_i64(t, "/summary", "startup_slo_met", s->started && s->sli[2] <= 5.0);
+    ks_trace_attr_f64(t, "/summary", "ready_p50_s", s->ready[0]);
+    ks_trace_attr_f64(t, "/summary", "ready_p90_s", s->ready[1]);
+    ks_trace_attr_f64(t, "/summary", "ready_p99_s", s->ready[2]);
+    ks_trace_attr_f64(t, "/summary", "sched_latency_p50_s", s->sched_latency[0]);
+    ks_trace_attr_f64(t, "/summary", "sched_latency_p99_s", s->sched_latency[1]);
+    ks_trace_attr_i64(t, "/summary", "nodes_used", s->nodes_used);
+    ks_trace_attr_f64(t, "/summary", "cpu_util_mean", s->cpu_util_mean);
+    ks_trace_attr_f64(t, "/summary", "cpu_util_p99", s->cpu_util_p99);
+    ks_trace_attr_f64(t, "/summary", "mem_util_mean", s->mem_util_mean);
+    ks_trace_attr_f64(t, "/summary", "mem_util_p99", s->mem_util_p99);
+    ks_trace_attr_f64(t, "/summary", "cpu_fragmentation", s->cpu_fragmentation);
+    ks_trace_attr_i64(t, "/summary", "sched_attempts", (int64_t)s->attempts);
+    ks_trace_attr_i64(t, "/summary", "sched_unschedulable", (int64_t)s->unschedulable_attempts);
+    ks_trace_attr_i64(t, "/summary", "k8s_events", (int64_t)s->k8s_events);
+    ks_trace_attr_i64(t, "/summary", "api_requests", (int64_t)s->api_requests);
+    ks_trace_attr_i64(t, "/summary", "etcd_writes", (int64_t)s->etcd_writes);
+    ks_trace_attr_f64(t, "/summary", "etcd_writes_per_s", s->etcd_writes_per_s);
+    ks_trace_attr_f64(t, "/summary", "api_latency_p50_s", s->api_p50);
+    ks_trace_attr_f64(t, "/summary", "api_latency_p99_s", s->api_p99);
+    ks_trace_attr_i64(t, "/summary", "events", (int64_t)s->events);
+    if (!wall_figures) return;
+    /* Wall-clock figures vary from run to run; they live in /summary attributes only, never in a
+     * dataset, so that datasets stay byte-identical for a seed. */
+    ks_trace_attr_f64(t, "/summary", "events_per_s", s->events_per_s);
+    ks_trace_attr_f64(t, "/summary", "wall_s", s->wall_s);
+    ks_trace_attr_i64(t, "/summary", "peak_rss_bytes", (int64_t)s->peak_rss);
+}
