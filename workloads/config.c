@@ -827,13 +827,15 @@ static bool claim_singleton(ctx *c, first_seen *first, const ks_ynode *root)
     return true;
 }
 
-static void defer_scheduler_check(ctx *c, const ks_ynode *v)
+static void defer_scheduler_check_name(ctx *c, const ks_ynode *v, const char *name)
 {
     loader *L = c->L;
     ks_grow(cfg_mem(), (void **)&L->scheds, &L->cap_scheds, L->nscheds + 1, sizeof *L->scheds);
     L->scheds[L->nscheds++] = (schedref){c->file, v->line, v->col, c->kind, c->name ? dup(c->name) : NULL,
-                                         dup(c->path), dup(v->text)};
+                                         dup(c->path), dup(name)};
 }
+
+static void defer_scheduler_check(ctx *c, const ks_ynode *v) { defer_scheduler_check_name(c, v, v->text); }
 
 /* ---------------------------------------------------------------------------------------------
  * Resource lists (requests, limits, overhead, allocatable, capacity)
@@ -2019,8 +2021,17 @@ static void pod_spec_finish(ctx *c, ks_pod_spec *s, meta_build *m, const char *n
     s->labels = m->labels;
     m->labels = (ks_labels){0};
     m->cap_labels = 0;
-    /* pkg/apis/core/v1/defaults.go SetDefaults_PodSpec: schedulerName "default-scheduler". */
-    if (!s->scheduler_name) s->scheduler_name = dup("default-scheduler");
+    /* pkg/apis/core/v1/defaults.go SetDefaults_PodSpec: schedulerName "default-scheduler". A
+     * pod that needs scheduling must find that profile too (upstream it would stay Pending,
+     * picked by no scheduler: almost always a forgotten profile). */
+    if (!s->scheduler_name) {
+        s->scheduler_name = dup("default-scheduler");
+        if ((!s->node_name || !*s->node_name) && m->node) {
+            size_t mark = path_push(c, "spec.schedulerName (defaulted)");
+            defer_scheduler_check_name(c, m->node, s->scheduler_name);
+            path_pop(c, mark);
+        }
+    }
     if (!s->node_name) s->node_name = dup("");
     for (size_t j = 0; j < m->nsizes; j++) {
         if (container_name_taken(s, m->sizes[j].container)) continue;
