@@ -451,6 +451,20 @@ bool ks_cluster_release(ks_cluster *c, uint32_t pod)
     return true;
 }
 
+void ks_pod_uid(const ks_cluster *c, uint32_t pod, char *buf, size_t size)
+{
+    /* A version-4 UUID drawn from the pod's name and row, so that it is the same in every run. */
+    uint64_t a = fnv_str(fnv_str(14695981039346656037ull, c->pods[pod].spec->namespace), c->pods[pod].name) ^ pod;
+    uint64_t b = a;
+    a = (a ^ (a >> 30)) * 0xbf58476d1ce4e5b9ull;
+    a = (a ^ (a >> 27)) * 0x94d049bb133111ebull;
+    a ^= a >> 31;
+    b = (b + 0x9e3779b97f4a7c15ull) * 0xbf58476d1ce4e5b9ull;
+    b ^= b >> 29;
+    snprintf(buf, size, "%08x-%04x-4%03x-%04x-%012llx", (unsigned)(a >> 32), (unsigned)(a >> 16) & 0xffff,
+             (unsigned)a & 0xfff, (unsigned)(0x8000 | ((b >> 48) & 0x3fff)), (unsigned long long)(b & 0xffffffffffffull));
+}
+
 void ks_cluster_nominate(ks_cluster *c, uint32_t pod, uint32_t node)
 {
     ks_pod *p = &c->pods[pod];

@@ -223,6 +223,8 @@ bool ks_cluster_release(ks_cluster *c, uint32_t pod);
  * (p->node is kept). */
 void ks_cluster_detach(ks_cluster *c, uint32_t pod);
 void ks_cluster_attach(ks_cluster *c, uint32_t pod);
+/* The pod's metadata.uid: a UUID derived from its namespace, name and row (deterministic). */
+void ks_pod_uid(const ks_cluster *c, uint32_t pod, char *buf, size_t size);
 /* Sets (NODE) or clears (KS_NONE) a pod's nominatedNodeName. */
 void ks_cluster_nominate(ks_cluster *c, uint32_t pod, uint32_t node);
 uint32_t ks_cluster_image_id(ks_cluster *c, const char *ref);

@@ -138,6 +138,13 @@ static bool term_matches(const ks_pod_affinity_term *t, const char *owner_ns, co
     return sel_matches(&e, v);
 }
 
+bool ks_selector_matches_pod(const ks_cluster *c, const ks_label_selector *sel, uint32_t pod)
+{
+    lview v = class_view(&c->classes[c->pods[pod].pclass]);
+    eff_sel e = {.base = sel, .nothing = !sel->set};
+    return sel_matches(&e, &v);
+}
+
 /* ---------------------------------------------------------------- counts */
 
 static void counts_reset(ks_ip_counts *k, const ks_topology *topo)

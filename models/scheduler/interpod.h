@@ -30,6 +30,8 @@ typedef struct ks_sched_pod {
     const ks_pod_spec *spec;
     const char *template_hash;
     const ks_labels *owner_selector;
+    bool has_self; /* the pod is a row of the cluster (not a what-if of explain or bench) */
+    uint32_t self;
 } ks_sched_pod;
 
 /* Filter verdicts, in the order the filters run. */
@@ -96,6 +98,8 @@ typedef struct ks_interpod {
 } ks_interpod;
 
 void ks_interpod_free(ks_interpod *s);
+/* Whether SEL (a LabelSelector; unset matches nothing) matches the labels of pod POD. */
+bool ks_selector_matches_pod(const ks_cluster *c, const ks_label_selector *sel, uint32_t pod);
 /* PreFilter of both plugins, for POD against the cluster as it is. */
 void ks_interpod_prefilter(ks_interpod *s, ks_cluster *c, const ks_sched_profile *prof, const ks_sched_pod *pod);
 /* Filter of both plugins on NODE: KS_IP_OK or the first failure. */

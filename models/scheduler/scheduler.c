@@ -324,6 +324,8 @@ static void scratch_reserve(ks_scheduler *s, size_t n)
     ks_free(s->raw);
     ks_free(s->norm_a);
     ks_free(s->norm_b);
+    ks_free(s->unresolvable);
+    s->unresolvable = ks_malloc(mem_sched, n);
     s->norm_a = ks_malloc(mem_sched, n * sizeof *s->norm_a);
     s->norm_b = ks_malloc(mem_sched, n * sizeof *s->norm_b);
     s->feasible = ks_malloc(mem_sched, n * sizeof *s->feasible);
@@ -497,10 +499,12 @@ typedef struct pod_ext {
     int64_t amount[2 * KS_MAX_EXT];
     const char *name[2 * KS_MAX_EXT];
     int n;
+    uint32_t self; /* the pod's row, KS_NONE for a what-if: skipped among the nominated pods */
 } pod_ext;
 
 static void find_pod_ext(const ks_cluster *c, const ks_pod_spec *ps, pod_ext *pe)
 {
+    pe->self = KS_NONE;
     pe->n = ps->next_req;
     for (int k = 0; k < pe->n; k++) {
         pe->id[k] = ks_cluster_find_ext(c, ps->ext_req[k].name);
@@ -509,7 +513,7 @@ static void find_pod_ext(const ks_cluster *c, const ks_pod_spec *ps, pod_ext *pe
     }
 }
 
-static unsigned fit_filter(const ks_nodes *n, const ks_pod_spec *ps, const pod_ext *pe, uint32_t i, dyn_reasons *dyn);
+static unsigned fit_filter(const ks_cluster *c, const ks_pod_spec *ps, const pod_ext *pe, uint32_t i, dyn_reasons *dyn);
 
 bool ks_node_affinity_matches(const ks_pod_spec *ps, const ks_node_spec *n) { return node_affinity_matches(ps, n); }
 bool ks_node_taints_tolerated(const ks_node_spec *n, const ks_pod_spec *ps) { return untolerated_taint(n, ps) == NULL; }
@@ -540,7 +544,7 @@ static unsigned filter_node(const ks_cluster *c, const ks_sched_profile *prof, c
     }
     if (prof->affinity_filter && !node_affinity_matches(ps, spec)) return 1u << R_AFFINITY;
     if (prof->ports_filter && ports_conflict(n, i, ps)) return 1u << R_PORTS;
-    unsigned r = prof->fit_filter ? fit_filter(n, ps, pe, i, dyn) : 0;
+    unsigned r = prof->fit_filter ? fit_filter(c, ps, pe, i, dyn) : 0;
     if (r) return r;
     /* PodTopologySpread, then InterPodAffinity. */
     static const unsigned ip_reason[] = {0, 1u << R_SPREAD_LABEL, 1u << R_SPREAD, 1u << R_POD_AFFINITY,
@@ -548,18 +552,34 @@ static unsigned filter_node(const ks_cluster *c, const ks_sched_profile *prof, c
     return ip_reason[ks_interpod_filter(ip, i)];
 }
 
-/* NodeResourcesFit's filter: every insufficient resource at once (fitsRequest). */
-static unsigned fit_filter(const ks_nodes *n, const ks_pod_spec *ps, const pod_ext *pe, uint32_t i, dyn_reasons *dyn)
+/* NodeResourcesFit's filter: every insufficient resource at once (fitsRequest). Pods nominated to
+ * the node with at least this pod's priority count as if they ran there
+ * (framework.go RunFilterPluginsWithNominatedPods; kubesim adds them for this filter only). */
+static unsigned fit_filter(const ks_cluster *c, const ks_pod_spec *ps, const pod_ext *pe, uint32_t i, dyn_reasons *dyn)
 {
+    const ks_nodes *n = &c->nodes;
+    int64_t cpu = n->req_cpu[i], mem = n->req_mem[i], eph = n->req_eph[i], pods = n->npods[i];
+    int64_t ext[2 * KS_MAX_EXT] = {0};
+    for (uint32_t q = n->nominated_head[i]; q != KS_NONE; q = c->pods[q].nom_next) {
+        const ks_pod_spec *qs = c->pods[q].spec;
+        if (q == pe->self || qs->priority < ps->priority) continue;
+        cpu += qs->req_cpu_milli;
+        mem += qs->req_mem_bytes;
+        eph += qs->req_eph_bytes;
+        pods++;
+        for (int k = 0; k < pe->n; k++)
+            for (uint8_t j = 0; j < qs->next_req; j++)
+                if (!strcmp(qs->ext_req[j].name, pe->name[k])) ext[k] += qs->ext_req[j].value;
+    }
     unsigned r = 0;
-    if (n->npods[i] + 1 > n->alloc_pods[i]) r |= 1u << R_PODS;
-    if (ps->req_cpu_milli > 0 && ps->req_cpu_milli > n->alloc_cpu[i] - n->req_cpu[i]) r |= 1u << R_CPU;
-    if (ps->req_mem_bytes > 0 && ps->req_mem_bytes > n->alloc_mem[i] - n->req_mem[i]) r |= 1u << R_MEM;
-    if (ps->req_eph_bytes > 0 && ps->req_eph_bytes > n->alloc_eph[i] - n->req_eph[i]) r |= 1u << R_EPH;
+    if (pods + 1 > n->alloc_pods[i]) r |= 1u << R_PODS;
+    if (ps->req_cpu_milli > 0 && ps->req_cpu_milli > n->alloc_cpu[i] - cpu) r |= 1u << R_CPU;
+    if (ps->req_mem_bytes > 0 && ps->req_mem_bytes > n->alloc_mem[i] - mem) r |= 1u << R_MEM;
+    if (ps->req_eph_bytes > 0 && ps->req_eph_bytes > n->alloc_eph[i] - eph) r |= 1u << R_EPH;
     for (int k = 0; k < pe->n; k++) { /* scalar resources: "Insufficient <name>" */
         if (pe->amount[k] == 0) continue;
         size_t at = i * KS_MAX_EXT_CLUSTER + (size_t)pe->id[k];
-        int64_t free_amount = pe->id[k] < 0 ? 0 : n->ext_alloc[at] - n->ext_req[at];
+        int64_t free_amount = pe->id[k] < 0 ? 0 : n->ext_alloc[at] - n->ext_req[at] - ext[k];
         if (pe->amount[k] <= free_amount || dyn->n == MAX_DYN_REASONS) continue;
         snprintf(dyn->text[dyn->n++], sizeof dyn->text[0], "Insufficient %s", pe->name[k]);
         r |= 1u << R_EXT;
@@ -765,11 +785,35 @@ static void weigh_scores(ks_scheduler *s, const ks_sched_profile *prof, const ks
     }
 }
 
+bool ks_sched_filter_one(ks_world *w, const ks_sched_profile *prof, const ks_sched_pod *sp, uint32_t node, bool refresh,
+                         ks_explain_node *out)
+{
+    ks_cluster *c = &w->cluster;
+    ks_scheduler *s = &w->sched;
+    pod_ext pe;
+    find_pod_ext(c, sp->spec, &pe);
+    if (sp->has_self) pe.self = sp->self;
+    if (refresh) ks_interpod_prefilter(&s->ip, c, prof, sp);
+    dyn_reasons dyn;
+    unsigned r = filter_node(c, prof, sp->spec, &pe, &s->ip, node, &dyn);
+    if (out) {
+        out->feasible = r == 0;
+        out->unresolvable = (r & R_UNRESOLVABLE) != 0;
+        out->nreasons = 0;
+        for (int k = 0; k < R_COUNT && out->nreasons < 8; k++)
+            if (((r >> k) & 1u) && reason_text_of[k])
+                snprintf(out->reasons[out->nreasons++], sizeof out->reasons[0], "%s", reason_text_of[k]);
+        for (int k = 0; k < dyn.n && out->nreasons < 8; k++)
+            snprintf(out->reasons[out->nreasons++], sizeof out->reasons[0], "%s", dyn.text[k]);
+    }
+    return r == 0;
+}
+
 ks_sched_pod ks_sched_pod_of(const ks_world *w, uint32_t pod)
 {
     const ks_cluster *c = &w->cluster;
     const ks_pod *p = &c->pods[pod];
-    ks_sched_pod sp = {.spec = p->spec};
+    ks_sched_pod sp = {.spec = p->spec, .has_self = true, .self = pod};
     if (p->owner != KS_NONE) {
         const ks_replicaset *rs = &c->rs[p->owner];
         sp.template_hash = rs->hash;
@@ -878,11 +922,21 @@ static ks_select_result select_node(ks_world *w, const ks_sched_profile *prof, c
     memset(fr, 0, sizeof *fr);
     pod_ext pe;
     find_pod_ext(c, ps, &pe);
+    if (pod->has_self) pe.self = pod->self;
     ks_interpod_prefilter(&s->ip, c, prof, pod);
+    /* A node nominated by an earlier preemption is tried first, and taken if it passes
+     * (schedule_one.go findNodesThatFitPod, evaluateNominatedNode). */
+    uint32_t nominated = pod->has_self ? c->pods[pod->self].nominated : KS_NONE;
+    if (nominated != KS_NONE) {
+        dyn_reasons dyn;
+        if (filter_node(c, prof, ps, &pe, &s->ip, nominated, &dyn) == 0)
+            return (ks_select_result){nominated, 1, 1, nnodes};
+    }
     for (; processed < nnodes && nfeasible < want; processed++) {
         uint32_t i = (s->next_start_node + processed) % nnodes;
         dyn_reasons dyn;
         unsigned r = filter_node(c, prof, ps, &pe, &s->ip, i, &dyn);
+        s->unresolvable[i] = (r & R_UNRESOLVABLE) != 0;
         if (r == 0) {
             s->feasible[nfeasible++] = i;
             continue;
@@ -990,7 +1044,7 @@ static void on_cycle(ks_sim *sim, void *ctx, const ks_event *ev)
         /* DefaultBinder: POST pods/<name>/binding, a create, from the scheduler's client. */
         ks_api_call(&w->api, end, KS_CLIENT_SCHEDULER, KS_VERB_CREATE, w->ev.sched_bound, pod, 0);
     } else {
-        char msg[1100];
+        char msg[2300];
         const char *reasons[R_COUNT + MAX_VARYING];
         uint32_t all_counts[R_COUNT + MAX_VARYING];
         size_t nr = 0;
@@ -1004,6 +1058,15 @@ static void on_cycle(ks_sim *sim, void *ctx, const ks_event *ev)
             all_counts[nr++] = fr.varying_counts[j];
         }
         ks_fit_error_message(msg, sizeof msg, nnodes, reasons, all_counts, nr);
+        /* PostFilter: DefaultPreemption; its message follows the FitError's (framework/types.go
+         * FitError.Error, v1.30+: one space, no extra period). */
+        char post[1100];
+        if (prof->preemption && nnodes > 0 && ks_preempt(w, prof, &sp, post, sizeof post)) post[0] = 0;
+        else if (!prof->preemption || nnodes == 0) post[0] = 0;
+        if (post[0]) {
+            size_t len = strlen(msg);
+            snprintf(msg + len, sizeof msg - len, " %s", post);
+        }
         ks_cluster_event(c, end, "Pod", ps->namespace, p->name, "Warning", "FailedScheduling",
                          "default-scheduler", "%s", msg);
         s->unschedulable_attempts++;
@@ -1064,6 +1127,7 @@ void ks_scheduler_free(ks_scheduler *s)
     ks_free(s->raw);
     ks_free(s->norm_a);
     ks_free(s->norm_b);
+    ks_free(s->unresolvable);
     ks_interpod_free(&s->ip);
     memset(s, 0, sizeof *s);
 }

@@ -47,12 +47,13 @@ typedef struct ks_scheduler {
     size_t nunschedulable, unschedulable_cap;
     bool busy;                /* a cycle is in progress (its end event is pending) */
     uint32_t next_start_node; /* upstream nextStartNodeIndex */
-    uint64_t attempts, bound, unschedulable_attempts;
+    uint64_t attempts, bound, unschedulable_attempts, preemptions, victims;
     /* Scratch per cycle, sized to the node count. */
     uint32_t *feasible;
     int64_t *scores;
     ks_raw_scores *raw; /* per feasible node, before normalisation */
     int64_t *norm_a, *norm_b; /* per feasible node: raw and normalised scores of one plugin */
+    uint8_t *unresolvable;    /* per node, after a failed cycle: its failure is UnschedulableAndUnresolvable */
     size_t scratch_cap;
     ks_interpod ip; /* PodTopologySpread / InterPodAffinity cycle state */
 } ks_scheduler;
@@ -104,6 +105,17 @@ int ks_sched_explain(struct ks_world *w, const ks_sched_profile *prof, const ks_
 /* The same for a pod with an owner (PodTopologySpread's default constraints spread it). */
 int ks_sched_explain_pod(struct ks_world *w, const ks_sched_profile *prof, const ks_sched_pod *pod,
                          ks_explain_node *out);
+/* Runs every filter for SP on NODE as the cluster is now — with REFRESH, the inter-pod PreFilter
+ * state is recomputed first (pods were added or removed; needed only when the last cycle's
+ * PreFilter found inter-pod constraints) — and fills OUT (may be NULL) with the verdict and
+ * reasons. Returns whether the node fits. */
+bool ks_sched_filter_one(struct ks_world *w, const ks_sched_profile *prof, const ks_sched_pod *sp, uint32_t node,
+                         bool refresh, ks_explain_node *out);
+/* DefaultPreemption's PostFilter for pod SP after a cycle found no node (w->sched.unresolvable
+ * holds each node's status): selects victims, deletes them and nominates a node. Writes the
+ * message to append to the FailedScheduling event ("preemption: …", "" when a node was
+ * nominated) into MSG. Returns whether a node was nominated. */
+bool ks_preempt(struct ks_world *w, const ks_sched_profile *prof, const ks_sched_pod *sp, char *msg, size_t msgsize);
 /* The ks_sched_pod of pod POD of the cluster. */
 ks_sched_pod ks_sched_pod_of(const struct ks_world *w, uint32_t pod);
 /* NodeAffinity's filter (spec.nodeSelector and required node affinity), and TaintToleration's

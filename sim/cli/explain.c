@@ -208,7 +208,7 @@ int ks_cmd_explain(int argc, char **argv)
             ks_sched_pod pod = {.spec = ps};
             if (deploy >= 0) {
                 const ks_deployment *d = &w->cluster.deployments[deploy];
-                pod = (ks_sched_pod){d->tmpl, d->tmpl_hash, &d->spec->selector};
+                pod = (ks_sched_pod){.spec = d->tmpl, .template_hash = d->tmpl_hash, .owner_selector = &d->spec->selector};
                 ps = d->tmpl;
             }
             int best = ks_sched_explain_pod(w, prof, &pod, e);

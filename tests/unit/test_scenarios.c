@@ -61,7 +61,9 @@ static void test_three_nodes_thirteen_pods(void **state)
     int failed = 0, scheduled = 0, started = 0;
     for (size_t i = 0; i < n; i++) {
         if (!strcmp(reason[i], "FailedScheduling")) {
-            assert_string_equal(msg[i], "0/3 nodes are available: 3 Insufficient cpu.");
+            /* Every pod has priority 0: preemption finds no lower-priority victim anywhere. */
+            assert_string_equal(msg[i], "0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are "
+                                        "available: 3 No preemption victims found for incoming pod.");
             failed++;
         }
         scheduled += !strcmp(reason[i], "Scheduled");
@@ -761,7 +763,8 @@ static void test_taints_tolerations_and_node_affinity(void **state)
     ks_tc_free_strings(node, n);
     assert_failed_scheduling(out, "0/5 nodes are available: 1 node(s) had untolerated taint {dedicated: batch}, "
                              "1 node(s) had untolerated taint {gpu: true}, 1 node(s) were unschedulable, "
-                             "2 node(s) didn't match Pod's node affinity/selector.");
+                             "2 node(s) didn't match Pod's node affinity/selector. preemption: 0/5 nodes are "
+                             "available: 5 Preemption is not helpful for scheduling.");
 }
 
 /* Extended resources in NodeResourcesFit's and BalancedAllocation's resource lists: the cases
@@ -828,6 +831,55 @@ static void test_explain_json(void **state)
     r = ks_test_kubesim(a3);
     assert_int_equal(r.status, 2);
     ks_test_run_free(&r);
+}
+
+/* DefaultPreemption, worked by hand in tests/configs/preemption.yaml: minimal victims, the PDB
+ * deciding between two nodes, the nomination honoured once the victim is gone, and
+ * preemptionPolicy Never. */
+static void test_preemption(void **state)
+{
+    (void)state;
+    const char *out = ks_test_path("preemption.h5");
+    run_ok("tests/configs/preemption.yaml", out);
+    size_t n = 0, nn = 0, nr = 0;
+    char **name = ks_tc_strings(out, "/events", "name", &n);
+    char **reason = ks_tc_strings(out, "/events", "reason", &nr);
+    char **msg = ks_tc_strings(out, "/events", "message", &nn);
+    int preempted = 0, urgent_failed = 0, never_failed = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(reason[i], "Preempted")) {
+            assert_string_equal(name[i], "low-c"); /* the only victim */
+            assert_non_null(strstr(msg[i], "Preempted by pod "));
+            assert_non_null(strstr(msg[i], " on node n2"));
+            preempted++;
+        }
+        if (!strcmp(reason[i], "FailedScheduling") && !strcmp(name[i], "urgent")) {
+            assert_string_equal(msg[i], "0/2 nodes are available: 2 Insufficient cpu."); /* nominated: no suffix */
+            urgent_failed++;
+        }
+        if (!strcmp(reason[i], "FailedScheduling") && !strcmp(name[i], "never")) {
+            assert_string_equal(msg[i], "0/2 nodes are available: 2 Insufficient cpu. preemption: not eligible due "
+                                        "to preemptionPolicy=Never.");
+            never_failed++;
+        }
+    }
+    assert_int_equal(preempted, 1);
+    assert_int_equal(urgent_failed, 1);
+    assert_true(never_failed >= 1);
+    ks_tc_free_strings(name, n);
+    ks_tc_free_strings(reason, nr);
+    ks_tc_free_strings(msg, nn);
+    char **pod = ks_tc_strings(out, "/pods", "name", &n);
+    char **node = ks_tc_strings(out, "/pods", "node", &nn);
+    static const char *const want[][2] = {{"low-a", "n1"}, {"low-b", "n1"}, {"mid", "n2"}, {"urgent", "n2"}, {"never", ""}};
+    for (size_t k = 0; k < sizeof want / sizeof *want; k++) {
+        size_t i = 0;
+        while (i < n && strcmp(pod[i], want[k][0])) i++;
+        assert_true(i < n);
+        if (strcmp(node[i], want[k][1])) fail_msg("%s on \"%s\", want \"%s\"", pod[i], node[i], want[k][1]);
+    }
+    ks_tc_free_strings(pod, n);
+    ks_tc_free_strings(node, nn);
 }
 
 /* PriorityClasses: the globalDefault, a named class, a built-in system class; PrioritySort pops the
@@ -900,7 +952,8 @@ static void test_extended_resources(void **state)
     ks_tc_free_strings(name, nn);
     ks_tc_free_strings(node, n);
     ks_tc_free_strings(phase, np);
-    assert_failed_scheduling(out, "0/3 nodes are available: 3 Insufficient nvidia.com/gpu.");
+    assert_failed_scheduling(out, "0/3 nodes are available: 3 Insufficient nvidia.com/gpu. preemption: 0/3 nodes are "
+                                  "available: 3 No preemption victims found for incoming pod.");
 }
 
 /* NodePorts: three replicas asking for TCP host port 8080 on two nodes: two run, one per node;
@@ -933,7 +986,9 @@ static void test_node_ports(void **state)
     assert_int_equal(udp, 1);
     ks_tc_free_strings(name, nn);
     ks_tc_free_strings(node, n);
-    assert_failed_scheduling(out, "0/2 nodes are available: 2 node(s) didn't have free ports for the requested pod ports.");
+    assert_failed_scheduling(out, "0/2 nodes are available: 2 node(s) didn't have free ports for the requested pod "
+                                  "ports. preemption: 0/2 nodes are available: 2 No preemption victims found for "
+                                  "incoming pod.");
 }
 
 /* The scheduling queue's unschedulable pool: a pod that never fits is retried when the 30 s
@@ -1151,6 +1206,7 @@ int main(void)
         cmocka_unit_test(test_explain_json),
         cmocka_unit_test(test_explain_extended_resource_scores),
         cmocka_unit_test(test_priority_classes),
+        cmocka_unit_test(test_preemption),
         cmocka_unit_test(test_image_locality),
         cmocka_unit_test(test_extended_resources),
         cmocka_unit_test(test_node_ports),
