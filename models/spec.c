@@ -366,6 +366,10 @@ void ks_sched_profile_free(ks_sched_profile *p)
     ks_free(p->scheduler_name);
     for (size_t k = 0; k < p->nspread_defaults; k++) ks_spread_constraint_free(&p->spread_defaults[k]);
     ks_free(p->spread_defaults);
+    ks_free(p->fit_ignored);
+    ks_free(p->fit_ignored_groups);
+    p->fit_ignored = p->fit_ignored_groups = NULL;
+    p->nfit_ignored = p->nfit_ignored_groups = 0;
     p->scheduler_name = NULL;
     p->spread_defaults = NULL;
     p->nspread_defaults = 0;

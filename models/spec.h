@@ -299,6 +299,12 @@ typedef struct ks_sched_profile {
     int64_t fit_cpu_weight, fit_mem_weight; /* scoringStrategy.resources; default 1:1 */
     ks_score_ext fit_ext[KS_MAX_SCORE_EXT];  /* ... and the extended resources in that list */
     int nfit_ext;
+    /* NodeResourcesFitArgs.ignoredResources / ignoredResourceGroups: extended resources (by name,
+     * or by the group before the "/") the Fit filter does not check. */
+    char (*fit_ignored)[64];
+    int nfit_ignored;
+    char (*fit_ignored_groups)[64];
+    int nfit_ignored_groups;
     /* NodeResourcesBalancedAllocationArgs.resources: default cpu and memory. */
     bool bal_cpu, bal_mem;
     ks_score_ext bal_ext[KS_MAX_SCORE_EXT];

@@ -4085,14 +4085,38 @@ static void args_header(ctx *c, const ks_ynode *v, void *obj, int arg)
     get_nonempty_str(c, v);
 }
 
-/* NodeResourcesFitArgs. ignoredResources and ignoredResourceGroups (extended resources the Fit
- * filter would not check) are not modelled: listed as ignored. */
+/* ignoredResources (extended resource names) and ignoredResourceGroups (the part before the "/";
+ * validation_pluginargs.go: a group is a DNS subdomain without "/"). */
+static void fit_ignored(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    ks_sched_profile *p = obj;
+    char **names = NULL;
+    size_t n = 0;
+    parse_strings(c, v, &names, &n, NULL, NULL);
+    char(**list)[64] = arg ? &p->fit_ignored_groups : &p->fit_ignored;
+    int *count = arg ? &p->nfit_ignored_groups : &p->nfit_ignored;
+    ks_free(*list);
+    *list = n ? ks_malloc(cfg_mem(), n * sizeof **list) : NULL;
+    *count = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t mark = path_index(c, i);
+        if (strlen(names[i]) >= sizeof **list || !*names[i] || (arg && strchr(names[i], '/')))
+            expect(c, v->kids[i], arg ? "a resource group name without \"/\"" : "an extended resource name");
+        else
+            snprintf((*list)[(*count)++], sizeof **list, "%s", names[i]);
+        path_pop(c, mark);
+        ks_free(names[i]);
+    }
+    ks_free(names);
+}
+
+/* NodeResourcesFitArgs. */
 static const field fit_args_fields[] = {
     {"apiVersion", args_header, 0, 0},
     {"kind", args_header, 0, 0},
     {"scoringStrategy", fit_scoring, 0, 0},
-    {"ignoredResources", NULL, 0, 0},
-    {"ignoredResourceGroups", NULL, 0, 0},
+    {"ignoredResources", fit_ignored, 0, 0},
+    {"ignoredResourceGroups", fit_ignored, 0, 1},
     {NULL, NULL, 0, 0},
 };
 

@@ -502,13 +502,26 @@ typedef struct pod_ext {
     uint32_t self; /* the pod's row, KS_NONE for a what-if: skipped among the nominated pods */
 } pod_ext;
 
-static void find_pod_ext(const ks_cluster *c, const ks_pod_spec *ps, pod_ext *pe)
+/* fit.go fitsRequest: extended resources in the profile's ignoredResources, or whose group (the
+ * part before "/") is in ignoredResourceGroups, are not checked. */
+static bool fit_ignores(const ks_sched_profile *prof, const char *name)
+{
+    for (int i = 0; i < prof->nfit_ignored; i++)
+        if (!strcmp(prof->fit_ignored[i], name)) return true;
+    const char *slash = strchr(name, '/');
+    size_t glen = slash ? (size_t)(slash - name) : strlen(name);
+    for (int i = 0; i < prof->nfit_ignored_groups; i++)
+        if (strlen(prof->fit_ignored_groups[i]) == glen && !strncmp(prof->fit_ignored_groups[i], name, glen)) return true;
+    return false;
+}
+
+static void find_pod_ext(const ks_cluster *c, const ks_sched_profile *prof, const ks_pod_spec *ps, pod_ext *pe)
 {
     pe->self = KS_NONE;
     pe->n = ps->next_req;
     for (int k = 0; k < pe->n; k++) {
         pe->id[k] = ks_cluster_find_ext(c, ps->ext_req[k].name);
-        pe->amount[k] = ps->ext_req[k].value;
+        pe->amount[k] = fit_ignores(prof, ps->ext_req[k].name) ? 0 : ps->ext_req[k].value;
         pe->name[k] = ps->ext_req[k].name;
     }
 }
@@ -791,7 +804,7 @@ bool ks_sched_filter_one(ks_world *w, const ks_sched_profile *prof, const ks_sch
     ks_cluster *c = &w->cluster;
     ks_scheduler *s = &w->sched;
     pod_ext pe;
-    find_pod_ext(c, sp->spec, &pe);
+    find_pod_ext(c, prof, sp->spec, &pe);
     if (sp->has_self) pe.self = sp->self;
     if (refresh) ks_interpod_prefilter(&s->ip, c, prof, sp);
     dyn_reasons dyn;
@@ -838,7 +851,7 @@ int ks_sched_explain_pod(ks_world *w, const ks_sched_profile *prof, const ks_sch
     pod_images pi;
     find_pod_images(c, prof, ps, &pi);
     pod_ext pe;
-    find_pod_ext(c, ps, &pe);
+    find_pod_ext(c, prof, ps, &pe);
     ks_interpod_prefilter(&s->ip, c, prof, pod);
     uint32_t nfeasible = 0;
     for (uint32_t i = 0; i < nnodes; i++) {
@@ -921,7 +934,7 @@ static ks_select_result select_node(ks_world *w, const ks_sched_profile *prof, c
     uint32_t *counts = fr->counts;
     memset(fr, 0, sizeof *fr);
     pod_ext pe;
-    find_pod_ext(c, ps, &pe);
+    find_pod_ext(c, prof, ps, &pe);
     if (pod->has_self) pe.self = pod->self;
     ks_interpod_prefilter(&s->ip, c, prof, pod);
     /* A node nominated by an earlier preemption is tried first, and taken if it passes

@@ -529,6 +529,40 @@ static void test_interpod_score(void **state)
     free(cfg);
 }
 
+/* NodeResourcesFitArgs ignoredResources / ignoredResourceGroups (noderesources/fit_test.go
+ * "skip checking ignored extended resource" and "skip checking resource request with quantity
+ * zero / ignored resource group"): the Fit filter does not check them. */
+static void test_fit_ignored_resources(void **state)
+{
+    (void)state;
+    static const char *const args[] = {"", "{ignoredResources: [example.com/dongle]}",
+                                       "{ignoredResourceGroups: [example.com]}"};
+    for (int k = 0; k < 3; k++) {
+        char *cfg = calloc(1, CFG_CAP);
+        snprintf(cfg, CFG_CAP,
+                 "apiVersion: kubescheduler.config.k8s.io/v1\nkind: KubeSchedulerConfiguration\n"
+                 "profiles:\n- pluginConfig:%s\n",
+                 k ? "" : " []");
+        if (k) snprintf(cfg + strlen(cfg), CFG_CAP - strlen(cfg), "  - {name: NodeResourcesFit, args: %s}\n", args[k]);
+        add_node(cfg, CFG_CAP, "n1", "", false);
+        add_pod(cfg, CFG_CAP, "p", "default", "", NULL, NULL);
+        /* The request goes in the container: rewrite the pod's container line. */
+        char *ctr = strstr(cfg, "containers: [{name: c, image: \"i:1\"}]");
+        assert_non_null(ctr);
+        const char *with = "containers: [{name: c, image: \"i:1\", resources: {requests: {example.com/dongle: 1}, "
+                           "limits: {example.com/dongle: 1}}}]";
+        char *rest = strdup(ctr + strlen("containers: [{name: c, image: \"i:1\"}]"));
+        snprintf(ctr, CFG_CAP - (size_t)(ctr - cfg), "%s%s", with, rest);
+        free(rest);
+        explained x;
+        explain(&x, cfg, "p");
+        if (k == 0) expect(&x, KS_PLUGIN_FIT, "n1=-Insufficient example.com/dongle");
+        else expect(&x, KS_PLUGIN_FIT, "n1=+");
+        explained_free(&x);
+        free(cfg);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -539,6 +573,7 @@ int main(void)
         cmocka_unit_test(test_spread_system_defaults),
         cmocka_unit_test(test_interpod_filter),
         cmocka_unit_test(test_interpod_score),
+        cmocka_unit_test(test_fit_ignored_resources),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
