@@ -1,7 +1,8 @@
-/* PodTopologySpread and InterPodAffinity through the explain path, against upstream's own test
- * tables (kubernetes v1.31, pkg/scheduler/framework/plugins/podtopologyspread/{filtering,
- * scoring}_test.go and interpodaffinity/{filtering,scoring}_test.go; each case names its upstream
- * test). Upstream's "failedNodes" (nodes that failed another filter) are tainted here, so that
+/* The score and filter plugins through the explain path, against upstream's own test
+ * tables (kubernetes v1.31, pkg/scheduler/framework/plugins/: podtopologyspread/{filtering,
+ * scoring}_test.go, interpodaffinity/{filtering,scoring}_test.go, tainttoleration/
+ * taint_toleration_test.go, nodeaffinity/node_affinity_test.go, noderesources/fit_test.go; each
+ * case names its upstream test; ImageLocality's table is in test_scenarios.c). Upstream's "failedNodes" (nodes that failed another filter) are tainted here, so that
  * TaintToleration rejects them before these plugins run.
  */
 #include <setjmp.h>
@@ -529,6 +530,143 @@ static void test_interpod_score(void **state)
     free(cfg);
 }
 
+/* A node NAME with LABELS and TAINTS (a YAML flow list body). */
+static void add_tainted_node(char *buf, size_t cap, const char *name, const char *labels, const char *taints)
+{
+    size_t n = strlen(buf);
+    snprintf(buf + n, cap - n,
+             "---\napiVersion: v1\nkind: Node\nmetadata: {name: %s, labels: {%s}}\nspec: {taints: [%s]}\n"
+             "status: {allocatable: {cpu: \"64\", memory: 256Gi, pods: \"110\"}}\n",
+             name, labels, taints);
+}
+
+/* tainttoleration/taint_toleration_test.go TestTaintTolerationScore (the v1.31 cases). */
+static void test_taint_toleration_score_table(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *name, *tolerations, *taints[3], *want;
+    } cases[] = {
+        {"node with taints tolerated by the pod, gets a higher score than those node with intolerable taints",
+         "[{key: foo, operator: Equal, value: bar, effect: PreferNoSchedule}]",
+         {"{key: foo, value: bar, effect: PreferNoSchedule}", "{key: foo, value: blah, effect: PreferNoSchedule}", NULL},
+         "node-a=100,node-b=0"},
+        {"the nodes that all of their taints are tolerated by the pod, get the same score, no matter how many "
+         "tolerable taints a node has",
+         "[{key: cpu-type, operator: Equal, value: arm64, effect: PreferNoSchedule}, "
+         "{key: disk-type, operator: Equal, value: ssd, effect: PreferNoSchedule}]",
+         {"", "{key: cpu-type, value: arm64, effect: PreferNoSchedule}",
+          "{key: cpu-type, value: arm64, effect: PreferNoSchedule}, {key: disk-type, value: ssd, effect: PreferNoSchedule}"},
+         "node-a=100,node-b=100,node-c=100"},
+        {"the more intolerable taints a node has, the lower score it gets.",
+         "[{key: foo, operator: Equal, value: bar, effect: PreferNoSchedule}]",
+         {"", "{key: cpu-type, value: arm64, effect: PreferNoSchedule}",
+          "{key: cpu-type, value: arm64, effect: PreferNoSchedule}, {key: disk-type, value: ssd, effect: PreferNoSchedule}"},
+         "node-a=100,node-b=50,node-c=0"},
+        {"only taints and tolerations that have effect PreferNoSchedule are checked by taints-tolerations priority "
+         "function",
+         "[{key: cpu-type, operator: Equal, value: arm64, effect: NoSchedule}, "
+         "{key: disk-type, operator: Equal, value: ssd, effect: NoSchedule}]",
+         {"", "{key: cpu-type, value: arm64, effect: NoSchedule}",
+          "{key: cpu-type, value: arm64, effect: PreferNoSchedule}, {key: disk-type, value: ssd, effect: PreferNoSchedule}"},
+         "node-a=100,node-b=100,node-c=0"},
+        {"Default behaviour No taints and tolerations, lands on node with no taints", "[]",
+         {"", "{key: cpu-type, value: arm64, effect: PreferNoSchedule}", NULL}, "node-a=100,node-b=0"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        char *cfg = calloc(1, CFG_CAP), extra[512], name[8];
+        for (int i = 0; i < 3 && cases[k].taints[i]; i++) {
+            snprintf(name, sizeof name, "node-%c", 'a' + i);
+            add_tainted_node(cfg, CFG_CAP, name, "", cases[k].taints[i]);
+        }
+        snprintf(extra, sizeof extra, "  tolerations: %s\n", cases[k].tolerations);
+        add_pod(cfg, CFG_CAP, "pod1", "default", "", NULL, extra);
+        explained x;
+        explain(&x, cfg, "pod1");
+        expect(&x, KS_PLUGIN_TAINT, cases[k].want);
+        explained_free(&x);
+        free(cfg);
+    }
+}
+
+/* tainttoleration TestTaintTolerationFilter (v1.31 cases; nodeA is node-a here, Node names being
+ * RFC 1123): the reason names the first taint not tolerated. */
+static void test_taint_toleration_filter_table(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *tolerations, *taints;
+        bool fits;
+    } cases[] = {
+        {"[]", "{key: dedicated, value: user1, effect: NoSchedule}", false},
+        {"[{key: dedicated, value: user1, effect: NoSchedule}]", "{key: dedicated, value: user1, effect: NoSchedule}", true},
+        {"[{key: dedicated, operator: Equal, value: user2, effect: NoSchedule}]",
+         "{key: dedicated, value: user1, effect: NoSchedule}", false},
+        {"[{key: foo, operator: Exists, effect: NoSchedule}]", "{key: foo, value: bar, effect: NoSchedule}", true},
+        {"[{key: dedicated, operator: Equal, value: user2, effect: NoSchedule}, {key: foo, operator: Exists, effect: "
+         "NoSchedule}]",
+         "{key: dedicated, value: user2, effect: NoSchedule}, {key: foo, value: bar, effect: NoSchedule}", true},
+        {"[{key: foo, operator: Equal, value: bar, effect: PreferNoSchedule}]", "{key: foo, value: bar, effect: NoSchedule}",
+         false},
+        {"[{key: foo, operator: Equal, value: bar}]", "{key: foo, value: bar, effect: NoSchedule}", true},
+        {"[{key: dedicated, operator: Equal, value: user2, effect: NoSchedule}]",
+         "{key: dedicated, value: user1, effect: PreferNoSchedule}", true},
+        {"[]", "{key: dedicated, value: user1, effect: PreferNoSchedule}", true},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        char *cfg = calloc(1, CFG_CAP), extra[512];
+        add_tainted_node(cfg, CFG_CAP, "node-a", "", cases[k].taints);
+        snprintf(extra, sizeof extra, "  tolerations: %s\n", cases[k].tolerations);
+        add_pod(cfg, CFG_CAP, "pod1", "default", "", NULL, extra);
+        explained x;
+        explain(&x, cfg, "pod1");
+        expect(&x, KS_PLUGIN_TAINT, cases[k].fits ? "node-a=+" : "node-a=-node(s) had untolerated taint {");
+        explained_free(&x);
+        free(cfg);
+    }
+}
+
+/* nodeaffinity/node_affinity_test.go TestNodeAffinityPriority: affinity1 prefers foo=bar
+ * (weight 2); affinity2 adds key=value (4) and all three of foo, key, az (5). */
+static void test_node_affinity_score_table(void **state)
+{
+    (void)state;
+    static const char *const label1 = "foo: bar", *const label2 = "key: value", *const label3 = "az: az1",
+                             *const label4 = "abc: az11, def: az22", *const label5 = "foo: bar, key: value, az: az1";
+    static const char *const affinity1 =
+        "  affinity: {nodeAffinity: {preferredDuringSchedulingIgnoredDuringExecution: [\n"
+        "    {weight: 2, preference: {matchExpressions: [{key: foo, operator: In, values: [bar]}]}}]}}\n";
+    static const char *const affinity2 =
+        "  affinity: {nodeAffinity: {preferredDuringSchedulingIgnoredDuringExecution: [\n"
+        "    {weight: 2, preference: {matchExpressions: [{key: foo, operator: In, values: [bar]}]}},\n"
+        "    {weight: 4, preference: {matchExpressions: [{key: key, operator: In, values: [value]}]}},\n"
+        "    {weight: 5, preference: {matchExpressions: [{key: foo, operator: In, values: [bar]},\n"
+        "      {key: key, operator: In, values: [value]}, {key: az, operator: In, values: [az1]}]}}]}}\n";
+    static const struct {
+        const char *name, *affinity, *labels[3], *want;
+    } cases[] = {
+        {"no node matches preferred scheduling requirements in NodeAffinity of pod so all nodes' priority is zero",
+         affinity1, {label4, label2, label3}, "machine1=0,machine2=0,machine3=0"},
+        {"only machine1 matches the preferred scheduling requirements of pod", affinity1, {label1, label2, label3},
+         "machine1=100,machine2=0,machine3=0"},
+        {"all machines matches the preferred scheduling requirements of pod but with different priorities ",
+         affinity2, {label1, label5, label2}, "machine1=18,machine2=100,machine3=36"},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        char *cfg = calloc(1, CFG_CAP), name[16];
+        for (int i = 0; i < 3; i++) {
+            snprintf(name, sizeof name, "machine%d", i + 1);
+            add_node(cfg, CFG_CAP, name, cases[k].labels[i], false);
+        }
+        add_pod(cfg, CFG_CAP, "p", "default", "", NULL, cases[k].affinity);
+        explained x;
+        explain(&x, cfg, "p");
+        expect(&x, KS_PLUGIN_AFFINITY, cases[k].want);
+        explained_free(&x);
+        free(cfg);
+    }
+}
+
 /* NodeResourcesFitArgs ignoredResources / ignoredResourceGroups (noderesources/fit_test.go
  * "skip checking ignored extended resource" and "skip checking resource request with quantity
  * zero / ignored resource group"): the Fit filter does not check them. */
@@ -574,6 +712,9 @@ int main(void)
         cmocka_unit_test(test_interpod_filter),
         cmocka_unit_test(test_interpod_score),
         cmocka_unit_test(test_fit_ignored_resources),
+        cmocka_unit_test(test_taint_toleration_score_table),
+        cmocka_unit_test(test_taint_toleration_filter_table),
+        cmocka_unit_test(test_node_affinity_score_table),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
