@@ -140,6 +140,8 @@ ks_summary ks_summarize(const ks_world *w, const ks_sim *sim, double wall_s)
 
     s.attempts = w->sched.attempts;
     s.unschedulable_attempts = w->sched.unschedulable_attempts;
+    s.preemptions = w->sched.preemptions;
+    s.victims = w->sched.victims;
     s.events = ks_sim_events_run(sim);
     s.k8s_events = c->events_emitted;
     s.api_requests = w->api.requests;
@@ -181,6 +183,8 @@ void ks_summary_print(FILE *out, const ks_config *cfg, const ks_summary *s, ks_t
             s->unschedulable_attempts);
     if (s->sched_placed)
         fprintf(out, "; created -> scheduled p50 %.3f s, p99 %.3f s", s->sched_latency[0], s->sched_latency[1]);
+    if (s->preemptions)
+        fprintf(out, "; %" PRIu64 " preemptions evicted %" PRIu64 " pods", s->preemptions, s->victims);
     fputc('\n', out);
     if (s->nodes_used)
         fprintf(out, "  placement    %" PRId64 " nodes used; requested/allocatable cpu mean %.1f%% p99 %.1f%%, "
@@ -224,6 +228,8 @@ void ks_summary_write(ks_trace *t, const ks_summary *s, bool wall_figures)
     ks_trace_attr_f64(t, "/summary", "cpu_fragmentation", s->cpu_fragmentation);
     ks_trace_attr_i64(t, "/summary", "sched_attempts", (int64_t)s->attempts);
     ks_trace_attr_i64(t, "/summary", "sched_unschedulable", (int64_t)s->unschedulable_attempts);
+    ks_trace_attr_i64(t, "/summary", "sched_preemptions", (int64_t)s->preemptions);
+    ks_trace_attr_i64(t, "/summary", "sched_victims", (int64_t)s->victims);
     ks_trace_attr_i64(t, "/summary", "k8s_events", (int64_t)s->k8s_events);
     ks_trace_attr_i64(t, "/summary", "api_requests", (int64_t)s->api_requests);
     ks_trace_attr_i64(t, "/summary", "etcd_writes", (int64_t)s->etcd_writes);

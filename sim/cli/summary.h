@@ -35,7 +35,7 @@ typedef struct ks_summary {
     int64_t nodes_used;
     double cpu_util_mean, cpu_util_p99, mem_util_mean, mem_util_p99;
     double cpu_fragmentation; /* see ks_summary_fragmentation */
-    uint64_t attempts, unschedulable_attempts, events, k8s_events, api_requests, etcd_writes;
+    uint64_t attempts, unschedulable_attempts, preemptions, victims, events, k8s_events, api_requests, etcd_writes;
     double api_p50, api_p99, etcd_writes_per_s;
     double wall_s, events_per_s;
     size_t peak_rss, peak_counted;
