@@ -154,8 +154,10 @@ void ks_apiserver_free(ks_apiserver *a)
     memset(a, 0, sizeof *a);
 }
 
-/* Percentile P of the latencies of the samples that KEEP selects (all when verb/comp < 0). */
-static double percentile_of(const ks_apiserver *a, int comp, int verb, double p, size_t *count)
+/* Percentiles P[0..NP) of the latencies of the samples of component COMP and verb VERB (all when
+ * negative), from one sort, into OUT. */
+static void percentiles_of(const ks_apiserver *a, int comp, int verb, const double *p, int np, double *out,
+                           size_t *count)
 {
     double *v = ks_malloc(mem_api, (a->nsamples ? a->nsamples : 1) * sizeof *v);
     size_t n = 0;
@@ -163,13 +165,15 @@ static double percentile_of(const ks_apiserver *a, int comp, int verb, double p,
         if ((comp < 0 || a->samples[i].component == comp) && (verb < 0 || a->samples[i].verb == verb))
             v[n++] = a->samples[i].latency_s;
     ks_sort_doubles(v, n);
-    double r = ks_percentile_sorted(v, n, p);
+    for (int k = 0; k < np; k++) out[k] = ks_percentile_sorted(v, n, p[k]);
     ks_free(v);
     if (count) *count = n;
-    return r;
 }
 
-double ks_apiserver_latency(const ks_apiserver *a, double p) { return percentile_of(a, -1, -1, p, NULL); }
+void ks_apiserver_latencies(const ks_apiserver *a, const double *p, int np, double *out)
+{
+    percentiles_of(a, -1, -1, p, np, out, NULL);
+}
 
 typedef struct req_row {
     const char *component, *verb;
@@ -189,9 +193,10 @@ void ks_apiserver_write_table(const ks_apiserver *a, ks_trace *t)
         for (int v = 0; v < KS_VERB_COUNT; v++) {
             if (!a->count[c][v]) continue;
             size_t done = 0;
-            double p50 = percentile_of(a, c, v, 50, &done);
-            req_row r = {ks_api_component_name(c), ks_api_verb_name(v), (int64_t)a->count[c][v], (int64_t)done, p50,
-                         percentile_of(a, c, v, 99, NULL)};
+            static const double ps[2] = {50, 99};
+            double q[2];
+            percentiles_of(a, c, v, ps, 2, q, &done);
+            req_row r = {ks_api_component_name(c), ks_api_verb_name(v), (int64_t)a->count[c][v], (int64_t)done, q[0], q[1]};
             ks_table_append(tab, &r);
         }
 }

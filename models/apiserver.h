@@ -87,8 +87,9 @@ void ks_api_call(ks_apiserver *a, ks_time at, uint32_t client, ks_api_verb verb,
 /* The client-side wait of a reservation at time NOW (exposed for tests): updates the bucket. */
 ks_time ks_api_client_reserve(ks_api_client *c, ks_time now);
 
-/* Server-side latency percentile P over all requests (NaN if none). */
-double ks_apiserver_latency(const ks_apiserver *a, double p);
+/* Percentiles P[0..NP) (0-100) of every request's server-side latency (NaN if none), from one
+ * sort. */
+void ks_apiserver_latencies(const ks_apiserver *a, const double *p, int np, double *out);
 /* /apiserver/requests: one row per (component, verb) with count, p50 and p99 latency. */
 void ks_apiserver_write_table(const ks_apiserver *a, ks_trace *t);
 

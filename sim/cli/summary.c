@@ -146,8 +146,11 @@ ks_summary ks_summarize(const ks_world *w, const ks_sim *sim, double wall_s)
     s.k8s_events = c->events_emitted;
     s.api_requests = w->api.requests;
     s.etcd_writes = w->api.etcd_writes;
-    s.api_p50 = ks_apiserver_latency(&w->api, 50);
-    s.api_p99 = ks_apiserver_latency(&w->api, 99);
+    static const double api_ps[2] = {50, 99};
+    double api_q[2];
+    ks_apiserver_latencies(&w->api, api_ps, 2, api_q);
+    s.api_p50 = api_q[0];
+    s.api_p99 = api_q[1];
     double simulated = ks_time_to_sec(ks_sim_now(sim));
     s.etcd_writes_per_s = simulated > 0 ? (double)s.etcd_writes / simulated : 0.0;
     s.wall_s = wall_s;
