@@ -882,6 +882,47 @@ static void test_preemption(void **state)
     ks_tc_free_strings(node, nn);
 }
 
+/* pickOneNodeForPreemption's second criterion before the count of victims: n1 would lose one pod
+ * of priority 200, n2 one of 100, n3 two of 50 (2 cpu each: the 3-cpu pod needs both gone). The
+ * lowest highest-victim priority wins, so n3 loses two pods. */
+static void test_preemption_prefers_lowest_priority_victims(void **state)
+{
+    (void)state;
+    char yaml[4096] = "apiVersion: kubesim.io/v1alpha1\nkind: Experiment\nmetadata: {name: pick}\nspec: {duration: 1m, seed: 3}\n";
+    static const char *const pcs[][2] = {{"p50", "50"}, {"p100", "100"}, {"p200", "200"}, {"top", "1000"}};
+    for (int i = 0; i < 4; i++)
+        snprintf(yaml + strlen(yaml), sizeof yaml - strlen(yaml),
+                 "---\napiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: %s}\nvalue: %s\n", pcs[i][0],
+                 pcs[i][1]);
+    for (int i = 1; i <= 3; i++)
+        snprintf(yaml + strlen(yaml), sizeof yaml - strlen(yaml),
+                 "---\napiVersion: v1\nkind: Node\nmetadata: {name: n%d}\nstatus: {allocatable: {cpu: \"4\", memory: 16Gi}}\n", i);
+    static const char *const pods[][4] = {{"a200", "n1", "p200", "3"}, {"b100", "n2", "p100", "3"},
+                                          {"c50", "n3", "p50", "2"},    {"d50", "n3", "p50", "2"},
+                                          {"urgent", "", "top", "3"}};
+    for (int i = 0; i < 5; i++)
+        snprintf(yaml + strlen(yaml), sizeof yaml - strlen(yaml),
+                 "---\napiVersion: v1\nkind: Pod\nmetadata: {name: %s}\nspec: {%s%s%spriorityClassName: %s, containers: "
+                 "[{name: c, image: \"i:1\", resources: {requests: {cpu: \"%s\"}}}]}\n",
+                 pods[i][0], *pods[i][1] ? "nodeName: " : "", pods[i][1], *pods[i][1] ? ", " : "", pods[i][2], pods[i][3]);
+    const char *out = run_inline("preemption-pick", yaml, "1m");
+    size_t n = 0, nn = 0, nr = 0;
+    char **name = ks_tc_strings(out, "/events", "name", &n);
+    char **reason = ks_tc_strings(out, "/events", "reason", &nr);
+    char **msg = ks_tc_strings(out, "/events", "message", &nn);
+    int victims = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(reason[i], "Preempted")) continue;
+        if (strcmp(name[i], "c50") && strcmp(name[i], "d50")) fail_msg("%s was preempted", name[i]);
+        assert_non_null(strstr(msg[i], " on node n3"));
+        victims++;
+    }
+    assert_int_equal(victims, 2);
+    ks_tc_free_strings(name, n);
+    ks_tc_free_strings(reason, nr);
+    ks_tc_free_strings(msg, nn);
+}
+
 /* PriorityClasses: the globalDefault, a named class, a built-in system class; PrioritySort pops the
  * highest priority first (see the config's comment). */
 static void test_priority_classes(void **state)
@@ -1207,6 +1248,7 @@ int main(void)
         cmocka_unit_test(test_explain_extended_resource_scores),
         cmocka_unit_test(test_priority_classes),
         cmocka_unit_test(test_preemption),
+        cmocka_unit_test(test_preemption_prefers_lowest_priority_victims),
         cmocka_unit_test(test_image_locality),
         cmocka_unit_test(test_extended_resources),
         cmocka_unit_test(test_node_ports),
