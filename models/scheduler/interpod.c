@@ -456,6 +456,26 @@ static void keyed_clear(ks_ip_keyed *l) { l->n = 0; }
 
 static lview pod_view(const ks_cluster *c, uint32_t pod) { return class_view(&c->classes[c->pods[pod].pclass]); }
 
+/* The classes with pods whose pods match all NTERMS TERMS of the pod being scheduled (seen as
+ * SELF), into S's class scratch; returns how many. */
+static size_t term_classes(ks_interpod *s, const ks_pod_affinity_term *terms, size_t nterms, const lview *self)
+{
+    const ks_cluster *c = s->c;
+    const char *ns = s->pod.spec->namespace;
+    size_t n = 0;
+    for (uint32_t k = 0; k < c->nclasses; k++) {
+        const ks_pod_class *pc = &c->classes[k];
+        if (pc->nlive + pc->nterminating == 0) continue;
+        lview v = class_view(pc);
+        bool all = true;
+        for (size_t t = 0; t < nterms && all; t++) all = term_matches(&terms[t], ns, self, pc->namespace, &v);
+        if (!all) continue;
+        ks_grow(mem_ip, (void **)&s->classes, &s->classes_cap, n + 1, sizeof *s->classes);
+        s->classes[n++] = k;
+    }
+    return n;
+}
+
 /* filtering.go PreFilter: getExistingAntiAffinityCounts and getIncomingAffinityAntiAffinityCounts. */
 static void affinity_prefilter(ks_interpod *s)
 {
@@ -484,18 +504,7 @@ static void affinity_prefilter(ks_interpod *s)
     size_t naff = ps->npod_aff[KS_AFF_REQUIRED], nanti = ps->npod_aff[KS_ANTI_REQUIRED];
     if (naff) {
         /* Existing pods (terminating ones too) matching ALL the required affinity terms. */
-        size_t n = 0;
-        for (uint32_t k = 0; k < c->nclasses; k++) {
-            const ks_pod_class *pc = &c->classes[k];
-            if (pc->nlive + pc->nterminating == 0) continue;
-            lview v = class_view(pc);
-            bool all = true;
-            for (size_t t = 0; t < naff && all; t++)
-                all = term_matches(&ps->pod_aff[KS_AFF_REQUIRED][t], ps->namespace, &self, pc->namespace, &v);
-            if (!all) continue;
-            ks_grow(mem_ip, (void **)&s->classes, &s->classes_cap, n + 1, sizeof *s->classes);
-            s->classes[n++] = k;
-        }
+        size_t n = term_classes(s, ps->pod_aff[KS_AFF_REQUIRED], naff, &self);
         for (size_t t = 0; t < naff; t++) keyed(s, &s->aff, ps->pod_aff[KS_AFF_REQUIRED][t].topology_key);
         size_t m = gather(s, s->classes, n, true);
         for (size_t j = 0; j < m; j++)
@@ -511,15 +520,7 @@ static void affinity_prefilter(ks_interpod *s)
     for (size_t t = 0; t < nanti; t++) {
         const ks_pod_affinity_term *term = &ps->pod_aff[KS_ANTI_REQUIRED][t];
         keyed(s, &s->anti, term->topology_key);
-        size_t n = 0;
-        for (uint32_t k = 0; k < c->nclasses; k++) {
-            const ks_pod_class *pc = &c->classes[k];
-            if (pc->nlive + pc->nterminating == 0) continue;
-            lview v = class_view(pc);
-            if (!term_matches(term, ps->namespace, &self, pc->namespace, &v)) continue;
-            ks_grow(mem_ip, (void **)&s->classes, &s->classes_cap, n + 1, sizeof *s->classes);
-            s->classes[n++] = k;
-        }
+        size_t n = term_classes(s, term, 1, &self);
         size_t m = gather(s, s->classes, n, true);
         for (size_t j = 0; j < m; j++) keyed_add(s, &s->anti, term->topology_key, s->gnode[j], s->gcount[j]);
     }
@@ -583,15 +584,7 @@ static void affinity_prescore(ks_interpod *s)
         int64_t sign = list == KS_AFF_PREFERRED ? 1 : -1;
         for (size_t t = 0; t < ps->npod_aff[list]; t++) {
             const ks_pod_affinity_term *term = &ps->pod_aff[list][t];
-            size_t n = 0;
-            for (uint32_t k = 0; k < c->nclasses; k++) {
-                const ks_pod_class *pc = &c->classes[k];
-                if (pc->nlive + pc->nterminating == 0) continue;
-                lview v = class_view(pc);
-                if (!term_matches(term, ps->namespace, &self, pc->namespace, &v)) continue;
-                ks_grow(mem_ip, (void **)&s->classes, &s->classes_cap, n + 1, sizeof *s->classes);
-                s->classes[n++] = k;
-            }
+            size_t n = term_classes(s, term, 1, &self);
             size_t m = gather(s, s->classes, n, true);
             for (size_t j = 0; j < m; j++)
                 if (c->nodes.spec[s->gnode[j]].labels.n)
