@@ -582,7 +582,10 @@ static int64_t image_locality(const ks_cluster *c, const pod_images *pi, uint32_
         if (pi->ids[k] == KS_NONE) continue;
         int64_t bytes = ks_node_image_bytes(c, node, pi->ids[k]);
         if (bytes < 0) continue;
-        sum += (int64_t)((double)bytes * (double)c->image_nodes[pi->ids[k]] / (double)c->nodes.n);
+        /* scaledImageScore: int64(float64(size) * spread), spread = numNodes / totalNumNodes
+         * computed first; (size * numNodes) / total rounds differently now and then. */
+        double spread = (double)c->image_nodes[pi->ids[k]] / (double)c->nodes.n;
+        sum += (int64_t)((double)bytes * spread);
     }
     if (sum < min) sum = min;
     if (sum > max) sum = max;
@@ -699,6 +702,23 @@ int ks_sched_explain(const ks_world *w, const ks_sched_profile *prof, const ks_p
     return best;
 }
 
+uint32_t ks_sched_select_host(const int64_t *totals, uint32_t n, gsl_rng *rng)
+{
+    /* schedule_one.go selectHost pops the maximum total, then each further node with that total
+     * (cntOfMaxScore++) replaces the choice when rand.Intn(cntOfMaxScore) == 0: reservoir
+     * sampling over the ties only. A single pass keeping a running maximum would also draw for
+     * ties of a maximum that a later node beats, consuming the stream differently. */
+    int64_t top = INT64_MIN;
+    for (uint32_t k = 0; k < n; k++) top = totals[k] > top ? totals[k] : top;
+    uint32_t chosen = 0;
+    uint64_t count = 0;
+    for (uint32_t k = 0; k < n; k++) {
+        if (totals[k] != top) continue;
+        if (++count == 1 || ks_rng_below(rng, count) == 0) chosen = k;
+    }
+    return chosen;
+}
+
 static void park_unschedulable(ks_world *w, uint32_t pod, ks_time at)
 {
     ks_scheduler *s = &w->sched;
@@ -790,18 +810,7 @@ static ks_select_result select_node(ks_world *w, const ks_sched_profile *prof, c
             /* With no score plugin at all, every node scores 1 (prioritizeNodes). */
             s->scores[k] = scoring ? total : 1;
         }
-        /* selectHost: the maximum total, ties broken uniformly at random by reservoir sampling. */
-        int64_t best = INT64_MIN;
-        uint64_t ties = 0;
-        for (uint32_t k = 0; k < nfeasible; k++) {
-            if (s->scores[k] > best) {
-                best = s->scores[k];
-                chosen = s->feasible[k];
-                ties = 1;
-            } else if (s->scores[k] == best && ks_rng_below(w->rng_sched, ++ties) == 0) {
-                chosen = s->feasible[k];
-            }
-        }
+        chosen = s->feasible[ks_sched_select_host(s->scores, nfeasible, w->rng_sched)];
     }
 
     return (ks_select_result){chosen, processed, nfeasible, nnodes};

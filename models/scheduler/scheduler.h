@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <gsl/gsl_rng.h>
+
 #include "ks_time.h"
 #include "spec.h"
 
@@ -92,6 +94,11 @@ typedef struct ks_select_result {
     uint32_t chosen, processed, nfeasible, nnodes;
 } ks_select_result;
 ks_select_result ks_sched_select(struct ks_world *w, const ks_sched_profile *prof, const ks_pod_spec *ps);
+
+/* selectHost (schedule_one.go): the index of the chosen entry of TOTALS[0..N), N >= 1 — the
+ * maximum, ties broken by reservoir sampling over the tied entries in order, one draw from RNG
+ * per tie after the first (rand.Intn(count) == 0 replaces the choice). */
+uint32_t ks_sched_select_host(const int64_t *totals, uint32_t n, gsl_rng *rng);
 
 /* Upstream arithmetic, exposed for the tests (pkg/scheduler/framework/plugins/noderesources). */
 int64_t ks_score_least_allocated(int64_t requested, int64_t capacity);
