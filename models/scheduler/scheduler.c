@@ -17,6 +17,7 @@
 
 #include "alloc.h"
 #include "dist.h"
+#include "kernel.h"
 #include "world.h"
 
 /* pkg/scheduler/schedule_one.go */
@@ -346,6 +347,8 @@ static bool tolerated(const ks_pod_spec *ps, const ks_taint *taint)
     return false;
 }
 
+static const ks_taint unschedulable_taint = {(char *)"node.kubernetes.io/unschedulable", (char *)"", KS_NO_SCHEDULE};
+
 /* v1helper.FindMatchingUntoleratedTaint with DoNotScheduleTaintsFilterFunc: the first NoSchedule or
  * NoExecute taint the pod does not tolerate. */
 static const ks_taint *untolerated_taint(const ks_node_spec *n, const ks_pod_spec *ps)
@@ -481,8 +484,7 @@ static unsigned filter_node(const ks_cluster *c, const ks_sched_profile *prof, c
     dyn->n = 0;
     if (prof->unschedulable_filter && spec->unschedulable) {
         /* The pod may tolerate the node.kubernetes.io/unschedulable:NoSchedule taint. */
-        static const ks_taint unsched = {(char *)"node.kubernetes.io/unschedulable", (char *)"", KS_NO_SCHEDULE};
-        if (!tolerated(ps, &unsched)) return 1u << R_UNSCHEDULABLE;
+        if (!tolerated(ps, &unschedulable_taint)) return 1u << R_UNSCHEDULABLE;
     }
     if (prof->taint_filter && (taint = untolerated_taint(spec, ps))) {
         snprintf(dyn->text[dyn->n++], sizeof dyn->text[0], "node(s) had untolerated taint {%s: %s}", taint->key,
@@ -571,25 +573,53 @@ static void find_pod_images(const ks_cluster *c, const ks_sched_profile *prof, c
     }
 }
 
+int64_t ks__image_scaled(int64_t bytes, uint32_t nodes_with_image, size_t total_nodes)
+{
+    /* scaledImageScore: int64(float64(size) * spread), spread = numNodes / totalNumNodes
+     * computed first; (size * numNodes) / total rounds differently now and then. */
+    double spread = (double)nodes_with_image / (double)total_nodes;
+    return (int64_t)((double)bytes * spread);
+}
+
+int64_t ks__image_locality_score(int64_t sum, int ncontainers)
+{
+    const int64_t mib = 1024 * 1024, min = 23 * mib, max = 1000 * mib * (ncontainers ? ncontainers : 1);
+    if (sum < min) sum = min;
+    if (sum > max) sum = max;
+    return 100 * (sum - min) / (max - min);
+}
+
 /* imagelocality/image_locality.go: the sizes of the pod's images present on the node, each
  * scaled by the share of nodes that have it, clamped to [23 MiB, 1000 MiB x containers] and
  * mapped to 0..100 (int64 division). */
 static int64_t image_locality(const ks_cluster *c, const pod_images *pi, uint32_t node)
 {
-    const int64_t mib = 1024 * 1024, min = 23 * mib, max = 1000 * mib * (pi->ncontainers ? pi->ncontainers : 1);
     int64_t sum = 0;
     for (int k = 0; k < pi->n; k++) {
         if (pi->ids[k] == KS_NONE) continue;
         int64_t bytes = ks_node_image_bytes(c, node, pi->ids[k]);
         if (bytes < 0) continue;
-        /* scaledImageScore: int64(float64(size) * spread), spread = numNodes / totalNumNodes
-         * computed first; (size * numNodes) / total rounds differently now and then. */
-        double spread = (double)c->image_nodes[pi->ids[k]] / (double)c->nodes.n;
-        sum += (int64_t)((double)bytes * spread);
+        sum += ks__image_scaled(bytes, c->image_nodes[pi->ids[k]], c->nodes.n);
     }
-    if (sum < min) sum = min;
-    if (sum > max) sum = max;
-    return 100 * (sum - min) / (max - min);
+    return ks__image_locality_score(sum, pi->ncontainers);
+}
+
+/* tainttoleration Score: the PreferNoSchedule taints not tolerated by a toleration with effect ""
+ * or PreferNoSchedule. */
+static int64_t prefer_no_schedule_count(const ks_pod_spec *ps, const ks_node_spec *spec)
+{
+    int64_t count = 0;
+    for (size_t k = 0; k < spec->ntaints; k++) {
+        const ks_taint *t = &spec->taints[k];
+        if (t->effect != KS_PREFER_NO_SCHEDULE) continue;
+        bool ok = false;
+        for (size_t j = 0; j < ps->ntolerations && !ok; j++) {
+            const ks_toleration *tol = &ps->tolerations[j];
+            ok = (tol->effect == -1 || tol->effect == KS_PREFER_NO_SCHEDULE) && tolerates(tol, t);
+        }
+        count += !ok;
+    }
+    return count;
 }
 
 static ks_raw_scores score_node(const ks_cluster *c, const ks_sched_profile *prof, const ks_pod_spec *ps,
@@ -616,17 +646,7 @@ static ks_raw_scores score_node(const ks_cluster *c, const ks_sched_profile *pro
         add_ext_row(n, i, &pi->bal_ext, &row);
         r.balanced = ks_score_balanced_row(&row);
     }
-    if (prof->taint_weight) /* tainttoleration: only tolerations with effect "" or PreferNoSchedule count */
-        for (size_t k = 0; k < spec->ntaints; k++) {
-            const ks_taint *t = &spec->taints[k];
-            if (t->effect != KS_PREFER_NO_SCHEDULE) continue;
-            bool ok = false;
-            for (size_t j = 0; j < ps->ntolerations && !ok; j++) {
-                const ks_toleration *tol = &ps->tolerations[j];
-                ok = (tol->effect == -1 || tol->effect == KS_PREFER_NO_SCHEDULE) && tolerates(tol, t);
-            }
-            r.taint += !ok;
-        }
+    if (prof->taint_weight) r.taint = prefer_no_schedule_count(ps, spec);
     if (prof->affinity_weight)
         for (size_t k = 0; k < ps->npreferred; k++)
             if (term_matches(&ps->preferred[k].term, spec)) r.affinity += ps->preferred[k].weight;
@@ -745,6 +765,56 @@ typedef struct fit_reasons {
     size_t nvarying;
 } fit_reasons;
 
+/* ---------------------------------------------------------------- the fast path */
+
+/* Pods kernel.c takes: nothing that needs per-node strings beyond taints and images (no
+ * nodeSelector, node affinity terms, host ports or extended resources) and a Fit strategy it
+ * computes in vectors. Everything else, and the FitError reasons, stay on the general path. */
+static bool kernel_takes(const ks_sched_profile *prof, const ks_pod_spec *ps)
+{
+    if (ps->node_selector.n || ps->has_required || ps->npreferred || ps->next_req) return false;
+    if (prof->fit_weight && prof->fit_strategy == KS_FIT_REQUESTED_TO_CAPACITY_RATIO) return false;
+    for (size_t k = 0; k < ps->ncontainers; k++)
+        if (ps->containers[k].nhost_ports) return false;
+    return true;
+}
+
+typedef struct kernel_ctx {
+    const ks_sched_profile *prof;
+    const ks_pod_spec *ps;
+} kernel_ctx;
+
+/* The first two filters and the TaintToleration score, for a tainted or unschedulable node. */
+static double kernel_taint_verdict(const void *ctx, const ks_node_spec *spec)
+{
+    const kernel_ctx *k = ctx;
+    if (k->prof->unschedulable_filter && spec->unschedulable && !tolerated(k->ps, &unschedulable_taint)) return -1;
+    if (k->prof->taint_filter && untolerated_taint(spec, k->ps)) return -1;
+    return k->prof->taint_weight ? (double)prefer_no_schedule_count(k->ps, spec) : 0;
+}
+
+static bool select_fast(ks_world *w, const ks_sched_profile *prof, const ks_pod_spec *ps, uint32_t want,
+                        ks_select_result *res)
+{
+    ks_scheduler *s = &w->sched;
+    if (!s->kernel) s->kernel = ks_kernel_create();
+    pod_images pi;
+    find_pod_images(&w->cluster, prof, ps, &pi);
+    kernel_ctx ctx = {prof, ps};
+    ks_kernel_pod kp = {
+        .req_cpu = ps->req_cpu_milli, .req_mem = ps->req_mem_bytes, .req_eph = ps->req_eph_bytes,
+        .nz_cpu = ps->nz_cpu_milli, .nz_mem = ps->nz_mem_bytes,
+        .fit_filter = prof->fit_filter, .most_allocated = prof->fit_strategy == KS_FIT_MOST_ALLOCATED,
+        .fit_w_cpu = prof->fit_cpu_weight, .fit_w_mem = prof->fit_mem_weight,
+        .bal_cpu = prof->bal_cpu, .bal_mem = prof->bal_mem,
+        .w_fit = prof->fit_weight, .w_balanced = prof->balanced_weight, .w_taint = prof->taint_weight,
+        .w_image = prof->image_weight,
+        .images = pi.ids, .nimages = pi.n, .ncontainers = pi.ncontainers,
+        .taint_verdict = kernel_taint_verdict, .ctx = &ctx,
+    };
+    return ks_kernel_select(s->kernel, &w->cluster, &kp, s->next_start_node, want, w->rng_sched, res);
+}
+
 /* One cycle's node selection (schedule_one.go schedulePod): filter from the round-robin start
  * until numFeasibleNodesToFind feasible nodes are found, score them, selectHost. Advances the
  * start index; FR receives the failure reasons. */
@@ -760,6 +830,13 @@ static ks_select_result select_node(ks_world *w, const ks_sched_profile *prof, c
     uint32_t nfeasible = 0, processed = 0;
     uint32_t *counts = fr->counts;
     memset(fr, 0, sizeof *fr);
+    /* The fast path; when no node fits, the general loop below runs again for the reasons (the
+     * kernel drew nothing and left the start index alone). */
+    ks_select_result fast;
+    if (kernel_takes(prof, ps) && select_fast(w, prof, ps, want, &fast) && fast.nfeasible > 0) {
+        s->next_start_node = (s->next_start_node + fast.processed) % nnodes;
+        return fast;
+    }
     pod_ext pe;
     find_pod_ext(c, ps, &pe);
     for (; processed < nnodes && nfeasible < want; processed++) {
@@ -936,5 +1013,6 @@ void ks_scheduler_free(ks_scheduler *s)
     ks_free(s->feasible);
     ks_free(s->scores);
     ks_free(s->raw);
+    ks_kernel_destroy(s->kernel);
     memset(s, 0, sizeof *s);
 }

@@ -52,6 +52,7 @@ typedef struct ks_scheduler {
     int64_t *scores;
     ks_raw_scores *raw; /* per feasible node, before normalisation */
     size_t scratch_cap;
+    struct ks_kernel *kernel; /* the fast path's per-node caches (kernel.h), created on first use */
 } ks_scheduler;
 
 void ks_scheduler_init(struct ks_world *w);
@@ -99,6 +100,11 @@ ks_select_result ks_sched_select(struct ks_world *w, const ks_sched_profile *pro
  * maximum, ties broken by reservoir sampling over the tied entries in order, one draw from RNG
  * per tie after the first (rand.Intn(count) == 0 replaces the choice). */
 uint32_t ks_sched_select_host(const int64_t *totals, uint32_t n, gsl_rng *rng);
+
+/* ImageLocality pieces shared with kernel.c (imagelocality/image_locality.go): one image's
+ * scaledImageScore, and calculatePriority of the sum for a pod of NCONTAINERS containers. */
+int64_t ks__image_scaled(int64_t bytes, uint32_t nodes_with_image, size_t total_nodes);
+int64_t ks__image_locality_score(int64_t sum, int ncontainers);
 
 /* Upstream arithmetic, exposed for the tests (pkg/scheduler/framework/plugins/noderesources). */
 int64_t ks_score_least_allocated(int64_t requested, int64_t capacity);
