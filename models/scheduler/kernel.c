@@ -171,17 +171,30 @@ static void prepare_pod(ks_kernel *k, const ks_cluster *c, const ks_kernel_pod *
     for (int m = 0; m < kp->nimages; m++) { /* every container's image counts, repeats too */
         uint32_t id = kp->images[m];
         if (id == KS_NONE || id >= k->index_images) continue;
+        int64_t last_bytes = -1, last_scaled = 0;
         for (uint32_t e = k->img_first[id]; e < k->img_first[id + 1]; e++) {
             uint32_t node = k->img_node[e];
             if (!k->img_mark[node]) {
                 k->img_mark[node] = 1;
                 k->touched[k->ntouched++] = node;
             }
-            k->img_sum[node] += ks__image_scaled(k->img_bytes[e], c->image_nodes[id], c->nodes.n);
+            /* Most nodes hold an image at the same size: remember the last one's scaled score. */
+            if (k->img_bytes[e] != last_bytes) {
+                last_bytes = k->img_bytes[e];
+                last_scaled = ks__image_scaled(last_bytes, c->image_nodes[id], c->nodes.n);
+            }
+            k->img_sum[node] += last_scaled;
         }
     }
-    for (size_t t = 0; t < k->ntouched; t++)
-        k->img_val[k->touched[t]] = (double)ks__image_locality_score(k->img_sum[k->touched[t]], kp->ncontainers);
+    int64_t last_sum = -1, last_score = 0;
+    for (size_t t = 0; t < k->ntouched; t++) {
+        int64_t sum = k->img_sum[k->touched[t]];
+        if (sum != last_sum) {
+            last_sum = sum;
+            last_score = ks__image_locality_score(sum, kp->ncontainers);
+        }
+        k->img_val[k->touched[t]] = (double)last_score;
+    }
 }
 
 static void finish_pod(ks_kernel *k)
@@ -314,6 +327,47 @@ static void run_positions(ks_kernel *k, const ks_nodes *nd, const loop_pod *lp, 
     if (first < len) run_range(k, nd, lp, 0, len - first, from + first);
 }
 
+typedef struct block_count {
+    double feasible, bad;
+} block_count;
+
+/* Feasible nodes (ok 1) and out-of-range ones (ok 2) among LEN positions: two sums, no stores. */
+__attribute__((target_clones("avx512f", "avx2", "default"))) static block_count count_block(const double *restrict ok,
+                                                                                             uint32_t len)
+{
+    double feasible = 0, bad = 0;
+#pragma omp simd reduction(+ : feasible, bad)
+    for (uint32_t p = 0; p < len; p++) {
+        feasible += ok[p] == 1 ? 1 : 0;
+        bad += ok[p] > 1 ? 1 : 0;
+    }
+    return (block_count){feasible, bad};
+}
+
+/* TaintToleration's NormalizeScore over the feasible nodes among the first PROCESSED positions
+ * (reversed: 100 - 100 x count / max, all 100 when the maximum is 0), then the weighted totals;
+ * every node scores 1 when no plugin scores (prioritizeNodes); INT64_MIN marks the infeasible. */
+__attribute__((target_clones("avx512f", "avx2", "sse4.1", "default"))) static void
+make_totals(ks_kernel *k, uint32_t processed, double w_taint, bool scoring)
+{
+    const double *restrict ok = k->ok, *restrict traw = k->traw, *restrict partial = k->partial;
+    int64_t *restrict total = k->total;
+    double tmax = 0;
+#pragma omp simd reduction(max : tmax)
+    for (uint32_t p = 0; p < processed; p++) {
+        double t = ok[p] == 1 ? traw[p] : 0;
+        tmax = t > tmax ? t : tmax;
+    }
+    double tden = tmax > 0 ? tmax : 1, tbase = tmax > 0 ? 1 : 0, one = scoring ? 0 : 1, keep = scoring ? 1 : 0;
+#pragma omp simd
+    for (uint32_t p = 0; p < processed; p++) {
+        double tnorm = 100 - tbase * trunc_pos(100 * traw[p] / tden);
+        double t = keep * (partial[p] + w_taint * tnorm) + one;
+        int64_t v = d2i(t);
+        total[p] = ok[p] == 1 ? v : INT64_MIN;
+    }
+}
+
 bool ks_kernel_select(ks_kernel *k, const ks_cluster *c, const ks_kernel_pod *kp, uint32_t start, uint32_t want,
                       gsl_rng *rng, ks_select_result *out)
 {
@@ -348,11 +402,22 @@ bool ks_kernel_select(ks_kernel *k, const ks_cluster *c, const ks_kernel_pod *kp
         uint32_t need = want - found, len = need + need / 8 + 32;
         if (len > n - processed) len = n - processed;
         run_positions(k, nd, &lp, start, processed, len);
-        uint32_t end = processed + len;
-        for (; processed < end && found < want; processed++) {
-            found += k->ok[processed] == 1;
-            bad |= k->ok[processed] > 1;
+        block_count count = count_block(k->ok + processed, len);
+        bad = bad || count.bad > 0;
+        if (found + count.feasible < want) { /* no cut in this block */
+            found += count.feasible;
+            processed += len;
+            continue;
         }
+        /* The want-th feasible node is in this block: processed ends just after it. */
+        uint32_t end = processed + len;
+        if (found + count.feasible == want) {
+            while (!(k->ok[end - 1] == 1)) end--;
+            processed = end;
+            found = want;
+            continue;
+        }
+        for (; found < want; processed++) found += k->ok[processed] == 1;
     }
     if (bad) {
         finish_pod(k);
@@ -367,23 +432,9 @@ bool ks_kernel_select(ks_kernel *k, const ks_cluster *c, const ks_kernel_pod *kp
     } else if (found > 1) {
         /* TaintToleration's NormalizeScore over the feasible nodes, reversed; then the totals
          * (every node 1 when no plugin scores) and selectHost. */
-        double tmax = 0;
-        const double *restrict ok = k->ok, *restrict traw = k->traw, *restrict partial = k->partial;
-        int64_t *restrict total = k->total;
-#pragma omp simd reduction(max : tmax)
-        for (uint32_t p = 0; p < processed; p++) {
-            double t = ok[p] == 1 ? traw[p] : 0;
-            tmax = t > tmax ? t : tmax;
-        }
-        double w_taint = (double)kp->w_taint, tden = tmax > 0 ? tmax : 1;
         bool scoring = kp->w_fit || kp->w_balanced || kp->w_taint || kp->w_image;
-#pragma omp simd
-        for (uint32_t p = 0; p < processed; p++) {
-            double tnorm = tmax > 0 ? 100 - trunc_pos(100 * traw[p] / tden) : 100;
-            double t = scoring ? partial[p] + w_taint * tnorm : 1;
-            total[p] = ok[p] == 1 ? d2i(t) : INT64_MIN;
-        }
-        uint32_t p = ks_sched_select_host(total, processed, rng);
+        make_totals(k, processed, (double)kp->w_taint, scoring);
+        uint32_t p = ks_sched_select_host(k->total, processed, rng);
         out->chosen = (uint32_t)(((uint64_t)start + p) % n);
     }
     finish_pod(k);
