@@ -25,6 +25,13 @@ static uint32_t parallel_min_nodes;
 
 void ks_kernel_set_parallel_min_nodes(uint32_t n) { parallel_min_nodes = n; }
 
+enum { IMAGE_COLUMNS = 8 };
+typedef struct image_column {
+    uint32_t id;
+    int ncontainers;
+    double *score;
+} image_column;
+
 struct ks_kernel {
     size_t nnodes; /* the node count the per-node caches were built for */
     bool exact;    /* every allocatable below EXACT_LIMIT */
@@ -45,6 +52,11 @@ struct ks_kernel {
     double *img_val;
     uint32_t *touched;
     size_t ntouched;
+    /* Pods with one image (most): its ImageLocality score for every node as a column, kept per
+     * (image, container count) until the index changes, so such a pod scatters nothing. */
+    image_column cols[IMAGE_COLUMNS];
+    size_t ncols, next_col;
+    const double *img_src; /* the column the loop reads for the current pod */
     /* Per position in round-robin order (0 = the start node): feasible (1/0), the weighted score
      * without TaintToleration, the PreferNoSchedule count, the final total. */
     double *ok, *partial, *traw;
@@ -64,6 +76,8 @@ static void free_node_caches(ks_kernel *k)
 
 static void free_index(ks_kernel *k)
 {
+    for (size_t c = 0; c < k->ncols; c++) ks_free(k->cols[c].score);
+    k->ncols = k->next_col = 0;
     ks_free(k->img_first);
     ks_free(k->img_node);
     ks_free(k->img_bytes);
@@ -160,6 +174,26 @@ static void rebuild_index(ks_kernel *k, const ks_cluster *c, uint64_t pairs)
     k->index_images = m;
 }
 
+/* The ImageLocality column of a one-image pod: calculatePriority(scaledImageScore) on the nodes
+ * that have the image, 0 elsewhere. */
+static const double *image_column_for(ks_kernel *k, const ks_cluster *c, uint32_t id, int ncontainers)
+{
+    for (size_t m = 0; m < k->ncols; m++)
+        if (k->cols[m].id == id && k->cols[m].ncontainers == ncontainers) return k->cols[m].score;
+    image_column *col = &k->cols[k->ncols < IMAGE_COLUMNS ? k->ncols++ : k->next_col++ % IMAGE_COLUMNS];
+    ks_free(col->score);
+    *col = (image_column){id, ncontainers, ks_calloc(mem_kernel(), c->nodes.n + 1, sizeof(double))};
+    int64_t last_bytes = -1, last_score = 0;
+    for (uint32_t e = k->img_first[id]; e < k->img_first[id + 1]; e++) {
+        if (k->img_bytes[e] != last_bytes) {
+            last_bytes = k->img_bytes[e];
+            last_score = ks__image_locality_score(ks__image_scaled(last_bytes, c->image_nodes[id], c->nodes.n), ncontainers);
+        }
+        col->score[k->img_node[e]] = (double)last_score;
+    }
+    return col->score;
+}
+
 /* The pod's per-node columns: taint verdicts on the special nodes, ImageLocality where one of its
  * images is. */
 static void prepare_pod(ks_kernel *k, const ks_cluster *c, const ks_kernel_pod *kp)
@@ -167,7 +201,12 @@ static void prepare_pod(ks_kernel *k, const ks_cluster *c, const ks_kernel_pod *
     for (size_t cl = 0; cl < k->nclasses; cl++)
         k->class_val[cl] = kp->taint_verdict(kp->ctx, &c->nodes.spec[k->class_rep[cl]]);
     for (size_t s = 0; s < k->nspecial; s++) k->taint_val[k->special[s]] = k->class_val[k->special_class[s]];
+    k->img_src = k->img_val;
     if (!kp->w_image) return;
+    if (kp->nimages == 1 && kp->images[0] != KS_NONE && kp->images[0] < k->index_images) {
+        k->img_src = image_column_for(k, c, kp->images[0], kp->ncontainers);
+        return;
+    }
     for (int m = 0; m < kp->nimages; m++) { /* every container's image counts, repeats too */
         uint32_t id = kp->images[m];
         if (id == KS_NONE || id >= k->index_images) continue;
@@ -242,6 +281,7 @@ typedef struct loop_pod {
     double req_cpu, req_mem, nz_cpu, nz_mem;
     double fit_w_cpu, fit_w_mem, bal_cpu, bal_mem, w_fit, w_bal, w_img;
     double most; /* 1: MostAllocated, 0: LeastAllocated */
+    double inv_cm, inv_c, inv_m; /* 1 / the Fit weight sums (0 for an empty sum) */
 } loop_pod;
 
 /* Filter and scores for nodes [LO, HI), written at positions BASE + (i - LO). A node whose
@@ -257,7 +297,7 @@ __attribute__((target_clones("avx512f", "avx2", "sse4.1", "default"))) static vo
                   *restrict apods_c = nd->alloc_pods, *restrict rcpu_c = nd->req_cpu, *restrict rmem_c = nd->req_mem,
                   *restrict reph_c = nd->req_eph, *restrict zcpu_c = nd->nz_cpu, *restrict zmem_c = nd->nz_mem,
                   *restrict npods_c = nd->npods;
-    const double *restrict taint_val = k->taint_val, *restrict img_val = k->img_val;
+    const double *restrict taint_val = k->taint_val, *restrict img_val = k->img_src;
     double *restrict ok_o = k->ok + base - lo, *restrict partial_o = k->partial + base - lo,
                      *restrict traw_o = k->traw + base - lo;
     const loop_pod p = *lp;
@@ -277,15 +317,19 @@ __attribute__((target_clones("avx512f", "avx2", "sse4.1", "default"))) static vo
         /* Fit score over cpu and memory with non-zero requests; allocatable 0 leaves a resource
          * out of both sums. */
         double cpu_den = acpu > 0 ? acpu : 1, mem_den = amem > 0 ? amem : 1;
+        double hc = acpu > 0 ? 1 : 0, hm = amem > 0 ? 1 : 0; /* 0/1 factors, as for the strategy */
         /* Least: (cap - req) x 100 / cap, 0 when req > cap; Most: min(req, cap) x 100 / cap. The
          * strategy is picked by 0/1 factors (a loop-invariant condition in a ?: stops gcc 12),
          * before the one division per resource. */
         double num_cpu = p.most * (zcpu > acpu ? acpu : zcpu) + (1 - p.most) * (zcpu > acpu ? 0 : acpu - zcpu);
         double num_mem = p.most * (zmem > amem ? amem : zmem) + (1 - p.most) * (zmem > amem ? 0 : amem - zmem);
         double s_cpu = trunc_pos(num_cpu * 100 / cpu_den), s_mem = trunc_pos(num_mem * 100 / mem_den);
-        double wc = acpu > 0 ? p.fit_w_cpu : 0, wm = amem > 0 ? p.fit_w_mem : 0;
-        double wsum = wc + wm;
-        double fit = wsum > 0 ? trunc_pos((s_cpu * wc + s_mem * wm) / (wsum > 0 ? wsum : 1)) : 0;
+        double wc = hc * p.fit_w_cpu, wm = hm * p.fit_w_mem;
+        /* The weighted mean divides by one of three loop-invariant sums; multiplying by its
+         * reciprocal is within 2^-53 x 20,000 of the quotient, and a non-integral quotient is at
+         * least 1 / sum (>= 1/200) from the next integer, so the nudge of 1e-9 makes floor exact. */
+        double inv = hc * hm * p.inv_cm + hc * (1 - hm) * p.inv_c + (1 - hc) * hm * p.inv_m;
+        double fit = trunc_pos((s_cpu * wc + s_mem * wm) * inv + 1e-9);
         /* BalancedAllocation over cpu and memory with real requests: |f0 - f1| / 2 when both
          * count, else std 0. */
         double fc = (rcpu + p.req_cpu) / cpu_den, fm = (rmem + p.req_mem) / mem_den;
@@ -392,6 +436,9 @@ bool ks_kernel_select(ks_kernel *k, const ks_cluster *c, const ks_kernel_pod *kp
         .bal_cpu = kp->bal_cpu, .bal_mem = kp->bal_mem,
         .w_fit = (double)kp->w_fit, .w_bal = (double)kp->w_balanced, .w_img = (double)kp->w_image,
         .most = kp->most_allocated ? 1 : 0,
+        .inv_cm = kp->fit_w_cpu + kp->fit_w_mem ? 1.0 / (double)(kp->fit_w_cpu + kp->fit_w_mem) : 0,
+        .inv_c = kp->fit_w_cpu ? 1.0 / (double)kp->fit_w_cpu : 0,
+        .inv_m = kp->fit_w_mem ? 1.0 / (double)kp->fit_w_mem : 0,
     };
 
     /* findNodesThatPassFilters: blocks sized to the feasible nodes still wanted (plus an eighth),

@@ -774,6 +774,7 @@ static bool kernel_takes(const ks_sched_profile *prof, const ks_pod_spec *ps)
 {
     if (ps->node_selector.n || ps->has_required || ps->npreferred || ps->next_req) return false;
     if (prof->fit_weight && prof->fit_strategy == KS_FIT_REQUESTED_TO_CAPACITY_RATIO) return false;
+    if (prof->fit_cpu_weight > 100 || prof->fit_mem_weight > 100) return false; /* kernel.c's exact mean */
     for (size_t k = 0; k < ps->ncontainers; k++)
         if (ps->containers[k].nhost_ports) return false;
     return true;
