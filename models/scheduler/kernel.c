@@ -59,7 +59,7 @@ struct ks_kernel {
     const double *img_src; /* the column the loop reads for the current pod */
     /* Per position in round-robin order (0 = the start node): feasible (1/0), the weighted score
      * without TaintToleration, the PreferNoSchedule count, the final total. */
-    double *ok, *partial, *traw;
+    double *ok, *partial, *traw, *total_d;
     int64_t *total;
 };
 
@@ -70,7 +70,7 @@ ks_kernel *ks_kernel_create(void) { return ks_calloc(mem_kernel(), 1, sizeof(ks_
 static void free_node_caches(ks_kernel *k)
 {
     void *cols[] = {k->special, k->special_class, k->class_rep, k->class_val, k->taint_val, k->img_sum,
-                    k->img_mark, k->img_val, k->touched, k->ok, k->partial, k->traw, k->total};
+                    k->img_mark, k->img_val, k->touched, k->ok, k->partial, k->traw, k->total_d, k->total};
     for (size_t i = 0; i < sizeof cols / sizeof *cols; i++) ks_free(cols[i]);
 }
 
@@ -124,6 +124,7 @@ static void rebuild_nodes(ks_kernel *k, const ks_cluster *c)
     k->partial = ks_malloc(mem, (n + 1) * sizeof *k->partial);
     k->traw = ks_malloc(mem, (n + 1) * sizeof *k->traw);
     k->total = ks_malloc(mem, (n + 1) * sizeof *k->total);
+    k->total_d = ks_malloc(mem, (n + 1) * sizeof *k->total_d);
     k->nspecial = k->nclasses = k->ntouched = 0;
     k->exact = true;
     for (size_t i = 0; i < n; i++) {
@@ -391,11 +392,12 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) static block_count 
 /* TaintToleration's NormalizeScore over the feasible nodes among the first PROCESSED positions
  * (reversed: 100 - 100 x count / max, all 100 when the maximum is 0), then the weighted totals;
  * every node scores 1 when no plugin scores (prioritizeNodes); INT64_MIN marks the infeasible. */
-__attribute__((target_clones("avx512f", "avx2", "sse4.1", "default"))) static void
+__attribute__((target_clones("avx512f", "avx2", "sse4.1", "default"))) static int64_t
 make_totals(ks_kernel *k, uint32_t processed, double w_taint, bool scoring)
 {
     const double *restrict ok = k->ok, *restrict traw = k->traw, *restrict partial = k->partial;
     int64_t *restrict total = k->total;
+    double *restrict total_d = k->total_d;
     double tmax = 0;
 #pragma omp simd reduction(max : tmax)
     for (uint32_t p = 0; p < processed; p++) {
@@ -409,7 +411,12 @@ make_totals(ks_kernel *k, uint32_t processed, double w_taint, bool scoring)
         double t = keep * (partial[p] + w_taint * tnorm) + one;
         int64_t v = d2i(t);
         total[p] = ok[p] == 1 ? v : INT64_MIN;
+        total_d[p] = ok[p] == 1 ? t : -1; /* totals are >= 0 */
     }
+    double top = -1; /* selectHost's maximum: a double reduction vectorises, an int64 one does not */
+#pragma omp simd reduction(max : top)
+    for (uint32_t p = 0; p < processed; p++) top = total_d[p] > top ? total_d[p] : top;
+    return d2i(top);
 }
 
 bool ks_kernel_select(ks_kernel *k, const ks_cluster *c, const ks_kernel_pod *kp, uint32_t start, uint32_t want,
@@ -480,8 +487,8 @@ bool ks_kernel_select(ks_kernel *k, const ks_cluster *c, const ks_kernel_pod *kp
         /* TaintToleration's NormalizeScore over the feasible nodes, reversed; then the totals
          * (every node 1 when no plugin scores) and selectHost. */
         bool scoring = kp->w_fit || kp->w_balanced || kp->w_taint || kp->w_image;
-        make_totals(k, processed, (double)kp->w_taint, scoring);
-        uint32_t p = ks_sched_select_host(k->total, processed, rng);
+        int64_t top = make_totals(k, processed, (double)kp->w_taint, scoring);
+        uint32_t p = ks__select_host_ties(k->total, processed, top, rng);
         out->chosen = (uint32_t)(((uint64_t)start + p) % n);
     }
     finish_pod(k);

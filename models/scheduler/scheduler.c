@@ -724,19 +724,26 @@ int ks_sched_explain(const ks_world *w, const ks_sched_profile *prof, const ks_p
 
 uint32_t ks_sched_select_host(const int64_t *totals, uint32_t n, gsl_rng *rng)
 {
+    int64_t top = INT64_MIN;
+    for (uint32_t k = 0; k < n; k++) top = totals[k] > top ? totals[k] : top;
+    return ks__select_host_ties(totals, n, top, rng);
+}
+
+uint32_t ks__select_host_ties(const int64_t *totals, uint32_t n, int64_t top, gsl_rng *rng)
+{
     /* schedule_one.go selectHost pops the maximum total, then each further node with that total
      * (cntOfMaxScore++) replaces the choice when rand.Intn(cntOfMaxScore) == 0: reservoir
      * sampling over the ties only. A single pass keeping a running maximum would also draw for
-     * ties of a maximum that a later node beats, consuming the stream differently. */
-    int64_t top = INT64_MIN;
-    for (uint32_t k = 0; k < n; k++) top = totals[k] > top ? totals[k] : top;
-    uint32_t chosen = 0;
-    uint64_t count = 0;
-    for (uint32_t k = 0; k < n; k++) {
-        if (totals[k] != top) continue;
-        if (++count == 1 || ks_rng_below(rng, count) == 0) chosen = k;
-    }
-    return chosen;
+     * ties of a maximum that a later node beats, consuming the stream differently. Done as: count
+     * the ties, make the draws for counts 2..ties in order (the same calls), then find the tie
+     * that won — no data-dependent branch between the draws. */
+    uint64_t ties = 0, pick = 1;
+    for (uint32_t k = 0; k < n; k++) ties += totals[k] == top;
+    for (uint64_t count = 2; count <= ties; count++)
+        if (ks_rng_below(rng, count) == 0) pick = count;
+    for (uint32_t k = 0; k < n; k++)
+        if (totals[k] == top && --pick == 0) return k;
+    return 0;
 }
 
 static void park_unschedulable(ks_world *w, uint32_t pod, ks_time at)

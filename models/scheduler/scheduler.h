@@ -100,6 +100,8 @@ ks_select_result ks_sched_select(struct ks_world *w, const ks_sched_profile *pro
  * maximum, ties broken by reservoir sampling over the tied entries in order, one draw from RNG
  * per tie after the first (rand.Intn(count) == 0 replaces the choice). */
 uint32_t ks_sched_select_host(const int64_t *totals, uint32_t n, gsl_rng *rng);
+/* Its second half, for a caller that already knows the maximum TOP (kernel.c). */
+uint32_t ks__select_host_ties(const int64_t *totals, uint32_t n, int64_t top, gsl_rng *rng);
 
 /* ImageLocality pieces shared with kernel.c (imagelocality/image_locality.go): one image's
  * scaledImageScore, and calculatePriority of the sum for a pod of NCONTAINERS containers. */
