@@ -31,6 +31,7 @@
 
 #include "alloc.h"
 #include "cli.h"
+#include "kernel.h"
 #include "rng.h"
 #include "reference.h"
 #include "sim.h"
@@ -121,7 +122,7 @@ static const char bench_usage[] =
     "       kubesim bench e2e CONFIG... [--json]\n"
     "       kubesim bench e2e --nodes N --pods P [--duration D] [--json]\n"
     "       kubesim bench scheduler --nodes N --pods P [--percentage X] [--reference-pods R]\n"
-    "                               [--threads T] [--json]\n"
+    "                               [--threads T] [--parallel-min-nodes M] [--json]\n"
     "\n"
     "engine  the hold model through the kernel's schedule/dispatch path, and the same loop on a\n"
     "        bare array heap; prints both rates and their ratio (best of R runs, default 3).\n"
@@ -134,7 +135,8 @@ static const char bench_usage[] =
     "        with percentageOfNodesToScore X (default 0 = adaptive) and with 100; then the first R\n"
     "        pods (default: P, at most 2e7 / N) through the scalar reference on a fresh cluster,\n"
     "        which must choose the same nodes. Prints pods/s and ns per node evaluated (filtered)\n"
-    "        for both. T OpenMP threads (default 1).\n"
+    "        for both. T OpenMP threads (default 1); M: the kernel's block size from which it\n"
+    "        splits over the threads (default 0: the measured one).\n"
     "\n"
     "--json prints one JSON object on the last line (engine: events_per_s, bare_events_per_s,\n"
     "ratio; e2e: wall_s, events_per_s, peak_rss_bytes; scheduler: one object per percentage).\n";
@@ -421,17 +423,18 @@ static sched_run sched_bench_run(sched_bench_cluster *b, int32_t pct, uint64_t p
 
 static int bench_scheduler(int argc, char **argv)
 {
-    enum { OPT_JSON = 256, OPT_NODES, OPT_PODS, OPT_PCT, OPT_REF, OPT_THREADS };
+    enum { OPT_JSON = 256, OPT_NODES, OPT_PODS, OPT_PCT, OPT_REF, OPT_THREADS, OPT_PAR };
     static const struct option opts[] = {{"json", no_argument, NULL, OPT_JSON},
                                          {"nodes", required_argument, NULL, OPT_NODES},
                                          {"pods", required_argument, NULL, OPT_PODS},
                                          {"percentage", required_argument, NULL, OPT_PCT},
                                          {"reference-pods", required_argument, NULL, OPT_REF},
                                          {"threads", required_argument, NULL, OPT_THREADS},
+                                         {"parallel-min-nodes", required_argument, NULL, OPT_PAR},
                                          {"help", no_argument, NULL, 'h'},
                                          {0, 0, 0, 0}};
     bool json = false, ref_given = false;
-    uint64_t nodes = 5000, pods = 10000, pct = 0, ref_pods = 0, threads = 1;
+    uint64_t nodes = 5000, pods = 10000, pct = 0, ref_pods = 0, threads = 1, par_min = 0;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -445,6 +448,10 @@ static int bench_scheduler(int argc, char **argv)
             ref_given = true;
             break;
         case OPT_THREADS: if (!ks_cli_parse_u64("bench", "--threads", optarg, &threads)) return KS_EXIT_USAGE; break;
+        case OPT_PAR:
+            if (!ks_cli_parse_u64("bench", "--parallel-min-nodes", optarg, &par_min) || par_min > UINT32_MAX)
+                return KS_EXIT_USAGE;
+            break;
         case 'h': fputs(bench_usage, stdout); return KS_EXIT_OK;
         default: fputs(bench_usage, stderr); return KS_EXIT_USAGE;
         }
@@ -458,6 +465,7 @@ static int bench_scheduler(int argc, char **argv)
     if (!ref_given) ref_pods = pods < 20000000 / nodes ? pods : 20000000 / nodes;
     if (ref_pods > pods) ref_pods = pods;
     omp_set_num_threads((int)threads);
+    ks_kernel_set_parallel_min_nodes((uint32_t)par_min);
     sched_bench_cluster b;
     sched_bench_setup(&b, nodes);
     uint32_t *chosen = ks_malloc(ks_mem_purpose("bench"), pods * sizeof *chosen);
