@@ -78,7 +78,10 @@ static void free_node_caches(ks_kernel *k)
 
 static void free_index(ks_kernel *k)
 {
-    for (size_t c = 0; c < k->ncols; c++) ks_free(k->cols[c].score);
+    for (size_t c = 0; c < k->ncols; c++) {
+        ks_free(k->cols[c].score);
+        k->cols[c].score = NULL;
+    }
     k->ncols = k->next_col = 0;
     ks_free(k->img_first);
     ks_free(k->img_node);

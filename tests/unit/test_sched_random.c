@@ -10,7 +10,8 @@
  * scheduler's RNG stream, on the node, the nodes processed and the feasible count. A second suite
  * does the same on clusters of 100-700 nodes with random percentages, where the search stops at
  * numFeasibleNodesToFind and the round-robin start matters. Each pod is then assumed on its node,
- * so later pods see the cluster change. Everything runs at 1 and 2 OpenMP threads, with the
+ * so later pods see the cluster change, and now and then a node gains an image as a kubelet's pull
+ * would add it. Everything runs at 1 and 2 OpenMP threads, with the
  * kernel's parallel threshold lowered so that 2 threads really split the node range.
  *
  * Seeded and deterministic; a disagreement prints the seed, the pod, the node and both values. */
@@ -355,6 +356,13 @@ static ks_select_result check_select(fixture *f, const ks_pod_spec *ps, int32_t 
         snprintf(name, sizeof name, "pod-%d", pod_now);
         uint32_t pod = ks_cluster_add_pod(&w->cluster, name, ps, KS_NONE, 0);
         ks_cluster_assign(&w->cluster, pod, got.chosen);
+    }
+    /* A kubelet pulls an image now and then: ImageLocality's inputs change between cycles. */
+    if (chance(30)) {
+        static const char *const pulled[] = {"img-a:latest", "img-b:1", "img-e:2", "reg:5000/img-c:latest"};
+        int k = (int)rnd(4);
+        ks_node_add_image(&w->cluster, rnd((uint32_t)w->cluster.nodes.n), ks_cluster_image_id(&w->cluster, pulled[k]),
+                          k == 2 ? 300 << 20 : image_bytes[k]);
     }
     return got;
 }
