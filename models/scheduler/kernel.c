@@ -59,8 +59,9 @@ struct ks_kernel {
     image_column cols[IMAGE_COLUMNS];
     size_t ncols, next_col;
     const double *img_src; /* the column the loop reads for the current pod */
-    /* Per position in round-robin order (0 = the start node): feasible (1/0), the weighted score
-     * without TaintToleration, the PreferNoSchedule count, the final total. */
+    /* Per position in round-robin order (0 = the start node): feasible (1), not (0) or outside
+     * the exact range (2); the weighted score without TaintToleration; the PreferNoSchedule count;
+     * the final total (INT64_MIN where infeasible), and the same as a double (-1). */
     double *ok, *partial, *traw, *total_d;
     int64_t *total;
 };

@@ -17,9 +17,10 @@
  * (filtered out, or the PreferNoSchedule count) per taint class, evaluated once per class; nodes
  * holding one of the pod's images get their ImageLocality score from an inverted image index.
  * Ranges are processed in blocks sized to the feasible nodes still wanted, so an adaptive
- * percentage does not score the whole cluster. OpenMP threads split a block above
- * ks_kernel_parallel_min_nodes nodes (each node writes its own slot; the cut, the maximum and the
- * tie draws run sequentially in node order).
+ * percentage does not score the whole cluster. OpenMP threads split a block from the threshold
+ * below (each node writes its own slot; the cut, the maximum and the tie draws run sequentially
+ * in node order). The loops are compiled per instruction set (target_clones: AVX-512, AVX2,
+ * SSE4.1, baseline) and picked at load time; docs/PERFORMANCE.md says which vectorise.
  *
  * Cost per pod: O(nodes processed) in the loop, plus O(tainted nodes + nodes with the pod's
  * images) scalar; rebuilding the per-node caches is O(nodes x taints) when the node count
