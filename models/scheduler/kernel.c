@@ -60,10 +60,9 @@ struct ks_kernel {
     size_t ncols, next_col;
     const double *img_src; /* the column the loop reads for the current pod */
     /* Per position in round-robin order (0 = the start node): feasible (1), not (0) or outside
-     * the exact range (2); the weighted score without TaintToleration; the PreferNoSchedule count;
-     * the final total (INT64_MIN where infeasible), and the same as a double (-1). */
-    double *ok, *partial, *traw, *total_d;
-    int64_t *total;
+     * the exact range (2); the total (-1 where infeasible), written by the loop with
+     * TaintToleration's normalised score at 100 and corrected on the tainted nodes afterwards. */
+    double *ok, *total;
 };
 
 static ks_mem_id mem_kernel(void) { return ks_mem_purpose("scheduler"); }
@@ -73,7 +72,7 @@ ks_kernel *ks_kernel_create(void) { return ks_calloc(mem_kernel(), 1, sizeof(ks_
 static void free_node_caches(ks_kernel *k)
 {
     void *cols[] = {k->special, k->special_class, k->class_rep, k->class_val, k->taint_val, k->img_sum,
-                    k->img_mark, k->img_val, k->touched, k->ok, k->partial, k->traw, k->total_d, k->total};
+                    k->img_mark, k->img_val, k->touched, k->ok, k->total};
     for (size_t i = 0; i < sizeof cols / sizeof *cols; i++) ks_free(cols[i]);
 }
 
@@ -127,10 +126,7 @@ static void rebuild_nodes(ks_kernel *k, const ks_cluster *c)
     k->img_val = ks_calloc(mem, n + 1, sizeof *k->img_val);
     k->touched = ks_malloc(mem, (n + 1) * sizeof *k->touched);
     k->ok = ks_malloc(mem, (n + 1) * sizeof *k->ok);
-    k->partial = ks_malloc(mem, (n + 1) * sizeof *k->partial);
-    k->traw = ks_malloc(mem, (n + 1) * sizeof *k->traw);
     k->total = ks_malloc(mem, (n + 1) * sizeof *k->total);
-    k->total_d = ks_malloc(mem, (n + 1) * sizeof *k->total_d);
     k->nspecial = k->nclasses = k->ntouched = 0;
     k->exact = true;
     for (size_t i = 0; i < n; i++) {
@@ -286,7 +282,8 @@ static inline double trunc_pos(double x) { return floor(x); }
 typedef struct loop_pod {
     double cpu_cmp, mem_cmp, eph_cmp, pods_cmp; /* -inf where the check does not apply */
     double req_cpu, req_mem, nz_cpu, nz_mem;
-    double fit_w_cpu, fit_w_mem, bal_cpu, bal_mem, w_fit, w_bal, w_img;
+    double fit_w_cpu, fit_w_mem, bal_cpu, bal_mem, w_fit, w_bal, w_img, w_taint;
+    double keep, one; /* 1, 0 when some plugin scores; 0, 1 when none does */
     double most; /* 1: MostAllocated, 0: LeastAllocated */
     double inv_cm, inv_c, inv_m; /* 1 / the Fit weight sums (0 for an empty sum) */
 } loop_pod;
@@ -305,8 +302,7 @@ __attribute__((target_clones("avx512f", "avx2", "sse4.1", "default"))) static vo
                   *restrict reph_c = nd->req_eph, *restrict zcpu_c = nd->nz_cpu, *restrict zmem_c = nd->nz_mem,
                   *restrict npods_c = nd->npods;
     const double *restrict taint_val = k->taint_val, *restrict img_val = k->img_src;
-    double *restrict ok_o = k->ok + base - lo, *restrict partial_o = k->partial + base - lo,
-                     *restrict traw_o = k->traw + base - lo;
+    double *restrict ok_o = k->ok + base - lo, *restrict total_o = k->total + base - lo;
     const loop_pod p = *lp;
     const double limit = 2251799813685248.0; /* 2^51 */
 #pragma omp simd
@@ -345,9 +341,13 @@ __attribute__((target_clones("avx512f", "avx2", "sse4.1", "default"))) static vo
         bool both = (p.bal_cpu > 0) & (acpu > 0) & (p.bal_mem > 0) & (amem > 0);
         double std = both ? fabs((fc - fm) / 2) : 0;
         double bal = trunc_pos((1 - std) * 100);
-        ok_o[i] = exact ? (fits ? 1.0 : 0.0) : 2.0;
-        partial_o[i] = p.w_fit * fit + p.w_bal * bal + p.w_img * img_val[i];
-        traw_o[i] = tv;
+        double okv = exact ? (fits ? 1.0 : 0.0) : 2.0;
+        ok_o[i] = okv;
+        /* TaintToleration counts as 100 here, which it is on every node without an untolerated
+         * PreferNoSchedule taint (100 - 100 x 0 / max); fix_taints corrects the others. With no
+         * score plugin every node scores 1 (prioritizeNodes). */
+        double total = p.keep * (p.w_fit * fit + p.w_bal * bal + p.w_img * img_val[i] + p.w_taint * 100) + p.one;
+        total_o[i] = okv == 1 ? total : -1;
     }
 }
 
@@ -395,34 +395,34 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) static block_count 
     return (block_count){feasible, bad};
 }
 
-/* TaintToleration's NormalizeScore over the feasible nodes among the first PROCESSED positions
- * (reversed: 100 - 100 x count / max, all 100 when the maximum is 0), then the weighted totals;
- * every node scores 1 when no plugin scores (prioritizeNodes); INT64_MIN marks the infeasible. */
-__attribute__((target_clones("avx512f", "avx2", "sse4.1", "default"))) static int64_t
-make_totals(ks_kernel *k, uint32_t processed, double w_taint, bool scoring)
+/* TaintToleration's NormalizeScore over the feasible nodes among the first PROCESSED positions,
+ * reversed: 100 - 100 x count / max (all 100 when the maximum is 0). Only tainted nodes can have
+ * a count, so only they are corrected. */
+static void fix_taints(ks_kernel *k, uint32_t start, uint32_t processed, int64_t w_taint)
 {
-    const double *restrict ok = k->ok, *restrict traw = k->traw, *restrict partial = k->partial;
-    int64_t *restrict total = k->total;
-    double *restrict total_d = k->total_d;
+    uint32_t n = (uint32_t)k->nnodes;
     double tmax = 0;
-#pragma omp simd reduction(max : tmax)
-    for (uint32_t p = 0; p < processed; p++) {
-        double t = ok[p] == 1 ? traw[p] : 0;
-        tmax = t > tmax ? t : tmax;
+    for (size_t s = 0; s < k->nspecial; s++) {
+        uint32_t p = (k->special[s] + n - start) % n;
+        if (p < processed && k->ok[p] == 1 && k->taint_val[k->special[s]] > tmax) tmax = k->taint_val[k->special[s]];
     }
-    double tden = tmax > 0 ? tmax : 1, tbase = tmax > 0 ? 1 : 0, one = scoring ? 0 : 1, keep = scoring ? 1 : 0;
-#pragma omp simd
-    for (uint32_t p = 0; p < processed; p++) {
-        double tnorm = 100 - tbase * trunc_pos(100 * traw[p] / tden);
-        double t = keep * (partial[p] + w_taint * tnorm) + one;
-        int64_t v = d2i(t);
-        total[p] = ok[p] == 1 ? v : INT64_MIN;
-        total_d[p] = ok[p] == 1 ? t : -1; /* totals are >= 0 */
+    if (tmax == 0) return;
+    for (size_t s = 0; s < k->nspecial; s++) {
+        uint32_t p = (k->special[s] + n - start) % n;
+        int64_t count = (int64_t)k->taint_val[k->special[s]];
+        if (p < processed && k->ok[p] == 1 && count > 0)
+            k->total[p] -= (double)(w_taint * (100 * count / (int64_t)tmax));
     }
-    double top = -1; /* selectHost's maximum: a double reduction vectorises, an int64 one does not */
+}
+
+/* selectHost's maximum, as a vectorised reduction (kernel.c's totals are >= 0, -1 infeasible). */
+__attribute__((target_clones("avx512f", "avx2", "default"))) static double max_total(const double *restrict total,
+                                                                                    uint32_t processed)
+{
+    double top = -1;
 #pragma omp simd reduction(max : top)
-    for (uint32_t p = 0; p < processed; p++) top = total_d[p] > top ? total_d[p] : top;
-    return d2i(top);
+    for (uint32_t p = 0; p < processed; p++) top = total[p] > top ? total[p] : top;
+    return top;
 }
 
 bool ks_kernel_select(ks_kernel *k, const ks_cluster *c, const ks_kernel_pod *kp, uint32_t start, uint32_t want,
@@ -438,6 +438,7 @@ bool ks_kernel_select(ks_kernel *k, const ks_cluster *c, const ks_kernel_pod *kp
     if (pairs != k->index_pairs || c->nimages != k->index_images) rebuild_index(k, c, pairs);
     prepare_pod(k, c, kp);
 
+    bool scoring = kp->w_fit || kp->w_balanced || kp->w_taint || kp->w_image;
     loop_pod lp = {
         .cpu_cmp = kp->fit_filter && kp->req_cpu > 0 ? (double)kp->req_cpu : -INFINITY,
         .mem_cmp = kp->fit_filter && kp->req_mem > 0 ? (double)kp->req_mem : -INFINITY,
@@ -448,6 +449,8 @@ bool ks_kernel_select(ks_kernel *k, const ks_cluster *c, const ks_kernel_pod *kp
         .fit_w_cpu = (double)kp->fit_w_cpu, .fit_w_mem = (double)kp->fit_w_mem,
         .bal_cpu = kp->bal_cpu, .bal_mem = kp->bal_mem,
         .w_fit = (double)kp->w_fit, .w_bal = (double)kp->w_balanced, .w_img = (double)kp->w_image,
+        .w_taint = (double)kp->w_taint,
+        .keep = scoring ? 1 : 0, .one = scoring ? 0 : 1,
         .most = kp->most_allocated ? 1 : 0,
         .inv_cm = kp->fit_w_cpu + kp->fit_w_mem ? 1.0 / (double)(kp->fit_w_cpu + kp->fit_w_mem) : 0,
         .inv_c = kp->fit_w_cpu ? 1.0 / (double)kp->fit_w_cpu : 0,
@@ -492,9 +495,8 @@ bool ks_kernel_select(ks_kernel *k, const ks_cluster *c, const ks_kernel_pod *kp
     } else if (found > 1) {
         /* TaintToleration's NormalizeScore over the feasible nodes, reversed; then the totals
          * (every node 1 when no plugin scores) and selectHost. */
-        bool scoring = kp->w_fit || kp->w_balanced || kp->w_taint || kp->w_image;
-        int64_t top = make_totals(k, processed, (double)kp->w_taint, scoring);
-        uint32_t p = ks__select_host_ties(k->total, processed, top, rng);
+        if (scoring && kp->w_taint) fix_taints(k, start, processed, kp->w_taint);
+        uint32_t p = ks__select_host_ties(k->total, processed, max_total(k->total, processed), rng);
         out->chosen = (uint32_t)(((uint64_t)start + p) % n);
     }
     finish_pod(k);

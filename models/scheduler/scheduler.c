@@ -722,24 +722,26 @@ int ks_sched_explain(const ks_world *w, const ks_sched_profile *prof, const ks_p
     return best;
 }
 
-uint32_t ks_sched_select_host(const int64_t *totals, uint32_t n, gsl_rng *rng)
+uint32_t ks_sched_select_host(const double *totals, uint32_t n, gsl_rng *rng)
 {
-    int64_t top = INT64_MIN;
-    for (uint32_t k = 0; k < n; k++) top = totals[k] > top ? totals[k] : top;
+    double top = totals[0];
+    for (uint32_t k = 1; k < n; k++) top = totals[k] > top ? totals[k] : top;
     return ks__select_host_ties(totals, n, top, rng);
 }
 
-uint32_t ks__select_host_ties(const int64_t *totals, uint32_t n, int64_t top, gsl_rng *rng)
+uint32_t ks__select_host_ties(const double *totals, uint32_t n, double top, gsl_rng *rng)
 {
     /* schedule_one.go selectHost pops the maximum total, then each further node with that total
      * (cntOfMaxScore++) replaces the choice when rand.Intn(cntOfMaxScore) == 0: reservoir
      * sampling over the ties only. A single pass keeping a running maximum would also draw for
      * ties of a maximum that a later node beats, consuming the stream differently. Done as: count
-     * the ties, make the draws for counts 2..ties in order (the same calls), then find the tie
-     * that won — no data-dependent branch between the draws. */
-    uint64_t ties = 0, pick = 1;
-    for (uint32_t k = 0; k < n; k++) ties += totals[k] == top;
-    for (uint64_t count = 2; count <= ties; count++)
+     * the ties (a vectorised sum), make the draws for counts 2..ties in order (the same calls),
+     * then find the tie that won — no data-dependent branch between the draws. */
+    double ties = 0;
+#pragma omp simd reduction(+ : ties)
+    for (uint32_t k = 0; k < n; k++) ties += totals[k] == top ? 1 : 0;
+    uint64_t pick = 1;
+    for (uint64_t count = 2; count <= (uint64_t)ties; count++)
         if (ks_rng_below(rng, count) == 0) pick = count;
     for (uint32_t k = 0; k < n; k++)
         if (totals[k] == top && --pick == 0) return k;
@@ -893,7 +895,7 @@ static ks_select_result select_node(ks_world *w, const ks_sched_profile *prof, c
             if (prof->affinity_weight && ps->npreferred)
                 total += prof->affinity_weight * normalize(raw[k].affinity, max_aff, false);
             /* With no score plugin at all, every node scores 1 (prioritizeNodes). */
-            s->scores[k] = scoring ? total : 1;
+            s->scores[k] = scoring ? (double)total : 1;
         }
         chosen = s->feasible[ks_sched_select_host(s->scores, nfeasible, w->rng_sched)];
     }

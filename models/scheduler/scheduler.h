@@ -49,7 +49,7 @@ typedef struct ks_scheduler {
     uint64_t attempts, bound, unschedulable_attempts;
     /* Scratch per cycle, sized to the node count. */
     uint32_t *feasible;
-    int64_t *scores;
+    double *scores; /* totals (exact integers in doubles, as selectHost compares them) */
     ks_raw_scores *raw; /* per feasible node, before normalisation */
     size_t scratch_cap;
     struct ks_kernel *kernel; /* the fast path's per-node caches (kernel.h), created on first use */
@@ -98,10 +98,12 @@ ks_select_result ks_sched_select(struct ks_world *w, const ks_sched_profile *pro
 
 /* selectHost (schedule_one.go): the index of the chosen entry of TOTALS[0..N), N >= 1 — the
  * maximum, ties broken by reservoir sampling over the tied entries in order, one draw from RNG
- * per tie after the first (rand.Intn(count) == 0 replaces the choice). */
-uint32_t ks_sched_select_host(const int64_t *totals, uint32_t n, gsl_rng *rng);
+ * per tie after the first (rand.Intn(count) == 0 replaces the choice). Totals are integers held
+ * in doubles (exact below 2^53), so kernel.c can hand over its vectors; entries below every real
+ * total (kernel.c writes -1 for infeasible nodes) are never chosen. */
+uint32_t ks_sched_select_host(const double *totals, uint32_t n, gsl_rng *rng);
 /* Its second half, for a caller that already knows the maximum TOP (kernel.c). */
-uint32_t ks__select_host_ties(const int64_t *totals, uint32_t n, int64_t top, gsl_rng *rng);
+uint32_t ks__select_host_ties(const double *totals, uint32_t n, double top, gsl_rng *rng);
 
 /* ImageLocality pieces shared with kernel.c (imagelocality/image_locality.go): one image's
  * scaledImageScore, and calculatePriority of the sum for a pod of NCONTAINERS containers. */
