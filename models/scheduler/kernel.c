@@ -3,7 +3,7 @@
  *   noderesources/{least,most}_allocated.go          Fit scores, int64 truncating division
  *   noderesources/balanced_allocation.go             |f0 - f1| / 2, truncated (1 - std) x 100
  *   plugins/helper/normalize_score.go                TaintToleration's reversed normalisation
- *   schedule_one.go findNodesThatPassFilters / selectHost (through ks_sched_select_host)
+ *   schedule_one.go findNodesThatPassFilters / selectHost (through ks__select_host_ties)
  */
 #include "kernel.h"
 
