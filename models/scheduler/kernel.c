@@ -293,7 +293,7 @@ typedef struct loop_pod {
  * where the bits wrapped) gets ok = 2, which the caller turns into a fall-back. The loop has no
  * reduction: gcc 12 does not vectorise an `omp simd` reduction next to these stores. */
 /* Compiled for AVX-512, AVX2 and SSE4.1, picked at load time (glibc ifunc); the "default" clone
- * (SSE2 only: no vector floor) stays scalar. The loop is bound by its five double divisions
+ * (SSE2 only: no vector floor) stays scalar. The loop is bound by its four double divisions
  * per node, and wider vectors divide more nodes at once. */
 __attribute__((target_clones("avx512f", "avx2", "sse4.1", "default"))) static void range_body(ks_kernel *k, const ks_nodes *nd, const loop_pod *lp, uint32_t lo, uint32_t hi, uint32_t base)
 {
