@@ -267,6 +267,11 @@ static void build(fixture *f, int nnodes, int nexisting, bool big)
     for (int k = 0; k < 4; k++) image_bytes[k] = (int64_t)(1 + rnd(1500)) * 1024 * 1024 + rnd(1 << 20);
     ks_node_spec *nodes = arena_alloc(&ar, (size_t)nnodes * sizeof *nodes);
     for (int i = 0; i < nnodes; i++) random_node(&nodes[i], i, big);
+    /* Now and then a cluster outside the fast path's exact range: a node with 2^47 bytes of memory
+     * (kernel.c declines the cluster), or a pod bound to a node with a 2^52-byte request (the
+     * node's sums leave the range, and the kernel declines the pod). */
+    if (big && chance(10)) nodes[rnd((uint32_t)nnodes)].mem_bytes = (int64_t)1 << 47;
+    bool huge_pod = big && nexisting > 0 && chance(10);
     ks_pod_doc *docs = arena_alloc(&ar, (size_t)(nexisting + 1) * sizeof *docs);
     for (int k = 0; k < nexisting; k++) {
         docs[k].name = arena_alloc(&ar, 24);
@@ -274,6 +279,10 @@ static void build(fixture *f, int nnodes, int nexisting, bool big)
         docs[k].spec = *random_pod(nnodes, false);
         docs[k].spec.node_name = arena_alloc(&ar, NODE_NAME_MAX);
         snprintf(docs[k].spec.node_name, NODE_NAME_MAX, "node-%u", rnd((uint32_t)nnodes));
+    }
+    if (huge_pod) {
+        docs[0].spec.req_mem_bytes = (int64_t)1 << 52;
+        docs[0].spec.nz_mem_bytes = (int64_t)1 << 52;
     }
     random_profile(&f->prof);
     f->cfg = (ks_sched_config){.profiles = &f->prof, .nprofiles = 1, .pod_initial_backoff = KS_SEC(1),
