@@ -474,11 +474,13 @@ void ks_cluster_nominate(ks_cluster *c, uint32_t pod, uint32_t node)
         while (*at != pod) at = &c->pods[*at].nom_next;
         *at = p->nom_next;
         p->nom_next = KS_NONE;
+        c->nodes.nnominated--;
     }
     p->nominated = node;
     if (node != KS_NONE) {
         p->nom_next = c->nodes.nominated_head[node];
         c->nodes.nominated_head[node] = pod;
+        c->nodes.nnominated++;
     }
 }
 

@@ -95,6 +95,7 @@ typedef struct ks_nodes {
     uint64_t *resource_version;
     uint32_t *pod_head;       /* first pod assigned here (ks_pod.node_next links the rest) */
     uint32_t *nominated_head; /* first pod nominated here (ks_pod.nom_next) */
+    size_t nnominated;        /* pods with a nominatedNodeName, all nodes */
 } ks_nodes;
 
 typedef struct ks_replicaset {

@@ -17,6 +17,7 @@
 
 #include "alloc.h"
 #include "dist.h"
+#include "kernel.h"
 #include "world.h"
 
 /* pkg/scheduler/schedule_one.go */
@@ -352,6 +353,8 @@ static bool tolerated(const ks_pod_spec *ps, const ks_taint *taint)
     return false;
 }
 
+static const ks_taint unschedulable_taint = {(char *)"node.kubernetes.io/unschedulable", (char *)"", KS_NO_SCHEDULE};
+
 /* v1helper.FindMatchingUntoleratedTaint with DoNotScheduleTaintsFilterFunc: the first NoSchedule or
  * NoExecute taint the pod does not tolerate. */
 static const ks_taint *untolerated_taint(const ks_node_spec *n, const ks_pod_spec *ps)
@@ -545,8 +548,7 @@ static unsigned filter_node(const ks_cluster *c, const ks_sched_profile *prof, c
     dyn->n = 0;
     if (prof->unschedulable_filter && spec->unschedulable) {
         /* The pod may tolerate the node.kubernetes.io/unschedulable:NoSchedule taint. */
-        static const ks_taint unsched = {(char *)"node.kubernetes.io/unschedulable", (char *)"", KS_NO_SCHEDULE};
-        if (!tolerated(ps, &unsched)) return 1u << R_UNSCHEDULABLE;
+        if (!tolerated(ps, &unschedulable_taint)) return 1u << R_UNSCHEDULABLE;
     }
     if (prof->node_name_filter && ps->node_name && ps->node_name[0] && strcmp(ps->node_name, spec->name) != 0)
         return 1u << R_NODE_NAME;
@@ -663,22 +665,53 @@ static void find_pod_images(const ks_cluster *c, const ks_sched_profile *prof, c
     }
 }
 
+int64_t ks__image_scaled(int64_t bytes, uint32_t nodes_with_image, size_t total_nodes)
+{
+    /* scaledImageScore: int64(float64(size) * spread), spread = numNodes / totalNumNodes
+     * computed first; (size * numNodes) / total rounds differently now and then. */
+    double spread = (double)nodes_with_image / (double)total_nodes;
+    return (int64_t)((double)bytes * spread);
+}
+
+int64_t ks__image_locality_score(int64_t sum, int ncontainers)
+{
+    const int64_t mib = 1024 * 1024, min = 23 * mib, max = 1000 * mib * (ncontainers ? ncontainers : 1);
+    if (sum < min) sum = min;
+    if (sum > max) sum = max;
+    return 100 * (sum - min) / (max - min);
+}
+
 /* imagelocality/image_locality.go: the sizes of the pod's images present on the node, each
  * scaled by the share of nodes that have it, clamped to [23 MiB, 1000 MiB x containers] and
  * mapped to 0..100 (int64 division). */
 static int64_t image_locality(const ks_cluster *c, const pod_images *pi, uint32_t node)
 {
-    const int64_t mib = 1024 * 1024, min = 23 * mib, max = 1000 * mib * (pi->ncontainers ? pi->ncontainers : 1);
     int64_t sum = 0;
     for (int k = 0; k < pi->n; k++) {
         if (pi->ids[k] == KS_NONE) continue;
         int64_t bytes = ks_node_image_bytes(c, node, pi->ids[k]);
         if (bytes < 0) continue;
-        sum += (int64_t)((double)bytes * (double)c->image_nodes[pi->ids[k]] / (double)c->nodes.n);
+        sum += ks__image_scaled(bytes, c->image_nodes[pi->ids[k]], c->nodes.n);
     }
-    if (sum < min) sum = min;
-    if (sum > max) sum = max;
-    return 100 * (sum - min) / (max - min);
+    return ks__image_locality_score(sum, pi->ncontainers);
+}
+
+/* tainttoleration Score: the PreferNoSchedule taints not tolerated by a toleration with effect ""
+ * or PreferNoSchedule. */
+static int64_t prefer_no_schedule_count(const ks_pod_spec *ps, const ks_node_spec *spec)
+{
+    int64_t count = 0;
+    for (size_t k = 0; k < spec->ntaints; k++) {
+        const ks_taint *t = &spec->taints[k];
+        if (t->effect != KS_PREFER_NO_SCHEDULE) continue;
+        bool ok = false;
+        for (size_t j = 0; j < ps->ntolerations && !ok; j++) {
+            const ks_toleration *tol = &ps->tolerations[j];
+            ok = (tol->effect == -1 || tol->effect == KS_PREFER_NO_SCHEDULE) && tolerates(tol, t);
+        }
+        count += !ok;
+    }
+    return count;
 }
 
 static ks_raw_scores score_node(const ks_cluster *c, const ks_sched_profile *prof, const ks_pod_spec *ps,
@@ -705,17 +738,7 @@ static ks_raw_scores score_node(const ks_cluster *c, const ks_sched_profile *pro
         add_ext_row(n, i, &pi->bal_ext, &row);
         r.balanced = ks_score_balanced_row(&row);
     }
-    if (prof->taint_weight) /* tainttoleration: only tolerations with effect "" or PreferNoSchedule count */
-        for (size_t k = 0; k < spec->ntaints; k++) {
-            const ks_taint *t = &spec->taints[k];
-            if (t->effect != KS_PREFER_NO_SCHEDULE) continue;
-            bool ok = false;
-            for (size_t j = 0; j < ps->ntolerations && !ok; j++) {
-                const ks_toleration *tol = &ps->tolerations[j];
-                ok = (tol->effect == -1 || tol->effect == KS_PREFER_NO_SCHEDULE) && tolerates(tol, t);
-            }
-            r.taint += !ok;
-        }
+    if (prof->taint_weight) r.taint = prefer_no_schedule_count(ps, spec);
     if (prof->affinity_weight)
         for (size_t k = 0; k < ps->npreferred; k++)
             if (term_matches(&ps->preferred[k].term, spec)) r.affinity += ps->preferred[k].weight;
@@ -751,17 +774,58 @@ int32_t ks_plugin_weight(const ks_sched_profile *prof, const ks_pod_spec *ps, in
     return 0;
 }
 
+/* Whether the profile has any score plugin; with none, every node scores 1 (prioritizeNodes). */
+static bool profile_scores(const ks_sched_profile *prof)
+{
+    return prof->fit_weight || prof->balanced_weight || prof->taint_weight || prof->image_weight ||
+           prof->affinity_weight || prof->spread_weight || prof->interpod_weight;
+}
+
+/* PodTopologySpread's and InterPodAffinity's weighted, normalised scores added to TOTALS[0..N) of
+ * the nodes s->feasible[0..N), after ks_interpod_prescore. Their raw scores come from RAW, or
+ * straight from the cycle state when RAW is NULL (the fast path). NORM as for weigh_scores. */
+static void add_interpod_scores(ks_scheduler *s, const int32_t *weights, const ks_raw_scores *raw, uint32_t n,
+                                double *totals, int64_t (*norm)[KS_PLUGIN_COUNT])
+{
+    const ks_interpod *ip = &s->ip;
+    if (weights[KS_PLUGIN_SPREAD]) {
+        for (uint32_t k = 0; k < n; k++)
+            s->norm_a[k] = raw ? raw[k].spread : ks_interpod_spread_score(ip, s->feasible[k]);
+        ks_interpod_spread_normalize(ip, s->feasible, s->norm_a, s->norm_b, n);
+        for (uint32_t k = 0; k < n; k++) {
+            totals[k] += (double)(weights[KS_PLUGIN_SPREAD] * s->norm_b[k]);
+            if (norm) norm[k][KS_PLUGIN_SPREAD] = s->norm_b[k];
+        }
+    }
+    if (weights[KS_PLUGIN_INTERPOD]) {
+        for (uint32_t k = 0; k < n; k++)
+            s->norm_a[k] = raw ? raw[k].interpod : ks_interpod_affinity_score(ip, s->feasible[k]);
+        ks_interpod_affinity_normalize(s->norm_a, s->norm_b, n);
+        for (uint32_t k = 0; k < n; k++) {
+            totals[k] += (double)(weights[KS_PLUGIN_INTERPOD] * s->norm_b[k]);
+            if (norm) norm[k][KS_PLUGIN_INTERPOD] = s->norm_b[k];
+        }
+    }
+}
+
+/* The weight each plugin has for this pod (0: it does not score it): the profile's, less the
+ * inter-pod plugins whose PreScore skipped the pod. */
+static void plugin_weights(const ks_scheduler *s, const ks_sched_profile *prof, const ks_pod_spec *ps,
+                           int32_t *weights)
+{
+    for (int k = 0; k < KS_PLUGIN_COUNT; k++) weights[k] = ks_plugin_weight(prof, ps, k);
+    if (!ks_interpod_spread_scores(&s->ip)) weights[KS_PLUGIN_SPREAD] = 0;
+    if (!ks_interpod_affinity_scores(&s->ip)) weights[KS_PLUGIN_INTERPOD] = 0;
+}
+
 /* Every score plugin's weighted, normalised score added to TOTALS (framework.go RunScorePlugins:
  * NormalizeScore per plugin, then weights). RAW[k] belongs to node FEASIBLE[k]. NORM, when not
  * NULL, receives each plugin's normalised scores (KS_PLUGIN_COUNT per node); WEIGHTS the weight
  * each plugin got (0: it does not score this pod). */
 static void weigh_scores(ks_scheduler *s, const ks_sched_profile *prof, const ks_pod_spec *ps, const ks_raw_scores *raw,
-                         uint32_t n, int64_t *totals, int64_t (*norm)[KS_PLUGIN_COUNT], int32_t *weights)
+                         uint32_t n, double *totals, int64_t (*norm)[KS_PLUGIN_COUNT], int32_t *weights)
 {
-    const ks_interpod *ip = &s->ip;
-    for (int k = 0; k < KS_PLUGIN_COUNT; k++) weights[k] = ks_plugin_weight(prof, ps, k);
-    if (!ks_interpod_spread_scores(ip)) weights[KS_PLUGIN_SPREAD] = 0;
-    if (!ks_interpod_affinity_scores(ip)) weights[KS_PLUGIN_INTERPOD] = 0;
+    plugin_weights(s, prof, ps, weights);
     int64_t max_taint = 0, max_aff = 0;
     for (uint32_t k = 0; k < n; k++) {
         if (raw[k].taint > max_taint) max_taint = raw[k].taint;
@@ -777,25 +841,10 @@ static void weigh_scores(ks_scheduler *s, const ks_sched_profile *prof, const ks
         };
         int64_t total = 0;
         for (int p = 0; p < KS_PLUGIN_COUNT; p++) total += weights[p] * v[p];
-        totals[k] = total;
+        totals[k] = (double)total;
         if (norm) memcpy(norm[k], v, sizeof v);
     }
-    if (weights[KS_PLUGIN_SPREAD]) {
-        for (uint32_t k = 0; k < n; k++) s->norm_a[k] = raw[k].spread;
-        ks_interpod_spread_normalize(ip, s->feasible, s->norm_a, s->norm_b, n);
-        for (uint32_t k = 0; k < n; k++) {
-            totals[k] += weights[KS_PLUGIN_SPREAD] * s->norm_b[k];
-            if (norm) norm[k][KS_PLUGIN_SPREAD] = s->norm_b[k];
-        }
-    }
-    if (weights[KS_PLUGIN_INTERPOD]) {
-        for (uint32_t k = 0; k < n; k++) s->norm_a[k] = raw[k].interpod;
-        ks_interpod_affinity_normalize(s->norm_a, s->norm_b, n);
-        for (uint32_t k = 0; k < n; k++) {
-            totals[k] += weights[KS_PLUGIN_INTERPOD] * s->norm_b[k];
-            if (norm) norm[k][KS_PLUGIN_INTERPOD] = s->norm_b[k];
-        }
-    }
+    add_interpod_scores(s, weights, raw, n, totals, norm);
 }
 
 bool ks_sched_filter_one(ks_world *w, const ks_sched_profile *prof, const ks_sched_pod *sp, uint32_t node, bool refresh,
@@ -883,11 +932,37 @@ int ks_sched_explain_pod(ks_world *w, const ks_sched_profile *prof, const ks_sch
         memcpy(e->raw, raw, sizeof raw);
         memcpy(e->normalized, norm[k], sizeof norm[k]);
         memcpy(e->weight, weights, sizeof weights);
-        e->total = s->scores[k];
+        e->total = (int64_t)s->scores[k];
         if (best < 0 || e->total > out[best].total) best = (int)s->feasible[k];
     }
     ks_free(norm);
     return best;
+}
+
+uint32_t ks_sched_select_host(const double *totals, uint32_t n, gsl_rng *rng)
+{
+    double top = totals[0];
+    for (uint32_t k = 1; k < n; k++) top = totals[k] > top ? totals[k] : top;
+    return ks__select_host_ties(totals, n, top, rng);
+}
+
+uint32_t ks__select_host_ties(const double *totals, uint32_t n, double top, gsl_rng *rng)
+{
+    /* schedule_one.go selectHost pops the maximum total, then each further node with that total
+     * (cntOfMaxScore++) replaces the choice when rand.Intn(cntOfMaxScore) == 0: reservoir
+     * sampling over the ties only. A single pass keeping a running maximum would also draw for
+     * ties of a maximum that a later node beats, consuming the stream differently. Done as: count
+     * the ties (a vectorised sum), make the draws for counts 2..ties in order (the same calls),
+     * then find the tie that won — no data-dependent branch between the draws. */
+    double ties = 0;
+#pragma omp simd reduction(+ : ties)
+    for (uint32_t k = 0; k < n; k++) ties += totals[k] == top ? 1 : 0;
+    uint64_t pick = 1;
+    for (uint64_t count = 2; count <= (uint64_t)ties; count++)
+        if (ks_rng_below(rng, count) == 0) pick = count;
+    for (uint32_t k = 0; k < n; k++)
+        if (totals[k] == top && --pick == 0) return k;
+    return 0;
 }
 
 static void park_unschedulable(ks_world *w, uint32_t pod, ks_time at)
@@ -915,6 +990,82 @@ typedef struct fit_reasons {
     uint32_t varying_counts[MAX_VARYING];
     size_t nvarying;
 } fit_reasons;
+
+/* ---------------------------------------------------------------- the fast path */
+
+static bool fast_path_off;
+
+void ks_sched_set_fast_path(bool on) { fast_path_off = !on; }
+
+/* Pods kernel.c takes: nothing that needs per-node strings beyond taints and images (no
+ * nodeName, nodeSelector, node affinity terms, host ports or extended resources), a Fit strategy it
+ * computes in vectors, and no inter-pod filter (PodTopologySpread DoNotSchedule, required
+ * (anti-)affinity, existing pods' anti-affinity: per-node verdicts over pod counts). Inter-pod
+ * scores are fine: they are added over the feasible set the kernel returns. Nominated pods (after
+ * a preemption) count in the Fit filter of the general path only, so while there are any, every
+ * pod goes there. Everything else, and the FitError reasons, stay on the general path. */
+static bool kernel_takes(const ks_cluster *c, const ks_sched_profile *prof, const ks_pod_spec *ps,
+                         const ks_interpod *ip)
+{
+    if (ps->node_selector.n || ps->has_required || ps->npreferred || ps->next_req) return false;
+    if (prof->fit_weight && prof->fit_strategy == KS_FIT_REQUESTED_TO_CAPACITY_RATIO) return false;
+    if (prof->fit_cpu_weight > 100 || prof->fit_mem_weight > 100) return false; /* kernel.c's exact mean */
+    if (ip->spread_filtering || ip->interpod_filtering || c->nodes.nnominated) return false;
+    if (prof->node_name_filter && ps->node_name && ps->node_name[0]) return false;
+    for (size_t k = 0; k < ps->ncontainers; k++)
+        if (ps->containers[k].nhost_ports) return false;
+    return true;
+}
+
+typedef struct kernel_ctx {
+    ks_scheduler *s;
+    const ks_sched_profile *prof;
+    const ks_pod_spec *ps;
+} kernel_ctx;
+
+/* The first two filters and the TaintToleration score, for a tainted or unschedulable node. */
+static double kernel_taint_verdict(const void *ctx, const ks_node_spec *spec)
+{
+    const kernel_ctx *k = ctx;
+    if (k->prof->unschedulable_filter && spec->unschedulable && !tolerated(k->ps, &unschedulable_taint)) return -1;
+    if (k->prof->taint_filter && untolerated_taint(spec, k->ps)) return -1;
+    return k->prof->taint_weight ? (double)prefer_no_schedule_count(k->ps, spec) : 0;
+}
+
+/* PodTopologySpread and InterPodAffinity over the feasible set the kernel wrote to s->feasible. */
+static void kernel_extra(const void *ctx, uint32_t nfeasible)
+{
+    const kernel_ctx *k = ctx;
+    ks_interpod_prescore(&k->s->ip, k->s->feasible, nfeasible);
+    int32_t weights[KS_PLUGIN_COUNT]; /* PreScore decides whether the two plugins score this pod */
+    plugin_weights(k->s, k->prof, k->ps, weights);
+    add_interpod_scores(k->s, weights, NULL, nfeasible, k->s->scores, NULL);
+}
+
+static bool select_fast(ks_world *w, const ks_sched_profile *prof, const ks_pod_spec *ps, uint32_t want,
+                        ks_select_result *res)
+{
+    ks_scheduler *s = &w->sched;
+    if (!s->kernel) s->kernel = ks_kernel_create();
+    pod_images pi;
+    find_pod_images(&w->cluster, prof, ps, &pi);
+    kernel_ctx ctx = {.s = s, .prof = prof, .ps = ps};
+    bool extra = prof->spread_weight || prof->interpod_weight;
+    ks_kernel_pod kp = {
+        .req_cpu = ps->req_cpu_milli, .req_mem = ps->req_mem_bytes, .req_eph = ps->req_eph_bytes,
+        .nz_cpu = ps->nz_cpu_milli, .nz_mem = ps->nz_mem_bytes,
+        .fit_filter = prof->fit_filter, .most_allocated = prof->fit_strategy == KS_FIT_MOST_ALLOCATED,
+        .fit_w_cpu = prof->fit_cpu_weight, .fit_w_mem = prof->fit_mem_weight,
+        .bal_cpu = prof->bal_cpu, .bal_mem = prof->bal_mem,
+        .w_fit = prof->fit_weight, .w_balanced = prof->balanced_weight, .w_taint = prof->taint_weight,
+        .w_image = prof->image_weight,
+        .images = pi.ids, .nimages = pi.n, .ncontainers = pi.ncontainers,
+        .taint_verdict = kernel_taint_verdict, .ctx = &ctx,
+        .extra = extra ? kernel_extra : NULL, .feasible_out = s->feasible, .totals_out = s->scores,
+        .scoring = profile_scores(prof),
+    };
+    return ks_kernel_select(s->kernel, &w->cluster, &kp, s->next_start_node, want, w->rng_sched, res);
+}
 
 /* One cycle's node selection (schedule_one.go schedulePod): filter from the round-robin start
  * until numFeasibleNodesToFind feasible nodes are found, score them, selectHost. Advances the
@@ -945,6 +1096,13 @@ static ks_select_result select_node(ks_world *w, const ks_sched_profile *prof, c
         if (filter_node(c, prof, ps, &pe, &s->ip, nominated, &dyn) == 0)
             return (ks_select_result){nominated, 1, 1, nnodes};
     }
+    /* The fast path; when no node fits, the general loop below runs again for the reasons (the
+     * kernel drew nothing and left the start index alone). */
+    ks_select_result fast;
+    if (!fast_path_off && kernel_takes(c, prof, ps, &s->ip) && select_fast(w, prof, ps, want, &fast) && fast.nfeasible > 0) {
+        s->next_start_node = (s->next_start_node + fast.processed) % nnodes;
+        return fast;
+    }
     for (; processed < nnodes && nfeasible < want; processed++) {
         uint32_t i = (s->next_start_node + processed) % nnodes;
         dyn_reasons dyn;
@@ -971,9 +1129,7 @@ static ks_select_result select_node(ks_world *w, const ks_sched_profile *prof, c
     if (nfeasible == 1) {
         chosen = s->feasible[0]; /* a single feasible node is taken without scoring */
     } else if (nfeasible > 1) {
-        /* With no score plugin at all, every node scores 1 (prioritizeNodes). */
-        bool scoring = prof->fit_weight || prof->balanced_weight || prof->taint_weight || prof->image_weight ||
-                       prof->affinity_weight || prof->spread_weight || prof->interpod_weight;
+        bool scoring = profile_scores(prof);
         ks_raw_scores *raw = s->raw;
         pod_images pi;
         find_pod_images(c, prof, ps, &pi);
@@ -985,18 +1141,7 @@ static ks_select_result select_node(ks_world *w, const ks_sched_profile *prof, c
         weigh_scores(s, prof, ps, raw, nfeasible, s->scores, NULL, weights);
         if (!scoring)
             for (uint32_t k = 0; k < nfeasible; k++) s->scores[k] = 1;
-        /* selectHost: the maximum total, ties broken uniformly at random by reservoir sampling. */
-        int64_t best = INT64_MIN;
-        uint64_t ties = 0;
-        for (uint32_t k = 0; k < nfeasible; k++) {
-            if (s->scores[k] > best) {
-                best = s->scores[k];
-                chosen = s->feasible[k];
-                ties = 1;
-            } else if (s->scores[k] == best && ks_rng_below(w->rng_sched, ++ties) == 0) {
-                chosen = s->feasible[k];
-            }
-        }
+        chosen = s->feasible[ks_sched_select_host(s->scores, nfeasible, w->rng_sched)];
     }
 
     return (ks_select_result){chosen, processed, nfeasible, nnodes};
@@ -1142,5 +1287,6 @@ void ks_scheduler_free(ks_scheduler *s)
     ks_free(s->norm_b);
     ks_free(s->unresolvable);
     ks_interpod_free(&s->ip);
+    ks_kernel_destroy(s->kernel);
     memset(s, 0, sizeof *s);
 }

@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <gsl/gsl_rng.h>
+
 #include "interpod.h"
 #include "ks_time.h"
 #include "spec.h"
@@ -50,12 +52,13 @@ typedef struct ks_scheduler {
     uint64_t attempts, bound, unschedulable_attempts, preemptions, victims;
     /* Scratch per cycle, sized to the node count. */
     uint32_t *feasible;
-    int64_t *scores;
+    double *scores; /* totals (exact integers in doubles, as selectHost compares them) */
     ks_raw_scores *raw; /* per feasible node, before normalisation */
     int64_t *norm_a, *norm_b; /* per feasible node: raw and normalised scores of one plugin */
     uint8_t *unresolvable;    /* per node, after a failed cycle: its failure is UnschedulableAndUnresolvable */
     size_t scratch_cap;
     ks_interpod ip; /* PodTopologySpread / InterPodAffinity cycle state */
+    struct ks_kernel *kernel; /* the fast path's per-node caches (kernel.h), created on first use */
 } ks_scheduler;
 
 void ks_scheduler_init(struct ks_world *w);
@@ -133,6 +136,23 @@ typedef struct ks_select_result {
 } ks_select_result;
 ks_select_result ks_sched_select(struct ks_world *w, const ks_sched_profile *prof, const ks_pod_spec *ps);
 ks_select_result ks_sched_select_pod(struct ks_world *w, const ks_sched_profile *prof, const ks_sched_pod *pod);
+
+/* selectHost (schedule_one.go): the index of the chosen entry of TOTALS[0..N), N >= 1 — the
+ * maximum, ties broken by reservoir sampling over the tied entries in order, one draw from RNG
+ * per tie after the first (rand.Intn(count) == 0 replaces the choice). Totals are integers held
+ * in doubles (exact below 2^53), so kernel.c can hand over its vectors; entries below every real
+ * total (kernel.c writes -1 for infeasible nodes) are never chosen. */
+uint32_t ks_sched_select_host(const double *totals, uint32_t n, gsl_rng *rng);
+/* Turns kernel.c's fast path off (false) or back on, for every world: the tests hold the fast
+ * path to the general one on the same cluster. */
+void ks_sched_set_fast_path(bool on);
+/* Its second half, for a caller that already knows the maximum TOP (kernel.c). */
+uint32_t ks__select_host_ties(const double *totals, uint32_t n, double top, gsl_rng *rng);
+
+/* ImageLocality pieces shared with kernel.c (imagelocality/image_locality.go): one image's
+ * scaledImageScore, and calculatePriority of the sum for a pod of NCONTAINERS containers. */
+int64_t ks__image_scaled(int64_t bytes, uint32_t nodes_with_image, size_t total_nodes);
+int64_t ks__image_locality_score(int64_t sum, int ncontainers);
 
 /* Upstream arithmetic, exposed for the tests (pkg/scheduler/framework/plugins/noderesources). */
 int64_t ks_score_least_allocated(int64_t requested, int64_t capacity);
