@@ -613,6 +613,15 @@ static void affinity_prescore(ks_interpod *s)
     }
 }
 
+bool ks_interpod_may_score(const ks_interpod *s)
+{
+    const ks_pod_spec *ps = s->pod.spec;
+    if (s->prof->spread_weight && (ps->nspread || !default_sel(&s->pod).nothing)) return true;
+    if (!s->prof->interpod_weight) return false;
+    if (ps->npod_aff[KS_AFF_PREFERRED] || ps->npod_aff[KS_ANTI_PREFERRED]) return true;
+    return !s->prof->ignore_preferred_terms_of_existing_pods && s->c->naff_pods > 0;
+}
+
 int64_t ks_interpod_affinity_score(const ks_interpod *s, uint32_t node)
 {
     int64_t score = 0;

@@ -115,6 +115,10 @@ void ks_interpod_spread_normalize(const ks_interpod *s, const uint32_t *feasible
                                   uint32_t n);
 void ks_interpod_affinity_normalize(const int64_t *raw, int64_t *out, uint32_t n);
 /* Whether each plugin scores this pod (PreScore did not return Skip). */
+/* After prefilter, before the feasible set is known: false when PreScore is sure to skip both
+ * score plugins for this pod (no spread constraint of its own or by default, no preferred pod
+ * (anti-)affinity term, and no existing pod whose terms could score it). */
+bool ks_interpod_may_score(const ks_interpod *s);
 static inline bool ks_interpod_spread_scores(const ks_interpod *s) { return s->spread_scoring; }
 static inline bool ks_interpod_affinity_scores(const ks_interpod *s) { return s->interpod_scoring; }
 

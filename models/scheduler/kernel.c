@@ -497,10 +497,10 @@ bool ks_kernel_select(ks_kernel *k, const ks_cluster *c, const ks_kernel_pod *kp
          * (every node 1 when no plugin scores) and selectHost. */
         if (scoring && kp->w_taint) fix_taints(k, start, processed, kp->w_taint);
         if (kp->extra) { /* the feasible nodes in order, their totals, the other plugins' scores */
-            uint32_t j = 0;
+            uint32_t j = 0, wrap = n - start; /* position p is node start + p, less n from WRAP */
             for (uint32_t p = 0; p < processed; p++) {
                 if (!(k->ok[p] == 1)) continue;
-                kp->feasible_out[j] = (uint32_t)(((uint64_t)start + p) % n);
+                kp->feasible_out[j] = p < wrap ? start + p : p - wrap;
                 kp->totals_out[j++] = k->total[p];
             }
             kp->extra(kp->ctx, j);

@@ -543,13 +543,16 @@ ks_select_result ks_ref_select(const ks_cluster *c, const ks_sched_profile *prof
         if (!any)
             for (uint32_t k = 0; k < res.nfeasible; k++) e[feasible[k]].total = 1;
         /* selectHost: the highest total; each further node with that total replaces the choice
-         * with probability 1/count (rand.Intn(count) == 0), in the order of the list. */
+         * with probability 1/count (rand.Intn(count) == 0), in the order of the list — drawn as
+         * the index of the next replacement (ks_rng_reservoir_next), the same law. */
         int64_t top = INT64_MIN;
         for (uint32_t k = 0; k < res.nfeasible; k++) top = e[feasible[k]].total > top ? e[feasible[k]].total : top;
-        uint64_t count = 0;
+        uint64_t nties = 0, count = 0, next = 1;
+        for (uint32_t k = 0; k < res.nfeasible; k++) nties += e[feasible[k]].total == top;
         for (uint32_t k = 0; k < res.nfeasible; k++) {
-            if (e[feasible[k]].total != top) continue;
-            if (++count == 1 || ks_rng_below(rng, count) == 0) res.chosen = feasible[k];
+            if (e[feasible[k]].total != top || ++count != next) continue;
+            res.chosen = feasible[k];
+            if (count < nties) next = ks_rng_reservoir_next(rng, count); /* none after the last tie */
         }
     }
     ks_free(feasible);

@@ -950,16 +950,21 @@ uint32_t ks__select_host_ties(const double *totals, uint32_t n, double top, gsl_
 {
     /* schedule_one.go selectHost pops the maximum total, then each further node with that total
      * (cntOfMaxScore++) replaces the choice when rand.Intn(cntOfMaxScore) == 0: reservoir
-     * sampling over the ties only. A single pass keeping a running maximum would also draw for
-     * ties of a maximum that a later node beats, consuming the stream differently. Done as: count
-     * the ties (a vectorised sum), make the draws for counts 2..ties in order (the same calls),
-     * then find the tie that won — no data-dependent branch between the draws. */
+     * sampling over the ties of the maximum, in list order. Go's generator is not reproduced, so
+     * what carries over is the law, and the reservoir here skips between replacements
+     * (ks_rng_reservoir_next): the same law, ~ln(ties) draws instead of one per tie — on a
+     * cluster of identical nodes hundreds tie. A single best node draws nothing, as upstream. Done
+     * as: count the ties (a vectorised sum), draw the replacements up to that count, then find
+     * the tie that won. */
     double ties = 0;
 #pragma omp simd reduction(+ : ties)
     for (uint32_t k = 0; k < n; k++) ties += totals[k] == top ? 1 : 0;
-    uint64_t pick = 1;
-    for (uint64_t count = 2; count <= (uint64_t)ties; count++)
-        if (ks_rng_below(rng, count) == 0) pick = count;
+    uint64_t pick = 1, nties = (uint64_t)ties;
+    while (pick < nties) { /* no draw once the last tie has been reached */
+        uint64_t next = ks_rng_reservoir_next(rng, pick);
+        if (next > nties) break;
+        pick = next;
+    }
     for (uint32_t k = 0; k < n; k++)
         if (totals[k] == top && --pick == 0) return k;
     return 0;
@@ -1050,7 +1055,7 @@ static bool select_fast(ks_world *w, const ks_sched_profile *prof, const ks_pod_
     pod_images pi;
     find_pod_images(&w->cluster, prof, ps, &pi);
     kernel_ctx ctx = {.s = s, .prof = prof, .ps = ps};
-    bool extra = prof->spread_weight || prof->interpod_weight;
+    bool extra = ks_interpod_may_score(&s->ip);
     ks_kernel_pod kp = {
         .req_cpu = ps->req_cpu_milli, .req_mem = ps->req_mem_bytes, .req_eph = ps->req_eph_bytes,
         .nz_cpu = ps->nz_cpu_milli, .nz_mem = ps->nz_mem_bytes,

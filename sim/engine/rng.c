@@ -82,3 +82,10 @@ uint64_t ks_rng_below(gsl_rng *g, uint64_t n)
     uint64_t hi = gsl_rng_get(g), lo = gsl_rng_get(g);
     return ((hi << 32) | lo) % n; /* bias below 2^-32 for the n of any real cluster */
 }
+
+uint64_t ks_rng_reservoir_next(gsl_rng *g, uint64_t seen)
+{
+    /* next = floor(seen / u) + 1 with u uniform on (0, 1): P(next > j) = P(u <= seen / j). */
+    double at = (double)seen / gsl_rng_uniform_pos(g);
+    return at >= 9.0e18 ? UINT64_MAX : (uint64_t)at + 1;
+}

@@ -25,4 +25,10 @@ uint64_t ks_rng_role_seed(uint64_t seed, const char *role);
 /* Uniform integer in [0, n), n >= 1, without modulo bias. */
 uint64_t ks_rng_below(gsl_rng *g, uint64_t n);
 
+/* Reservoir sampling of one item with skips: having seen SEEN >= 1 items, the 1-based index of
+ * the next item that replaces the choice. P(next > j) = SEEN / j for every j >= SEEN, exactly the
+ * law of replacing at item j with probability 1/j, item by item — with one draw per replacement
+ * (about ln(count) in all) instead of one per item. */
+uint64_t ks_rng_reservoir_next(gsl_rng *g, uint64_t seen);
+
 #endif

@@ -2,6 +2,8 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include <gsl/gsl_cdf.h>
+
 #include "dist.h"
 #include "rng.h"
 #include "stats.h"
@@ -101,6 +103,45 @@ static void test_percentile_linear(void **state)
     assert_true(isnan(ks_percentile_sorted(v, 0, 50)));
 }
 
+/* Reservoir sampling with skips picks uniformly among N items (chi-square, fixed seed), and its
+ * skip law is P(next > j) = seen / j; it needs about ln(N) draws, not N - 1. */
+static uint64_t reservoir_pick(gsl_rng *g, uint64_t n, uint64_t *draws)
+{
+    uint64_t pick = 1;
+    while (pick < n) {
+        uint64_t next = ks_rng_reservoir_next(g, pick);
+        ++*draws;
+        if (next > n) break;
+        pick = next;
+    }
+    return pick;
+}
+
+static void test_reservoir_skips_are_uniform(void **state)
+{
+    (void)state;
+    gsl_rng *g = gsl_rng_alloc(gsl_rng_mt19937);
+    gsl_rng_set(g, 7);
+    static const uint64_t sizes[] = {2, 3, 7, 40};
+    for (size_t s = 0; s < sizeof sizes / sizeof *sizes; s++) {
+        uint64_t n = sizes[s], counts[40] = {0}, draws = 0;
+        const int trials = 40000;
+        for (int t = 0; t < trials; t++) counts[reservoir_pick(g, n, &draws) - 1]++;
+        double chi = 0, expect = (double)trials / (double)n;
+        for (uint64_t k = 0; k < n; k++) chi += ((double)counts[k] - expect) * ((double)counts[k] - expect) / expect;
+        assert_true(gsl_cdf_chisq_Q(chi, (double)(n - 1)) > 1e-4);
+        /* Expected draws: sum over j = 2..n of 1/j replacements, plus the final overshoot. */
+        double h = 0;
+        for (uint64_t j = 2; j <= n; j++) h += 1.0 / (double)j;
+        assert_true(fabs((double)draws / trials - h - 1 + 1.0 / (double)n) < 0.05 * (h + 1));
+    }
+    int beyond = 0;
+    for (int t = 0; t < 100000; t++) beyond += ks_rng_reservoir_next(g, 5) > 12;
+    assert_true(fabs(beyond / 100000.0 - 5.0 / 12.0) < 0.01);
+    for (int t = 0; t < 1000; t++) assert_true(ks_rng_reservoir_next(g, 9) > 9);
+    gsl_rng_free(g);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -108,6 +149,7 @@ int main(void)
         cmocka_unit_test(test_distribution_shapes),
         cmocka_unit_test(test_parameter_checks),
         cmocka_unit_test(test_percentile_linear),
+        cmocka_unit_test(test_reservoir_skips_are_uniform),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
