@@ -403,14 +403,15 @@ static void fix_taints(ks_kernel *k, uint32_t start, uint32_t processed, int64_t
     uint32_t n = (uint32_t)k->nnodes;
     double tmax = 0;
     for (size_t s = 0; s < k->nspecial; s++) {
-        uint32_t p = (k->special[s] + n - start) % n;
-        if (p < processed && k->ok[p] == 1 && k->taint_val[k->special[s]] > tmax) tmax = k->taint_val[k->special[s]];
+        uint32_t node = k->special[s], p = node >= start ? node - start : node + (n - start);
+        double count = k->taint_val[node];
+        if (count > tmax && p < processed && k->ok[p] == 1) tmax = count;
     }
     if (tmax == 0) return;
     for (size_t s = 0; s < k->nspecial; s++) {
-        uint32_t p = (k->special[s] + n - start) % n;
-        int64_t count = (int64_t)k->taint_val[k->special[s]];
-        if (p < processed && k->ok[p] == 1 && count > 0)
+        uint32_t node = k->special[s], p = node >= start ? node - start : node + (n - start);
+        int64_t count = (int64_t)k->taint_val[node];
+        if (count > 0 && p < processed && k->ok[p] == 1)
             k->total[p] -= (double)(w_taint * (100 * count / (int64_t)tmax));
     }
 }

@@ -939,6 +939,16 @@ int ks_sched_explain_pod(ks_world *w, const ks_sched_profile *prof, const ks_sch
     return best;
 }
 
+/* How many of V[0..N) equal X: a vectorised sum (compiled per instruction set). */
+__attribute__((target_clones("avx512f", "avx2", "default"))) static double count_equal(const double *restrict v,
+                                                                                       uint32_t n, double x)
+{
+    double count = 0;
+#pragma omp simd reduction(+ : count)
+    for (uint32_t k = 0; k < n; k++) count += v[k] == x ? 1 : 0;
+    return count;
+}
+
 uint32_t ks_sched_select_host(const double *totals, uint32_t n, gsl_rng *rng)
 {
     double top = totals[0];
@@ -956,16 +966,21 @@ uint32_t ks__select_host_ties(const double *totals, uint32_t n, double top, gsl_
      * cluster of identical nodes hundreds tie. A single best node draws nothing, as upstream. Done
      * as: count the ties (a vectorised sum), draw the replacements up to that count, then find
      * the tie that won. */
-    double ties = 0;
-#pragma omp simd reduction(+ : ties)
-    for (uint32_t k = 0; k < n; k++) ties += totals[k] == top ? 1 : 0;
-    uint64_t pick = 1, nties = (uint64_t)ties;
+    uint64_t pick = 1, nties = (uint64_t)count_equal(totals, n, top);
     while (pick < nties) { /* no draw once the last tie has been reached */
         uint64_t next = ks_rng_reservoir_next(rng, pick);
         if (next > nties) break;
         pick = next;
     }
-    for (uint32_t k = 0; k < n; k++)
+    /* The pick-th tie: whole chunks counted in vectors, the last one scanned. */
+    enum { CHUNK = 64 };
+    uint32_t k = 0;
+    for (; n - k > CHUNK; k += CHUNK) {
+        uint64_t in_chunk = (uint64_t)count_equal(totals + k, CHUNK, top);
+        if (in_chunk >= pick) break;
+        pick -= in_chunk;
+    }
+    for (; k < n; k++)
         if (totals[k] == top && --pick == 0) return k;
     return 0;
 }
