@@ -87,6 +87,7 @@ void ks_cluster_free(ks_cluster *c)
     ks_free(n->resource_version);
     ks_free(n->pod_head);
     ks_free(n->nominated_head);
+    ks_free(n->changes);
     for (size_t i = 0; i < c->npods; i++) ks_free(c->pods[i].name);
     ks_free(c->pods);
     for (size_t i = 0; i < c->nrs; i++) ks_free(c->rs[i].name);
@@ -162,6 +163,7 @@ uint32_t ks_cluster_add_node(ks_cluster *c, ks_node_spec *spec, ks_time now)
     n->status_dirty[i] = 0;
     n->resource_version[i] = ks_cluster_bump(c);
     n->pod_head[i] = n->nominated_head[i] = KS_NONE;
+    n->spec_epoch++;
     for (size_t k = 0; k < n->spec[i].nimages; k++)
         ks_node_add_image(c, i, ks_cluster_image_id(c, n->spec[i].images[k].name), n->spec[i].images[k].bytes);
     for (uint8_t k = 0; k < n->spec[i].next; k++) {
@@ -369,6 +371,22 @@ uint32_t ks_cluster_add_pod(ks_cluster *c, const char *name, const ks_pod_spec *
     return i;
 }
 
+/* Appends NODE to the change log (cluster.h); a full log is emptied first. */
+static void log_change(ks_nodes *n, uint32_t node)
+{
+    size_t cap = n->n > 1024 ? n->n : 1024;
+    if (n->nchanges == cap) {
+        n->changes_base += n->nchanges;
+        n->nchanges = 0;
+    }
+    if (n->nchanges == n->changes_cap) {
+        size_t c = n->changes_cap;
+        ks_grow(mem_nodes, (void **)&n->changes, &c, n->nchanges + 1, sizeof *n->changes);
+        n->changes_cap = c;
+    }
+    n->changes[n->nchanges++] = node;
+}
+
 /* Adds (SIGN +1) or removes (-1) an assigned pod's requests, host ports, extended resources,
  * class counts and list memberships on its node. */
 static void account(ks_cluster *c, uint32_t pod, int sign)
@@ -383,6 +401,7 @@ static void account(ks_cluster *c, uint32_t pod, int sign)
     n->nz_cpu[node] += sign * s->nz_cpu_milli;
     n->nz_mem[node] += sign * s->nz_mem_bytes;
     n->npods[node] += sign;
+    log_change(n, node);
     for (size_t k = 0; k < s->ncontainers; k++)
         for (uint8_t j = 0; j < s->containers[k].nhost_ports; j++) {
             const ks_host_port *hp = &s->containers[k].host_ports[j];

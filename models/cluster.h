@@ -96,6 +96,16 @@ typedef struct ks_nodes {
     uint32_t *pod_head;       /* first pod assigned here (ks_pod.node_next links the rest) */
     uint32_t *nominated_head; /* first pod nominated here (ks_pod.nom_next) */
     size_t nnominated;        /* pods with a nominatedNodeName, all nodes */
+    /* What caches of per-node results need to stay current (the scheduler's kernel.c):
+     * spec_epoch changes whenever a node is added or its spec (labels, taints, unschedulable,
+     * allocatable) changes; the change log lists, in order, the nodes whose requested resources
+     * or pod count changed. Entry e has the absolute position changes_base + e; the log is
+     * emptied (changes_base advanced) when it reaches its cap, so a reader whose position is
+     * below changes_base has missed changes. */
+    uint64_t spec_epoch;
+    uint32_t *changes;
+    size_t nchanges, changes_cap;
+    uint64_t changes_base;
 } ks_nodes;
 
 typedef struct ks_replicaset {

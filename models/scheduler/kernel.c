@@ -34,6 +34,29 @@ typedef struct image_column {
     double *score;
 } image_column;
 
+/* The pod's scalars as the loop reads them (hoisted out of the loop). All doubles: compared
+ * bytewise as a cache key. */
+typedef struct loop_pod {
+    double cpu_cmp, mem_cmp, eph_cmp, pods_cmp; /* -inf where the check does not apply */
+    double req_cpu, req_mem, nz_cpu, nz_mem;
+    double fit_w_cpu, fit_w_mem, bal_cpu, bal_mem, w_fit, w_bal, w_img, w_taint;
+    double keep, one; /* 1, 0 when some plugin scores; 0, 1 when none does */
+    double most; /* 1: MostAllocated, 0: LeastAllocated */
+    double inv_cm, inv_c, inv_m; /* 1 / the Fit weight sums (0 for an empty sum) */
+} loop_pod;
+
+enum { SHAPES = 8 };
+typedef struct shape {
+    bool used, filled;
+    loop_pod lp;
+    uint32_t img_id; /* KS_NONE: no ImageLocality column (all zero) */
+    int img_ncontainers;
+    double *class_val; /* the taint verdict per taint class */
+    uint64_t log_pos;  /* the change-log position the results are current to */
+    uint64_t last_use;
+    double *ok, *total; /* per node, as the loop writes them */
+} shape;
+
 struct ks_kernel {
     size_t nnodes; /* the node count the per-node caches were built for */
     bool exact;    /* every allocatable below EXACT_LIMIT */
@@ -63,14 +86,34 @@ struct ks_kernel {
      * the exact range (2); the total (-1 where infeasible), written by the loop with
      * TaintToleration's normalised score at 100 and corrected on the tainted nodes afterwards. */
     double *ok, *total;
+    /* Per pod shape (the loop's inputs: requests, profile, taint verdicts, image column), the
+     * loop's results for every node in node order, kept current through the cluster's change log
+     * (only nodes whose requests changed are recomputed). A shape is filled the second time it is
+     * seen; the least recently used one is replaced. Dropped when the node specs or the image
+     * index change. */
+    shape shapes[SHAPES];
+    uint64_t clock;
+    uint64_t spec_epoch;
 };
 
 static ks_mem_id mem_kernel(void) { return ks_mem_purpose("scheduler"); }
 
 ks_kernel *ks_kernel_create(void) { return ks_calloc(mem_kernel(), 1, sizeof(ks_kernel)); }
 
+static void drop_shapes(ks_kernel *k)
+{
+    for (size_t i = 0; i < SHAPES; i++) {
+        shape *sh = &k->shapes[i];
+        ks_free(sh->class_val);
+        ks_free(sh->ok);
+        ks_free(sh->total);
+        memset(sh, 0, sizeof *sh);
+    }
+}
+
 static void free_node_caches(ks_kernel *k)
 {
+    drop_shapes(k);
     void *cols[] = {k->special, k->special_class, k->class_rep, k->class_val, k->taint_val, k->img_sum,
                     k->img_mark, k->img_val, k->touched, k->ok, k->total};
     for (size_t i = 0; i < sizeof cols / sizeof *cols; i++) ks_free(cols[i]);
@@ -78,6 +121,7 @@ static void free_node_caches(ks_kernel *k)
 
 static void free_index(ks_kernel *k)
 {
+    drop_shapes(k);
     for (size_t c = 0; c < k->ncols; c++) {
         ks_free(k->cols[c].score);
         k->cols[c].score = NULL;
@@ -108,8 +152,7 @@ static bool same_taints(const ks_node_spec *a, const ks_node_spec *b)
     return true;
 }
 
-/* Node specs do not change once added, so the taint classes and the exactness check depend on
- * the node count alone. */
+/* The taint classes and the exactness check, rebuilt when the node specs change (spec_epoch). */
 static void rebuild_nodes(ks_kernel *k, const ks_cluster *c)
 {
     const ks_nodes *nd = &c->nodes;
@@ -141,6 +184,7 @@ static void rebuild_nodes(ks_kernel *k, const ks_cluster *c)
         k->special[k->nspecial++] = (uint32_t)i;
     }
     k->nnodes = n;
+    k->spec_epoch = nd->spec_epoch;
     k->index_pairs = UINT64_MAX; /* force an index rebuild */
 }
 
@@ -278,31 +322,23 @@ static inline int64_t d2i(double x)
  * keeps the branch around a conversion under a ?: with AVX, and the loop stays scalar. */
 static inline double trunc_pos(double x) { return floor(x); }
 
-/* The pod's scalars as the loop reads them (hoisted out of the loop). */
-typedef struct loop_pod {
-    double cpu_cmp, mem_cmp, eph_cmp, pods_cmp; /* -inf where the check does not apply */
-    double req_cpu, req_mem, nz_cpu, nz_mem;
-    double fit_w_cpu, fit_w_mem, bal_cpu, bal_mem, w_fit, w_bal, w_img, w_taint;
-    double keep, one; /* 1, 0 when some plugin scores; 0, 1 when none does */
-    double most; /* 1: MostAllocated, 0: LeastAllocated */
-    double inv_cm, inv_c, inv_m; /* 1 / the Fit weight sums (0 for an empty sum) */
-} loop_pod;
 
-/* Filter and scores for nodes [LO, HI), written at positions BASE + (i - LO). A node whose
+/* Filter and scores for nodes [LO, HI), written to OK_OUT and TOTAL_OUT at BASE + (i - LO). A node whose
  * request sums are outside the exact range of the int64 -> double conversion (|x| >= 2^51; NaN
  * where the bits wrapped) gets ok = 2, which the caller turns into a fall-back. The loop has no
  * reduction: gcc 12 does not vectorise an `omp simd` reduction next to these stores. */
 /* Compiled for AVX-512, AVX2 and SSE4.1, picked at load time (glibc ifunc); the "default" clone
  * (SSE2 only: no vector floor) stays scalar. The loop is bound by its four double divisions
  * per node, and wider vectors divide more nodes at once. */
-__attribute__((target_clones("avx512f", "avx2", "sse4.1", "default"))) static void range_body(ks_kernel *k, const ks_nodes *nd, const loop_pod *lp, uint32_t lo, uint32_t hi, uint32_t base)
+__attribute__((target_clones("avx512f", "avx2", "sse4.1", "default"))) static void range_body(const ks_kernel *k, const ks_nodes *nd, const loop_pod *lp, uint32_t lo, uint32_t hi, uint32_t base,
+                                                                                                   double *ok_out, double *total_out)
 {
     const int64_t *restrict acpu_c = nd->alloc_cpu, *restrict amem_c = nd->alloc_mem, *restrict aeph_c = nd->alloc_eph,
                   *restrict apods_c = nd->alloc_pods, *restrict rcpu_c = nd->req_cpu, *restrict rmem_c = nd->req_mem,
                   *restrict reph_c = nd->req_eph, *restrict zcpu_c = nd->nz_cpu, *restrict zmem_c = nd->nz_mem,
                   *restrict npods_c = nd->npods;
     const double *restrict taint_val = k->taint_val, *restrict img_val = k->img_src;
-    double *restrict ok_o = k->ok + base - lo, *restrict total_o = k->total + base - lo;
+    double *restrict ok_o = ok_out + base - lo, *restrict total_o = total_out + base - lo;
     const loop_pod p = *lp;
     const double limit = 2251799813685248.0; /* 2^51 */
 #pragma omp simd
@@ -353,36 +389,38 @@ __attribute__((target_clones("avx512f", "avx2", "sse4.1", "default"))) static vo
 
 /* Splits [LO, HI) over the OpenMP threads in equal contiguous chunks when it is long enough;
  * every node writes its own slots, so the result does not depend on the thread count. */
-static void run_range(ks_kernel *k, const ks_nodes *nd, const loop_pod *lp, uint32_t lo, uint32_t hi, uint32_t base)
+static void run_range(const ks_kernel *k, const ks_nodes *nd, const loop_pod *lp, uint32_t lo, uint32_t hi,
+                      uint32_t base, double *ok, double *total)
 {
     uint32_t min_par = parallel_min_nodes ? parallel_min_nodes : DEFAULT_PARALLEL_MIN_NODES;
     if (hi - lo < min_par || omp_get_max_threads() < 2 || omp_in_parallel()) {
-        range_body(k, nd, lp, lo, hi, base);
+        range_body(k, nd, lp, lo, hi, base, ok, total);
         return;
     }
 #pragma omp parallel
     {
         uint32_t t = (uint32_t)omp_get_thread_num(), nt = (uint32_t)omp_get_num_threads(), len = hi - lo;
         uint32_t from = lo + (uint32_t)((uint64_t)len * t / nt), to = lo + (uint32_t)((uint64_t)len * (t + 1) / nt);
-        range_body(k, nd, lp, from, to, base + (from - lo));
+        range_body(k, nd, lp, from, to, base + (from - lo), ok, total);
     }
 }
 
-/* Runs positions [FROM, FROM + LEN) of the round-robin order starting at START, wrapping. */
+/* Runs positions [FROM, FROM + LEN) of the round-robin order starting at START, wrapping, into
+ * the position-indexed k->ok and k->total. */
 static void run_positions(ks_kernel *k, const ks_nodes *nd, const loop_pod *lp, uint32_t start, uint32_t from,
-                              uint32_t len)
+                          uint32_t len)
 {
     uint32_t n = (uint32_t)nd->n, lo = (uint32_t)(((uint64_t)start + from) % n);
     uint32_t first = len < n - lo ? len : n - lo;
-    run_range(k, nd, lp, lo, lo + first, from);
-    if (first < len) run_range(k, nd, lp, 0, len - first, from + first);
+    run_range(k, nd, lp, lo, lo + first, from, k->ok, k->total);
+    if (first < len) run_range(k, nd, lp, 0, len - first, from + first, k->ok, k->total);
 }
 
 typedef struct block_count {
     double feasible, bad;
 } block_count;
 
-/* Feasible nodes (ok 1) and out-of-range ones (ok 2) among LEN positions: two sums, no stores. */
+/* Feasible nodes (ok 1) and out-of-range ones (ok 2) among LEN entries: two sums, no stores. */
 __attribute__((target_clones("avx512f", "avx2", "default"))) static block_count count_block(const double *restrict ok,
                                                                                              uint32_t len)
 {
@@ -395,35 +433,146 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) static block_count 
     return (block_count){feasible, bad};
 }
 
-/* TaintToleration's NormalizeScore over the feasible nodes among the first PROCESSED positions,
- * reversed: 100 - 100 x count / max (all 100 when the maximum is 0). Only tainted nodes can have
- * a count, so only they are corrected. */
-static void fix_taints(ks_kernel *k, uint32_t start, uint32_t processed, int64_t w_taint)
-{
-    uint32_t n = (uint32_t)k->nnodes;
-    double tmax = 0;
-    for (size_t s = 0; s < k->nspecial; s++) {
-        uint32_t node = k->special[s], p = node >= start ? node - start : node + (n - start);
-        double count = k->taint_val[node];
-        if (count > tmax && p < processed && k->ok[p] == 1) tmax = count;
-    }
-    if (tmax == 0) return;
-    for (size_t s = 0; s < k->nspecial; s++) {
-        uint32_t node = k->special[s], p = node >= start ? node - start : node + (n - start);
-        int64_t count = (int64_t)k->taint_val[node];
-        if (count > 0 && p < processed && k->ok[p] == 1)
-            k->total[p] -= (double)(w_taint * (100 * count / (int64_t)tmax));
-    }
-}
-
 /* selectHost's maximum, as a vectorised reduction (kernel.c's totals are >= 0, -1 infeasible). */
 __attribute__((target_clones("avx512f", "avx2", "default"))) static double max_total(const double *restrict total,
-                                                                                    uint32_t processed)
+                                                                                    uint32_t len)
 {
     double top = -1;
 #pragma omp simd reduction(max : top)
-    for (uint32_t p = 0; p < processed; p++) top = total[p] > top ? total[p] : top;
+    for (uint32_t p = 0; p < len; p++) top = total[p] > top ? total[p] : top;
     return top;
+}
+
+/* The processed nodes as two runs in round-robin order: run 0 is nodes START, START + 1, ... and
+ * run 1 continues from node 0 after the wrap. Each run's entries are OK[j] and TOTAL[j] for node
+ * NODE0 + j. */
+typedef struct run {
+    double *ok, *total;
+    uint32_t len, node0;
+} run;
+
+/* Entry of position P (< runs[0].len + runs[1].len). */
+static inline double *total_at(const run *runs, uint32_t p)
+{
+    return p < runs[0].len ? &runs[0].total[p] : &runs[1].total[p - runs[0].len];
+}
+
+static inline bool feasible_at(const run *runs, uint32_t p)
+{
+    return (p < runs[0].len ? runs[0].ok[p] : runs[1].ok[p - runs[0].len]) == 1;
+}
+
+/* TaintToleration's NormalizeScore over the feasible processed nodes, reversed: 100 - 100 x
+ * count / max (all 100 when the maximum is 0). Only tainted nodes can have a count, so only they
+ * are corrected: SIGN -1 applies the correction to totals written with 100, +1 takes it back
+ * (cached totals stay as the loop wrote them). Returns the maximum, 0 when nothing changed. */
+static double fix_taints(const ks_kernel *k, const run *runs, uint32_t start, uint32_t processed, int64_t w_taint,
+                         double tmax, int sign)
+{
+    uint32_t n = (uint32_t)k->nnodes;
+    if (tmax < 0) {
+        tmax = 0;
+        for (size_t s = 0; s < k->nspecial; s++) {
+            uint32_t node = k->special[s], p = node >= start ? node - start : node + (n - start);
+            double count = k->taint_val[node];
+            if (count > tmax && p < processed && feasible_at(runs, p)) tmax = count;
+        }
+    }
+    if (tmax == 0) return 0;
+    for (size_t s = 0; s < k->nspecial; s++) {
+        uint32_t node = k->special[s], p = node >= start ? node - start : node + (n - start);
+        int64_t count = (int64_t)k->taint_val[node];
+        if (count > 0 && p < processed && feasible_at(runs, p))
+            *total_at(runs, p) += sign * (double)(w_taint * (100 * count / (int64_t)tmax));
+    }
+    return tmax;
+}
+
+/* The shape of this pod, or NULL when its ImageLocality column is scattered (several images);
+ * *SEEN tells whether it was known before this cycle. */
+static shape *find_shape(ks_kernel *k, const loop_pod *lp, bool *seen)
+{
+    *seen = false;
+    if (k->ntouched) return NULL;
+    uint32_t img_id = KS_NONE;
+    int img_ncontainers = 0;
+    for (size_t c = 0; c < k->ncols; c++)
+        if (k->img_src == k->cols[c].score) img_id = k->cols[c].id, img_ncontainers = k->cols[c].ncontainers;
+    shape *victim = &k->shapes[0];
+    for (size_t i = 0; i < SHAPES; i++) {
+        shape *sh = &k->shapes[i];
+        if (sh->used && sh->img_id == img_id && sh->img_ncontainers == img_ncontainers &&
+            !memcmp(&sh->lp, lp, sizeof *lp) &&
+            (k->nclasses == 0 || !memcmp(sh->class_val, k->class_val, k->nclasses * sizeof *k->class_val))) {
+            sh->last_use = ++k->clock;
+            *seen = true;
+            return sh;
+        }
+        if (!sh->used || (victim->used && sh->last_use < victim->last_use)) victim = sh;
+    }
+    /* First sight: remember the key only. */
+    ks_mem_id mem = mem_kernel();
+    ks_free(victim->ok);
+    ks_free(victim->total);
+    ks_free(victim->class_val);
+    *victim = (shape){.used = true, .lp = *lp, .img_id = img_id, .img_ncontainers = img_ncontainers,
+                      .last_use = ++k->clock};
+    victim->class_val = ks_malloc(mem, (k->nclasses + 1) * sizeof *victim->class_val);
+    memcpy(victim->class_val, k->class_val, k->nclasses * sizeof *k->class_val);
+    return victim;
+}
+
+/* Brings a shape's per-node results up to date: the nodes in the change log since its position,
+ * or every node when it is new, has missed entries or more than an eighth of the nodes changed. */
+static void refresh_shape(ks_kernel *k, const ks_nodes *nd, shape *sh)
+{
+    uint32_t n = (uint32_t)nd->n;
+    uint64_t end = nd->changes_base + nd->nchanges;
+    if (!sh->filled || sh->log_pos < nd->changes_base || end - sh->log_pos > n / 8) {
+        if (!sh->ok) {
+            sh->ok = ks_malloc(mem_kernel(), (n + 1) * sizeof *sh->ok);
+            sh->total = ks_malloc(mem_kernel(), (n + 1) * sizeof *sh->total);
+        }
+        run_range(k, nd, &sh->lp, 0, n, 0, sh->ok, sh->total);
+        sh->filled = true;
+    } else {
+        for (uint64_t e = sh->log_pos - nd->changes_base; e < nd->nchanges; e++) {
+            uint32_t node = nd->changes[e];
+            range_body(k, nd, &sh->lp, node, node + 1, node, sh->ok, sh->total);
+        }
+    }
+    sh->log_pos = end;
+}
+
+/* findNodesThatPassFilters over a filled shape: positions in round-robin order from START up to
+ * the WANT-th feasible node. Whole runs and chunks are counted in vectors, the last chunk
+ * scanned. Returns false when a processed node is outside the exact range. */
+static bool cut_shape(const shape *sh, uint32_t n, uint32_t start, uint32_t want, uint32_t *processed,
+                      uint32_t *found)
+{
+    enum { CHUNK = 256 };
+    const uint32_t lo[2] = {start, 0}, len[2] = {n - start, start};
+    *processed = *found = 0;
+    for (int r = 0; r < 2 && *found < want; r++) {
+        const double *ok = sh->ok + lo[r];
+        uint32_t pos = 0;
+        while (pos < len[r] && *found < want) {
+            uint32_t m = len[r] - pos < CHUNK ? len[r] - pos : CHUNK;
+            block_count c = count_block(ok + pos, m);
+            if (*found + c.feasible < want) {
+                if (c.bad > 0) return false;
+                *found += (uint32_t)c.feasible;
+                pos += m;
+                continue;
+            }
+            for (; *found < want; pos++) {
+                if (ok[pos] > 1) return false;
+                *found += ok[pos] == 1;
+            }
+        }
+        *processed += pos;
+    }
+    return true;
 }
 
 bool ks_kernel_select(ks_kernel *k, const ks_cluster *c, const ks_kernel_pod *kp, uint32_t start, uint32_t want,
@@ -433,7 +582,7 @@ bool ks_kernel_select(ks_kernel *k, const ks_cluster *c, const ks_kernel_pod *kp
     uint32_t n = (uint32_t)nd->n;
     *out = (ks_select_result){KS_NONE, 0, 0, n};
     if (n == 0) return true;
-    if (k->nnodes != n) rebuild_nodes(k, c);
+    if (k->nnodes != n || k->spec_epoch != nd->spec_epoch) rebuild_nodes(k, c);
     if (!k->exact) return false;
     uint64_t pairs = image_pairs(c);
     if (pairs != k->index_pairs || c->nimages != k->index_images) rebuild_index(k, c, pairs);
@@ -458,58 +607,84 @@ bool ks_kernel_select(ks_kernel *k, const ks_cluster *c, const ks_kernel_pod *kp
         .inv_m = kp->fit_w_mem ? 1.0 / (double)kp->fit_w_mem : 0,
     };
 
-    /* findNodesThatPassFilters: blocks sized to the feasible nodes still wanted (plus an eighth),
-     * cut exactly at the want-th feasible node. */
     uint32_t processed = 0, found = 0;
-    bool bad = false;
-    while (processed < n && found < want) {
-        uint32_t need = want - found, len = need + need / 8 + 32;
-        if (len > n - processed) len = n - processed;
-        run_positions(k, nd, &lp, start, processed, len);
-        block_count count = count_block(k->ok + processed, len);
-        bad = bad || count.bad > 0;
-        if (found + count.feasible < want) { /* no cut in this block */
-            found += count.feasible;
-            processed += len;
-            continue;
+    run runs[2];
+    /* A shape seen before is served from its per-node results; one seen for the first time
+     * takes the block path (a one-off pod with an adaptive percentage filters a tenth of the
+     * nodes, not all of them). */
+    bool cached = false;
+    shape *sh = find_shape(k, &lp, &cached);
+    if (cached) {
+        refresh_shape(k, nd, sh);
+        if (!cut_shape(sh, n, start, want, &processed, &found)) {
+            finish_pod(k);
+            return false;
         }
-        /* The want-th feasible node is in this block: processed ends just after it. */
-        uint32_t end = processed + len;
-        if (found + count.feasible == want) {
-            while (!(k->ok[end - 1] == 1)) end--;
-            processed = end;
-            found = want;
-            continue;
+        uint32_t first = processed < n - start ? processed : n - start;
+        runs[0] = (run){sh->ok + start, sh->total + start, first, start};
+        runs[1] = (run){sh->ok, sh->total, processed - first, 0};
+    } else {
+        /* findNodesThatPassFilters: blocks sized to the feasible nodes still wanted (plus an
+         * eighth), cut exactly at the want-th feasible node. */
+        bool bad = false;
+        while (processed < n && found < want) {
+            uint32_t need = want - found, len = need + need / 8 + 32;
+            if (len > n - processed) len = n - processed;
+            run_positions(k, nd, &lp, start, processed, len);
+            block_count count = count_block(k->ok + processed, len);
+            bad = bad || count.bad > 0;
+            if (found + count.feasible < want) { /* no cut in this block */
+                found += (uint32_t)count.feasible;
+                processed += len;
+                continue;
+            }
+            /* The want-th feasible node is in this block: processed ends just after it. */
+            uint32_t end = processed + len;
+            if (found + count.feasible == want) {
+                while (!(k->ok[end - 1] == 1)) end--;
+                processed = end;
+                found = want;
+                continue;
+            }
+            for (; found < want; processed++) found += k->ok[processed] == 1;
         }
-        for (; found < want; processed++) found += k->ok[processed] == 1;
-    }
-    if (bad) {
-        finish_pod(k);
-        return false;
+        if (bad) {
+            finish_pod(k);
+            return false;
+        }
+        uint32_t first = processed < n - start ? processed : n - start;
+        runs[0] = (run){k->ok, k->total, first, start};
+        runs[1] = (run){k->ok + first, k->total + first, processed - first, 0};
     }
     out->processed = processed;
     out->nfeasible = found;
     if (found == 1) { /* a single feasible node is taken without scoring */
         uint32_t p = 0;
-        while (!(k->ok[p] == 1)) p++;
-        out->chosen = (uint32_t)(((uint64_t)start + p) % n);
+        while (!feasible_at(runs, p)) p++;
+        out->chosen = p < runs[0].len ? runs[0].node0 + p : p - runs[0].len;
     } else if (found > 1) {
-        /* TaintToleration's NormalizeScore over the feasible nodes, reversed; then the totals
-         * (every node 1 when no plugin scores) and selectHost. */
-        if (scoring && kp->w_taint) fix_taints(k, start, processed, kp->w_taint);
+        /* TaintToleration's NormalizeScore over the feasible nodes, reversed; then the other
+         * plugins (EXTRA) or straight to selectHost over the two runs. */
+        double tmax = scoring && kp->w_taint ? fix_taints(k, runs, start, processed, kp->w_taint, -1, -1) : 0;
         if (kp->extra) { /* the feasible nodes in order, their totals, the other plugins' scores */
-            uint32_t j = 0, wrap = n - start; /* position p is node start + p, less n from WRAP */
-            for (uint32_t p = 0; p < processed; p++) {
-                if (!(k->ok[p] == 1)) continue;
-                kp->feasible_out[j] = p < wrap ? start + p : p - wrap;
-                kp->totals_out[j++] = k->total[p];
-            }
+            uint32_t j = 0;
+            for (int r = 0; r < 2; r++)
+                for (uint32_t q = 0; q < runs[r].len; q++) {
+                    if (!(runs[r].ok[q] == 1)) continue;
+                    kp->feasible_out[j] = runs[r].node0 + q;
+                    kp->totals_out[j++] = runs[r].total[q];
+                }
             kp->extra(kp->ctx, j);
             out->chosen = kp->feasible_out[ks_sched_select_host(kp->totals_out, j, rng)];
         } else {
-            uint32_t p = ks__select_host_ties(k->total, processed, max_total(k->total, processed), rng);
-            out->chosen = (uint32_t)(((uint64_t)start + p) % n);
+            double top0 = max_total(runs[0].total, runs[0].len), top1 = max_total(runs[1].total, runs[1].len);
+            double top = top0 > top1 ? top0 : top1;
+            uint64_t ties0 = ks__count_equal(runs[0].total, runs[0].len, top);
+            uint64_t pick = ks__select_host_pick(ties0 + ks__count_equal(runs[1].total, runs[1].len, top), rng);
+            out->chosen = pick <= ties0 ? runs[0].node0 + ks__nth_equal(runs[0].total, runs[0].len, top, pick)
+                                        : ks__nth_equal(runs[1].total, runs[1].len, top, pick - ties0);
         }
+        if (cached && tmax > 0) fix_taints(k, runs, start, processed, kp->w_taint, tmax, +1);
     }
     finish_pod(k);
     return true;

@@ -940,49 +940,52 @@ int ks_sched_explain_pod(ks_world *w, const ks_sched_profile *prof, const ks_sch
 }
 
 /* How many of V[0..N) equal X: a vectorised sum (compiled per instruction set). */
-__attribute__((target_clones("avx512f", "avx2", "default"))) static double count_equal(const double *restrict v,
-                                                                                       uint32_t n, double x)
+__attribute__((target_clones("avx512f", "avx2", "default"))) uint64_t ks__count_equal(const double *restrict v,
+                                                                                      uint32_t n, double x)
 {
     double count = 0;
 #pragma omp simd reduction(+ : count)
     for (uint32_t k = 0; k < n; k++) count += v[k] == x ? 1 : 0;
-    return count;
+    return (uint64_t)count;
 }
 
-uint32_t ks_sched_select_host(const double *totals, uint32_t n, gsl_rng *rng)
-{
-    double top = totals[0];
-    for (uint32_t k = 1; k < n; k++) top = totals[k] > top ? totals[k] : top;
-    return ks__select_host_ties(totals, n, top, rng);
-}
-
-uint32_t ks__select_host_ties(const double *totals, uint32_t n, double top, gsl_rng *rng)
+uint64_t ks__select_host_pick(uint64_t nties, gsl_rng *rng)
 {
     /* schedule_one.go selectHost pops the maximum total, then each further node with that total
      * (cntOfMaxScore++) replaces the choice when rand.Intn(cntOfMaxScore) == 0: reservoir
      * sampling over the ties of the maximum, in list order. Go's generator is not reproduced, so
      * what carries over is the law, and the reservoir here skips between replacements
      * (ks_rng_reservoir_next): the same law, ~ln(ties) draws instead of one per tie — on a
-     * cluster of identical nodes hundreds tie. A single best node draws nothing, as upstream. Done
-     * as: count the ties (a vectorised sum), draw the replacements up to that count, then find
-     * the tie that won. */
-    uint64_t pick = 1, nties = (uint64_t)count_equal(totals, n, top);
+     * cluster of identical nodes hundreds tie. A single best node draws nothing, as upstream. */
+    uint64_t pick = 1;
     while (pick < nties) { /* no draw once the last tie has been reached */
         uint64_t next = ks_rng_reservoir_next(rng, pick);
         if (next > nties) break;
         pick = next;
     }
-    /* The pick-th tie: whole chunks counted in vectors, the last one scanned. */
+    return pick;
+}
+
+uint32_t ks__nth_equal(const double *v, uint32_t n, double x, uint64_t nth)
+{
+    /* Whole chunks counted in vectors, the last one scanned. */
     enum { CHUNK = 64 };
     uint32_t k = 0;
     for (; n - k > CHUNK; k += CHUNK) {
-        uint64_t in_chunk = (uint64_t)count_equal(totals + k, CHUNK, top);
-        if (in_chunk >= pick) break;
-        pick -= in_chunk;
+        uint64_t in_chunk = ks__count_equal(v + k, CHUNK, x);
+        if (in_chunk >= nth) break;
+        nth -= in_chunk;
     }
     for (; k < n; k++)
-        if (totals[k] == top && --pick == 0) return k;
-    return 0;
+        if (v[k] == x && --nth == 0) return k;
+    return n;
+}
+
+uint32_t ks_sched_select_host(const double *totals, uint32_t n, gsl_rng *rng)
+{
+    double top = totals[0];
+    for (uint32_t k = 1; k < n; k++) top = totals[k] > top ? totals[k] : top;
+    return ks__nth_equal(totals, n, top, ks__select_host_pick(ks__count_equal(totals, n, top), rng));
 }
 
 static void park_unschedulable(ks_world *w, uint32_t pod, ks_time at)

@@ -146,8 +146,11 @@ uint32_t ks_sched_select_host(const double *totals, uint32_t n, gsl_rng *rng);
 /* Turns kernel.c's fast path off (false) or back on, for every world: the tests hold the fast
  * path to the general one on the same cluster. */
 void ks_sched_set_fast_path(bool on);
-/* Its second half, for a caller that already knows the maximum TOP (kernel.c). */
-uint32_t ks__select_host_ties(const double *totals, uint32_t n, double top, gsl_rng *rng);
+/* Its pieces, for kernel.c's totals in two segments: how many of V[0..N) equal X; which tie of
+ * NTIES wins (1-based; its draws from RNG); the index of the NTH (1-based) entry equal to X. */
+uint64_t ks__count_equal(const double *v, uint32_t n, double x);
+uint64_t ks__select_host_pick(uint64_t nties, gsl_rng *rng);
+uint32_t ks__nth_equal(const double *v, uint32_t n, double x, uint64_t nth);
 
 /* ImageLocality pieces shared with kernel.c (imagelocality/image_locality.go): one image's
  * scaledImageScore, and calculatePriority of the sum for a pod of NCONTAINERS containers. */
