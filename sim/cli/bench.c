@@ -122,7 +122,7 @@ static const char bench_usage[] =
     "       kubesim bench e2e CONFIG... [--json]\n"
     "       kubesim bench e2e --nodes N --pods P [--duration D] [--json]\n"
     "       kubesim bench scheduler --nodes N --pods P [--percentage X] [--reference-pods R]\n"
-    "                               [--threads T] [--parallel-min-nodes M] [--json]\n"
+    "                               [--threads T] [--parallel-min-nodes M] [--distinct] [--json]\n"
     "\n"
     "engine  the hold model through the kernel's schedule/dispatch path, and the same loop on a\n"
     "        bare array heap; prints both rates and their ratio (best of R runs, default 3).\n"
@@ -137,7 +137,9 @@ static const char bench_usage[] =
     "        pods (default: P, at most 2e7 / N) through the scalar reference on a fresh cluster,\n"
     "        which must choose the same nodes. Prints pods/s and ns per node evaluated (filtered)\n"
     "        for both. T OpenMP threads (default 1); M: the kernel's block size from which it\n"
-    "        splits over the threads (default 0: the measured one).\n"
+    "        splits over the threads (default 0: the measured one). Pods repeat four shapes, as a\n"
+    "        Deployment's do, so the kernel serves most from its per-shape node results;\n"
+    "        --distinct gives every pod a request of its own (no reuse: the loop's own speed).\n"
     "\n"
     "--json prints one JSON object on the last line (engine: events_per_s, bare_events_per_s,\n"
     "ratio; e2e: wall_s, events_per_s, peak_rss_bytes; scheduler: one object per percentage).\n";
@@ -306,6 +308,7 @@ typedef struct sched_bench_cluster {
     ks_container containers[SCHED_TEMPLATES];
     ks_sched_config cfg;
     ks_timings timings;
+    bool distinct; /* every pod a shape of its own (--distinct) */
 } sched_bench_cluster;
 
 static char *bench_str(const char *s) { return ks_strdup(ks_mem_purpose("bench"), s); }
@@ -403,9 +406,21 @@ static sched_run sched_bench_run(sched_bench_cluster *b, int32_t pct, uint64_t p
     uint32_t next_start = 0;
     sched_run r = {.pods = pods};
     char name[32];
+    /* --distinct: pod i asks for 1 + i mod 97 millicpu more than its template, so that no two pods
+     * within 97 share a shape and kernel.c's per-shape cache never serves one. */
+    ks_mem_id mem = ks_mem_purpose("bench");
+    ks_pod_spec *specs = b->distinct ? ks_malloc(mem, pods * sizeof *specs) : NULL;
+    ks_container *cts = b->distinct ? ks_malloc(mem, pods * sizeof *cts) : NULL;
+    for (uint64_t i = 0; b->distinct && i < pods; i++) {
+        specs[i] = b->templates[i % SCHED_TEMPLATES];
+        cts[i] = b->containers[i % SCHED_TEMPLATES];
+        cts[i].cpu_milli += 1 + (int64_t)(i % 97);
+        specs[i].containers = &cts[i];
+        ks_pod_spec_finalize(&specs[i]);
+    }
     double t0 = ks_cli_wall();
     for (uint64_t i = 0; i < pods; i++) {
-        const ks_pod_spec *ps = &b->templates[i % SCHED_TEMPLATES];
+        const ks_pod_spec *ps = specs ? &specs[i] : &b->templates[i % SCHED_TEMPLATES];
         ks_select_result sel = reference ? ks_ref_select(c, prof, ps, pct, &next_start, w->rng_sched)
                                          : ks_sched_select(w, prof, ps);
         chosen[i] = sel.chosen;
@@ -417,6 +432,8 @@ static sched_run sched_bench_run(sched_bench_cluster *b, int32_t pct, uint64_t p
     }
     r.wall_s = ks_cli_wall() - t0;
     ks_world_destroy(w);
+    ks_free(specs);
+    ks_free(cts);
     ks_rngs_destroy(rngs);
     ks_sim_destroy(sim);
     return r;
@@ -424,7 +441,7 @@ static sched_run sched_bench_run(sched_bench_cluster *b, int32_t pct, uint64_t p
 
 static int bench_scheduler(int argc, char **argv)
 {
-    enum { OPT_JSON = 256, OPT_NODES, OPT_PODS, OPT_PCT, OPT_REF, OPT_THREADS, OPT_PAR };
+    enum { OPT_JSON = 256, OPT_NODES, OPT_PODS, OPT_PCT, OPT_REF, OPT_THREADS, OPT_PAR, OPT_DISTINCT };
     static const struct option opts[] = {{"json", no_argument, NULL, OPT_JSON},
                                          {"nodes", required_argument, NULL, OPT_NODES},
                                          {"pods", required_argument, NULL, OPT_PODS},
@@ -432,15 +449,17 @@ static int bench_scheduler(int argc, char **argv)
                                          {"reference-pods", required_argument, NULL, OPT_REF},
                                          {"threads", required_argument, NULL, OPT_THREADS},
                                          {"parallel-min-nodes", required_argument, NULL, OPT_PAR},
+                                         {"distinct", no_argument, NULL, OPT_DISTINCT},
                                          {"help", no_argument, NULL, 'h'},
                                          {0, 0, 0, 0}};
-    bool json = false, ref_given = false;
+    bool json = false, ref_given = false, distinct = false;
     uint64_t nodes = 5000, pods = 10000, pct = 0, ref_pods = 0, threads = 1, par_min = 0;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
         switch (c) {
         case OPT_JSON: json = true; break;
+        case OPT_DISTINCT: distinct = true; break;
         case OPT_NODES: if (!ks_cli_parse_u64("bench", "--nodes", optarg, &nodes)) return KS_EXIT_USAGE; break;
         case OPT_PODS: if (!ks_cli_parse_u64("bench", "--pods", optarg, &pods)) return KS_EXIT_USAGE; break;
         case OPT_PCT: if (!ks_cli_parse_u64("bench", "--percentage", optarg, &pct)) return KS_EXIT_USAGE; break;
@@ -469,6 +488,7 @@ static int bench_scheduler(int argc, char **argv)
     ks_kernel_set_parallel_min_nodes((uint32_t)par_min);
     sched_bench_cluster b;
     sched_bench_setup(&b, nodes);
+    b.distinct = distinct;
     uint32_t *chosen = ks_malloc(ks_mem_purpose("bench"), pods * sizeof *chosen);
     uint32_t *ref_chosen = ks_malloc(ks_mem_purpose("bench"), (ref_pods ? ref_pods : 1) * sizeof *ref_chosen);
     int32_t pcts[2] = {(int32_t)pct, 100};
