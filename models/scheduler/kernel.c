@@ -66,6 +66,11 @@ struct ks_kernel {
     uint32_t *special, *special_class, *class_rep;
     size_t nspecial, nclasses;
     double *class_val, *taint_val;
+    /* This pod's special nodes with an untolerated PreferNoSchedule count (> 0), in node order,
+     * and the largest count: the only nodes TaintToleration's normalisation corrects. */
+    uint32_t *pref;
+    size_t npref;
+    double pref_max;
     /* Inverted image index (CSR by image id: the nodes that have it, with their sizes), rebuilt
      * when the (node, image) pairs change; img_val holds the pod's ImageLocality score on the
      * nodes that have one of its images, 0 elsewhere (reset after every pod). */
@@ -114,7 +119,7 @@ static void drop_shapes(ks_kernel *k)
 static void free_node_caches(ks_kernel *k)
 {
     drop_shapes(k);
-    void *cols[] = {k->special, k->special_class, k->class_rep, k->class_val, k->taint_val, k->img_sum,
+    void *cols[] = {k->special, k->pref, k->special_class, k->class_rep, k->class_val, k->taint_val, k->img_sum,
                     k->img_mark, k->img_val, k->touched, k->ok, k->total};
     for (size_t i = 0; i < sizeof cols / sizeof *cols; i++) ks_free(cols[i]);
 }
@@ -160,6 +165,7 @@ static void rebuild_nodes(ks_kernel *k, const ks_cluster *c)
     free_node_caches(k);
     ks_mem_id mem = mem_kernel();
     k->special = ks_malloc(mem, (n + 1) * sizeof *k->special);
+    k->pref = ks_malloc(mem, (n + 1) * sizeof *k->pref);
     k->special_class = ks_malloc(mem, (n + 1) * sizeof *k->special_class);
     k->class_rep = ks_malloc(mem, (n + 1) * sizeof *k->class_rep);
     k->class_val = ks_malloc(mem, (n + 1) * sizeof *k->class_val);
@@ -247,7 +253,14 @@ static void prepare_pod(ks_kernel *k, const ks_cluster *c, const ks_kernel_pod *
 {
     for (size_t cl = 0; cl < k->nclasses; cl++)
         k->class_val[cl] = kp->taint_verdict(kp->ctx, &c->nodes.spec[k->class_rep[cl]]);
-    for (size_t s = 0; s < k->nspecial; s++) k->taint_val[k->special[s]] = k->class_val[k->special_class[s]];
+    k->npref = 0;
+    k->pref_max = 0;
+    for (size_t s = 0; s < k->nspecial; s++) {
+        double v = k->class_val[k->special_class[s]];
+        k->taint_val[k->special[s]] = v;
+        if (v > 0) k->pref[k->npref++] = k->special[s];
+        if (v > k->pref_max) k->pref_max = v;
+    }
     k->img_src = k->img_val;
     if (!kp->w_image) return;
     if (kp->nimages == 1 && kp->images[0] != KS_NONE && kp->images[0] < k->index_images) {
@@ -470,20 +483,19 @@ static double fix_taints(const ks_kernel *k, const run *runs, uint32_t start, ui
                          double tmax, int sign)
 {
     uint32_t n = (uint32_t)k->nnodes;
-    if (tmax < 0) {
+    if (tmax < 0) { /* the largest count on a feasible processed node; no node has more than pref_max */
         tmax = 0;
-        for (size_t s = 0; s < k->nspecial; s++) {
-            uint32_t node = k->special[s], p = node >= start ? node - start : node + (n - start);
+        for (size_t s = 0; s < k->npref && tmax < k->pref_max; s++) {
+            uint32_t node = k->pref[s], p = node >= start ? node - start : node + (n - start);
             double count = k->taint_val[node];
             if (count > tmax && p < processed && feasible_at(runs, p)) tmax = count;
         }
     }
     if (tmax == 0) return 0;
-    for (size_t s = 0; s < k->nspecial; s++) {
-        uint32_t node = k->special[s], p = node >= start ? node - start : node + (n - start);
-        int64_t count = (int64_t)k->taint_val[node];
-        if (count > 0 && p < processed && feasible_at(runs, p))
-            *total_at(runs, p) += sign * (double)(w_taint * (100 * count / (int64_t)tmax));
+    for (size_t s = 0; s < k->npref; s++) {
+        uint32_t node = k->pref[s], p = node >= start ? node - start : node + (n - start);
+        if (p < processed && feasible_at(runs, p))
+            *total_at(runs, p) += sign * (double)(w_taint * (100 * (int64_t)k->taint_val[node] / (int64_t)tmax));
     }
     return tmax;
 }

@@ -1,6 +1,6 @@
 /* kernel.h — the scheduler's fast path: filter, score and select over the node table's columns
- * for the pods most workloads create (no nodeSelector, node affinity, host ports or extended
- * resources; Fit strategy LeastAllocated or MostAllocated). scheduler.c's select_node() tries it
+ * for the pods most workloads create (no nodeName, nodeSelector, node affinity, host ports,
+ * extended resources or inter-pod filters; Fit strategy LeastAllocated or MostAllocated). scheduler.c's select_node() tries it
  * first and keeps filter_node()/score_node() for every other pod, and for the FitError reasons
  * when no node fits.
  *
@@ -12,19 +12,23 @@
  * NodeResourcesFit filter (pods, cpu, memory, ephemeral-storage), the Fit score and
  * BalancedAllocation, in double precision on exact integers — every allocatable below 2^46, so
  * int64 division and the double quotient truncate alike (the cluster is checked once per node
- * count; above that the kernel declines). Per-pod facts that only some nodes have come in as
+ * spec change; above that the kernel declines). Per-pod facts that only some nodes have come in as
  * per-node columns written before the loop: tainted or unschedulable nodes get the pod's verdict
  * (filtered out, or the PreferNoSchedule count) per taint class, evaluated once per class; nodes
  * holding one of the pod's images get their ImageLocality score from an inverted image index.
  * Ranges are processed in blocks sized to the feasible nodes still wanted, so an adaptive
- * percentage does not score the whole cluster. OpenMP threads split a block from the threshold
+ * percentage does not score the whole cluster. A pod shape (the loop's inputs) seen before is
+ * served from its per-node results, kept in node order and brought up to date through the
+ * cluster's change log (ks_nodes.changes): only the nodes whose requests changed are computed
+ * again. OpenMP threads split a block from the threshold
  * below (each node writes its own slot; the cut, the maximum and the tie draws run sequentially
  * in node order). The loops are compiled per instruction set (target_clones: AVX-512, AVX2,
  * SSE4.1, baseline) and picked at load time; docs/PERFORMANCE.md says which vectorise.
  *
- * Cost per pod: O(nodes processed) in the loop, plus O(tainted nodes + nodes with the pod's
- * images) scalar; rebuilding the per-node caches is O(nodes x taints) when the node count
- * changes and O(node images) when an image is pulled somewhere.
+ * Cost per pod: O(nodes processed) in the loop (O(nodes changed since) for a known shape, plus
+ * vectorised passes over the processed nodes), plus O(tainted nodes + nodes with the pod's
+ * images) scalar; rebuilding the per-node caches is O(nodes x taints) when the node specs
+ * change and O(node images) when an image is pulled somewhere (both drop the shapes).
  */
 #ifndef KS_KERNEL_H
 #define KS_KERNEL_H
