@@ -49,6 +49,7 @@ enum { SHAPES = 8 };
 typedef struct shape {
     bool used, filled;
     loop_pod lp;
+    uint64_t aff_gen; /* the NodeAffinity column (0: none) */
     uint32_t img_id; /* KS_NONE: no ImageLocality column (all zero) */
     int img_ncontainers;
     double *class_val; /* the taint verdict per taint class */
@@ -56,6 +57,15 @@ typedef struct shape {
     uint64_t last_use;
     double *ok, *total; /* per node, as the loop writes them */
 } shape;
+
+/* A NodeAffinity column: per node, -1 (filtered out) or the raw preferred score, for one key. */
+enum { AFF_COLUMNS = 8 };
+typedef struct aff_column {
+    char *key;
+    size_t len;
+    uint64_t gen, last_use;
+    double *val;
+} aff_column;
 
 struct ks_kernel {
     size_t nnodes; /* the node count the per-node caches were built for */
@@ -98,6 +108,12 @@ struct ks_kernel {
      * index change. */
     shape shapes[SHAPES];
     uint64_t clock;
+    /* NodeAffinity columns, and the current pod's (ZEROS when it has no node affinity). */
+    aff_column affs[AFF_COLUMNS];
+    uint64_t aff_gen;
+    double *zeros;
+    const double *aff_src;
+    uint64_t aff_src_gen;
     uint64_t spec_epoch;
 };
 
@@ -116,10 +132,20 @@ static void drop_shapes(ks_kernel *k)
     }
 }
 
+static void drop_affinity(ks_kernel *k)
+{
+    for (size_t i = 0; i < AFF_COLUMNS; i++) {
+        ks_free(k->affs[i].key);
+        ks_free(k->affs[i].val);
+        memset(&k->affs[i], 0, sizeof k->affs[i]);
+    }
+}
+
 static void free_node_caches(ks_kernel *k)
 {
     drop_shapes(k);
-    void *cols[] = {k->special, k->pref, k->special_class, k->class_rep, k->class_val, k->taint_val, k->img_sum,
+    drop_affinity(k);
+    void *cols[] = {k->zeros, k->special, k->pref, k->special_class, k->class_rep, k->class_val, k->taint_val, k->img_sum,
                     k->img_mark, k->img_val, k->touched, k->ok, k->total};
     for (size_t i = 0; i < sizeof cols / sizeof *cols; i++) ks_free(cols[i]);
 }
@@ -164,6 +190,7 @@ static void rebuild_nodes(ks_kernel *k, const ks_cluster *c)
     size_t n = nd->n;
     free_node_caches(k);
     ks_mem_id mem = mem_kernel();
+    k->zeros = ks_calloc(mem, n + 1, sizeof *k->zeros);
     k->special = ks_malloc(mem, (n + 1) * sizeof *k->special);
     k->pref = ks_malloc(mem, (n + 1) * sizeof *k->pref);
     k->special_class = ks_malloc(mem, (n + 1) * sizeof *k->special_class);
@@ -247,6 +274,31 @@ static const double *image_column_for(ks_kernel *k, const ks_cluster *c, uint32_
     return col->score;
 }
 
+/* The NodeAffinity column of KP's key: cached, or evaluated on every node (replacing the least
+ * recently used one). */
+static const aff_column *affinity_column(ks_kernel *k, const ks_cluster *c, const ks_kernel_pod *kp)
+{
+    aff_column *victim = &k->affs[0];
+    for (size_t i = 0; i < AFF_COLUMNS; i++) {
+        aff_column *a = &k->affs[i];
+        if (a->val && a->len == kp->aff_key_len && !memcmp(a->key, kp->aff_key, a->len)) {
+            a->last_use = ++k->clock;
+            return a;
+        }
+        if (!a->val || (victim->val && a->last_use < victim->last_use)) victim = a;
+    }
+    ks_mem_id mem = mem_kernel();
+    ks_free(victim->key);
+    if (!victim->val) victim->val = ks_malloc(mem, (k->nnodes + 1) * sizeof *victim->val);
+    victim->key = ks_malloc(mem, kp->aff_key_len + 1);
+    memcpy(victim->key, kp->aff_key, kp->aff_key_len);
+    victim->len = kp->aff_key_len;
+    victim->gen = ++k->aff_gen;
+    victim->last_use = ++k->clock;
+    for (size_t i = 0; i < k->nnodes; i++) victim->val[i] = kp->affinity(kp->ctx, &c->nodes.spec[i]);
+    return victim;
+}
+
 /* The pod's per-node columns: taint verdicts on the special nodes, ImageLocality where one of its
  * images is. */
 static void prepare_pod(ks_kernel *k, const ks_cluster *c, const ks_kernel_pod *kp)
@@ -260,6 +312,13 @@ static void prepare_pod(ks_kernel *k, const ks_cluster *c, const ks_kernel_pod *
         k->taint_val[k->special[s]] = v;
         if (v > 0) k->pref[k->npref++] = k->special[s];
         if (v > k->pref_max) k->pref_max = v;
+    }
+    k->aff_src = k->zeros;
+    k->aff_src_gen = 0;
+    if (kp->affinity) {
+        const aff_column *col = affinity_column(k, c, kp);
+        k->aff_src = col->val;
+        k->aff_src_gen = col->gen;
     }
     k->img_src = k->img_val;
     if (!kp->w_image) return;
@@ -350,7 +409,7 @@ __attribute__((target_clones("avx512f", "avx2", "sse4.1", "default"))) static vo
                   *restrict apods_c = nd->alloc_pods, *restrict rcpu_c = nd->req_cpu, *restrict rmem_c = nd->req_mem,
                   *restrict reph_c = nd->req_eph, *restrict zcpu_c = nd->nz_cpu, *restrict zmem_c = nd->nz_mem,
                   *restrict npods_c = nd->npods;
-    const double *restrict taint_val = k->taint_val, *restrict img_val = k->img_src;
+    const double *restrict taint_val = k->taint_val, *restrict img_val = k->img_src, *restrict aff_val = k->aff_src;
     double *restrict ok_o = ok_out + base - lo, *restrict total_o = total_out + base - lo;
     const loop_pod p = *lp;
     const double limit = 2251799813685248.0; /* 2^51 */
@@ -365,7 +424,7 @@ __attribute__((target_clones("avx512f", "avx2", "sse4.1", "default"))) static vo
         double tv = taint_val[i];
         /* NodeResourcesFit filter (fitsRequest) and the taint / unschedulable verdict. */
         bool fits = (npods + p.pods_cmp <= apods) & (p.cpu_cmp <= acpu - rcpu) & (p.mem_cmp <= amem - rmem) &
-                    (p.eph_cmp <= aeph - reph) & (tv >= 0);
+                    (p.eph_cmp <= aeph - reph) & (tv >= 0) & (aff_val[i] >= 0);
         /* Fit score over cpu and memory with non-zero requests; allocatable 0 leaves a resource
          * out of both sums. */
         double cpu_den = acpu > 0 ? acpu : 1, mem_den = amem > 0 ? amem : 1;
@@ -456,6 +515,27 @@ __attribute__((target_clones("avx512f", "avx2", "default"))) static double max_t
     return top;
 }
 
+/* The largest V[j] among the feasible entries (OK[j] == 1), 0 when none is larger. */
+__attribute__((target_clones("avx512f", "avx2", "default"))) static double feasible_max(const double *restrict ok,
+                                                                                       const double *restrict v,
+                                                                                       uint32_t len)
+{
+    double top = 0;
+#pragma omp simd reduction(max : top)
+    for (uint32_t j = 0; j < len; j++) top = ok[j] == 1 && v[j] > top ? v[j] : top;
+    return top;
+}
+
+/* DefaultNormalizeScore (plugins/helper/normalize_score.go) of V over the feasible entries,
+ * weighted: TOTAL[j] += SIGN x W x floor(100 x V[j] / MAX), an int64 division of exact integers. */
+__attribute__((target_clones("avx512f", "avx2", "sse4.1", "default"))) static void add_normalized(
+    const double *restrict ok, const double *restrict v, double *restrict total, uint32_t len, double w, double max,
+    double sign)
+{
+#pragma omp simd
+    for (uint32_t j = 0; j < len; j++) total[j] += ok[j] == 1 ? sign * w * floor(100 * v[j] / max) : 0;
+}
+
 /* The processed nodes as two runs in round-robin order: run 0 is nodes START, START + 1, ... and
  * run 1 continues from node 0 after the wrap. Each run's entries are OK[j] and TOTAL[j] for node
  * NODE0 + j. */
@@ -513,7 +593,7 @@ static shape *find_shape(ks_kernel *k, const loop_pod *lp, bool *seen)
     shape *victim = &k->shapes[0];
     for (size_t i = 0; i < SHAPES; i++) {
         shape *sh = &k->shapes[i];
-        if (sh->used && sh->img_id == img_id && sh->img_ncontainers == img_ncontainers &&
+        if (sh->used && sh->img_id == img_id && sh->img_ncontainers == img_ncontainers && sh->aff_gen == k->aff_src_gen &&
             !memcmp(&sh->lp, lp, sizeof *lp) &&
             (k->nclasses == 0 || !memcmp(sh->class_val, k->class_val, k->nclasses * sizeof *k->class_val))) {
             sh->last_use = ++k->clock;
@@ -527,7 +607,7 @@ static shape *find_shape(ks_kernel *k, const loop_pod *lp, bool *seen)
     ks_free(victim->ok);
     ks_free(victim->total);
     ks_free(victim->class_val);
-    *victim = (shape){.used = true, .lp = *lp, .img_id = img_id, .img_ncontainers = img_ncontainers,
+    *victim = (shape){.used = true, .lp = *lp, .aff_gen = k->aff_src_gen, .img_id = img_id, .img_ncontainers = img_ncontainers,
                       .last_use = ++k->clock};
     victim->class_val = ks_malloc(mem, (k->nclasses + 1) * sizeof *victim->class_val);
     memcpy(victim->class_val, k->class_val, k->nclasses * sizeof *k->class_val);
@@ -678,6 +758,17 @@ bool ks_kernel_select(ks_kernel *k, const ks_cluster *c, const ks_kernel_pod *kp
         /* TaintToleration's NormalizeScore over the feasible nodes, reversed; then the other
          * plugins (EXTRA) or straight to selectHost over the two runs. */
         double tmax = scoring && kp->w_taint ? fix_taints(k, runs, start, processed, kp->w_taint, -1, -1) : 0;
+        /* NodeAffinity's preferred terms, normalised by their maximum over the feasible nodes. */
+        double amax = 0;
+        if (scoring && kp->w_affinity) {
+            for (int r = 0; r < 2; r++) {
+                double m = feasible_max(runs[r].ok, k->aff_src + runs[r].node0, runs[r].len);
+                amax = m > amax ? m : amax;
+            }
+            for (int r = 0; r < 2 && amax > 0; r++)
+                add_normalized(runs[r].ok, k->aff_src + runs[r].node0, runs[r].total, runs[r].len, (double)kp->w_affinity,
+                               amax, 1);
+        }
         if (kp->extra) { /* the feasible nodes in order, their totals, the other plugins' scores */
             uint32_t j = 0;
             for (int r = 0; r < 2; r++)
@@ -697,6 +788,9 @@ bool ks_kernel_select(ks_kernel *k, const ks_cluster *c, const ks_kernel_pod *kp
                                         : ks__nth_equal(runs[1].total, runs[1].len, top, pick - ties0);
         }
         if (cached && tmax > 0) fix_taints(k, runs, start, processed, kp->w_taint, tmax, +1);
+        for (int r = 0; cached && r < 2 && amax > 0; r++)
+            add_normalized(runs[r].ok, k->aff_src + runs[r].node0, runs[r].total, runs[r].len, (double)kp->w_affinity,
+                           amax, -1);
     }
     finish_pod(k);
     return true;

@@ -1,6 +1,6 @@
 /* kernel.h — the scheduler's fast path: filter, score and select over the node table's columns
- * for the pods most workloads create (no nodeName, nodeSelector, node affinity, host ports,
- * extended resources or inter-pod filters; Fit strategy LeastAllocated or MostAllocated). scheduler.c's select_node() tries it
+ * for the pods most workloads create (no nodeName, host ports, extended resources or inter-pod
+ * filters; Fit strategy LeastAllocated or MostAllocated). scheduler.c's select_node() tries it
  * first and keeps filter_node()/score_node() for every other pod, and for the FitError reasons
  * when no node fits.
  *
@@ -15,7 +15,9 @@
  * spec change; above that the kernel declines). Per-pod facts that only some nodes have come in as
  * per-node columns written before the loop: tainted or unschedulable nodes get the pod's verdict
  * (filtered out, or the PreferNoSchedule count) per taint class, evaluated once per class; nodes
- * holding one of the pod's images get their ImageLocality score from an inverted image index.
+ * holding one of the pod's images get their ImageLocality score from an inverted image index;
+ * a pod with node affinity reads its NodeAffinity verdict and raw score from a per-node column
+ * cached per set of terms (a match bitmap with scores, dropped when node specs change).
  * Ranges are processed in blocks sized to the feasible nodes still wanted, so an adaptive
  * percentage does not score the whole cluster. A pod shape (the loop's inputs) seen before is
  * served from its per-node results, kept in node order and brought up to date through the
@@ -63,6 +65,16 @@ typedef struct ks_kernel_pod {
      * TOTALS_OUT (both sized to the node count), calls EXTRA(CTX, count) to add the other
      * plugins' weighted scores to TOTALS_OUT, then runs selectHost over them. */
     void (*extra)(const void *ctx, uint32_t nfeasible);
+    /* NodeAffinity, for a pod with a nodeSelector or node affinity terms (else AFFINITY is NULL):
+     * AFFINITY(CTX, node) is -1 where the filter rejects the node, else the summed weight of the
+     * matching preferred terms (the raw score). The kernel keeps the per-node column of a key
+     * (AFF_KEY, AFF_KEY_LEN bytes: the pod's terms and the profile's switches, serialised) until
+     * the node specs change, so pods with the same terms evaluate them once. W_AFFINITY: the
+     * weight, 0 when NodeAffinity does not score the pod. */
+    double (*affinity)(const void *ctx, const ks_node_spec *node);
+    const char *aff_key;
+    size_t aff_key_len;
+    int64_t w_affinity;
     uint32_t *feasible_out;
     double *totals_out;
     bool scoring; /* the profile has a score plugin (else every node scores 1: prioritizeNodes) */

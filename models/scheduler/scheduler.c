@@ -1021,7 +1021,7 @@ static bool fast_path_off;
 void ks_sched_set_fast_path(bool on) { fast_path_off = !on; }
 
 /* Pods kernel.c takes: nothing that needs per-node strings beyond taints and images (no
- * nodeName, nodeSelector, node affinity terms, host ports or extended resources), a Fit strategy it
+ * nodeName, host ports or extended resources), a Fit strategy it
  * computes in vectors, and no inter-pod filter (PodTopologySpread DoNotSchedule, required
  * (anti-)affinity, existing pods' anti-affinity: per-node verdicts over pod counts). Inter-pod
  * scores are fine: they are added over the feasible set the kernel returns. Nominated pods (after
@@ -1030,7 +1030,7 @@ void ks_sched_set_fast_path(bool on) { fast_path_off = !on; }
 static bool kernel_takes(const ks_cluster *c, const ks_sched_profile *prof, const ks_pod_spec *ps,
                          const ks_interpod *ip)
 {
-    if (ps->node_selector.n || ps->has_required || ps->npreferred || ps->next_req) return false;
+    if (ps->next_req) return false;
     if (prof->fit_weight && prof->fit_strategy == KS_FIT_REQUESTED_TO_CAPACITY_RATIO) return false;
     if (prof->fit_cpu_weight > 100 || prof->fit_mem_weight > 100) return false; /* kernel.c's exact mean */
     if (ip->spread_filtering || ip->interpod_filtering || c->nodes.nnominated) return false;
@@ -1044,7 +1044,78 @@ typedef struct kernel_ctx {
     ks_scheduler *s;
     const ks_sched_profile *prof;
     const ks_pod_spec *ps;
+    bool aff_score;
 } kernel_ctx;
+
+/* NodeAffinity on one node for kernel.c's column: -1 when the filter rejects it, else the summed
+ * weights of the matching preferred terms. */
+static double kernel_affinity_verdict(const void *ctx, const ks_node_spec *spec)
+{
+    const kernel_ctx *k = ctx;
+    if (k->prof->affinity_filter && !node_affinity_matches(k->ps, spec)) return -1;
+    int64_t raw = 0;
+    for (size_t i = 0; k->aff_score && i < k->ps->npreferred; i++)
+        if (term_matches(&k->ps->preferred[i].term, spec)) raw += k->ps->preferred[i].weight;
+    return (double)raw;
+}
+
+/* The key of a pod's NodeAffinity column: its nodeSelector, required and preferred terms and the
+ * switches that decide what the column holds, serialised into B (fields end with 0x1f, lists
+ * with 0x1e). False when it does not fit (the pod then takes the general path). */
+typedef struct key_buf {
+    char *p;
+    size_t n, cap;
+    bool full;
+} key_buf;
+
+static void key_put(key_buf *b, const char *s, char end)
+{
+    size_t len = strlen(s);
+    if (b->full || b->n + len + 1 > b->cap) {
+        b->full = true;
+        return;
+    }
+    memcpy(b->p + b->n, s, len);
+    b->n += len;
+    b->p[b->n++] = end;
+}
+
+static void key_term(key_buf *b, const ks_node_term *t)
+{
+    char num[24];
+    for (size_t i = 0; i < t->n; i++) {
+        const ks_node_requirement *r = &t->reqs[i];
+        snprintf(num, sizeof num, "%d%d", (int)r->op, (int)r->field);
+        key_put(b, num, 0x1f);
+        key_put(b, r->key, 0x1f);
+        for (size_t v = 0; v < r->nvalues; v++) key_put(b, r->values[v], 0x1f);
+        key_put(b, "", 0x1d);
+    }
+    key_put(b, "", 0x1e);
+}
+
+static bool affinity_key(const ks_sched_profile *prof, const ks_pod_spec *ps, bool score, key_buf *b)
+{
+    char num[32];
+    b->n = 0;
+    b->full = false;
+    snprintf(num, sizeof num, "%d%d%d%zu", (int)prof->affinity_filter, (int)score, (int)ps->has_required,
+             ps->node_selector.n);
+    key_put(b, num, 0x1e);
+    for (size_t i = 0; i < ps->node_selector.n; i++) {
+        key_put(b, ps->node_selector.items[i].key, 0x1f);
+        key_put(b, ps->node_selector.items[i].value, 0x1f);
+    }
+    key_put(b, "", 0x1e);
+    for (size_t i = 0; i < ps->nrequired; i++) key_term(b, &ps->required_terms[i]);
+    key_put(b, "", 0x1e);
+    for (size_t i = 0; score && i < ps->npreferred; i++) {
+        snprintf(num, sizeof num, "%d", (int)ps->preferred[i].weight);
+        key_put(b, num, 0x1f);
+        key_term(b, &ps->preferred[i].term);
+    }
+    return !b->full;
+}
 
 /* The first two filters and the TaintToleration score, for a tainted or unschedulable node. */
 static double kernel_taint_verdict(const void *ctx, const ks_node_spec *spec)
@@ -1072,8 +1143,13 @@ static bool select_fast(ks_world *w, const ks_sched_profile *prof, const ks_pod_
     if (!s->kernel) s->kernel = ks_kernel_create();
     pod_images pi;
     find_pod_images(&w->cluster, prof, ps, &pi);
-    kernel_ctx ctx = {.s = s, .prof = prof, .ps = ps};
+    kernel_ctx ctx = {.s = s, .prof = prof, .ps = ps, .aff_score = ks_plugin_weight(prof, ps, KS_PLUGIN_AFFINITY) != 0};
     bool extra = ks_interpod_may_score(&s->ip);
+    /* NodeAffinity: a column per distinct set of terms (kernel.c), keyed by their serialisation. */
+    static _Thread_local char key_space[4096];
+    key_buf key = {key_space, 0, sizeof key_space, false};
+    bool affinity = ps->node_selector.n || ps->has_required || (ctx.aff_score && ps->npreferred);
+    if (affinity && !affinity_key(prof, ps, ctx.aff_score, &key)) return false;
     ks_kernel_pod kp = {
         .req_cpu = ps->req_cpu_milli, .req_mem = ps->req_mem_bytes, .req_eph = ps->req_eph_bytes,
         .nz_cpu = ps->nz_cpu_milli, .nz_mem = ps->nz_mem_bytes,
@@ -1086,6 +1162,8 @@ static bool select_fast(ks_world *w, const ks_sched_profile *prof, const ks_pod_
         .taint_verdict = kernel_taint_verdict, .ctx = &ctx,
         .extra = extra ? kernel_extra : NULL, .feasible_out = s->feasible, .totals_out = s->scores,
         .scoring = profile_scores(prof),
+        .affinity = affinity ? kernel_affinity_verdict : NULL, .aff_key = key.p, .aff_key_len = key.n,
+        .w_affinity = ctx.aff_score ? prof->affinity_weight : 0,
     };
     return ks_kernel_select(s->kernel, &w->cluster, &kp, s->next_start_node, want, w->rng_sched, res);
 }

@@ -443,9 +443,10 @@ static void run_medium(uint64_t base_seed, int clusters)
     }
 }
 
-/* Every node with 0-3 PreferNoSchedule taints, a heavy TaintToleration weight and one pod spec
- * placed again and again: kernel.c corrects the cached totals of tainted nodes for each pod and
- * must take the correction back afterwards (else the next pod of that shape sees it twice). */
+/* Every node with 0-3 PreferNoSchedule taints, heavy TaintToleration and NodeAffinity weights and
+ * one pod spec placed again and again: kernel.c adds those two plugins' normalised scores to the
+ * cached totals for each pod and must take them back afterwards (else the next pod of that shape
+ * sees them twice). */
 static void run_prefer_taints(uint64_t base_seed, int clusters)
 {
     static const int32_t pcts[] = {0, 50, 100};
@@ -457,8 +458,24 @@ static void run_prefer_taints(uint64_t base_seed, int clusters)
         int nnodes = 3 + (int)rnd(chance(50) ? 10 : 400);
         build(&f, nnodes, (int)rnd(50), nnodes > 13);
         f.prof.taint_weight = 1 + (int32_t)rnd(60);
-        const ks_pod_spec *ps = random_pod(nnodes, true);
-        ((ks_pod_spec *)ps)->ntolerations = 0;
+        f.prof.affinity_weight = 1 + (int32_t)rnd(60);
+        ks_pod_spec *ps = random_pod(nnodes, true);
+        ps->ntolerations = 0;
+        /* Half the time preferred node affinity too (and now and then a nodeSelector or required
+         * terms): its normalisation is also applied to cached totals and taken back. */
+        if (chance(50)) {
+            ps->npreferred = 1 + rnd(3);
+            ps->preferred = arena_alloc(&ar, 3 * sizeof *ps->preferred);
+            for (size_t k = 0; k < ps->npreferred; k++)
+                ps->preferred[k] = (ks_preferred_term){(int32_t)(1 + rnd(100)), random_term(nnodes)};
+            if (chance(30)) ps->node_selector = random_labels(1);
+            if (chance(30)) {
+                ps->has_required = true;
+                ps->nrequired = 1 + rnd(2);
+                ps->required_terms = arena_alloc(&ar, 2 * sizeof *ps->required_terms);
+                for (size_t k = 0; k < ps->nrequired; k++) ps->required_terms[k] = random_term(nnodes);
+            }
+        }
         for (pod_now = 0; pod_now < 16; pod_now++) check_select(&f, ps, pcts[rnd(3)]);
         teardown(&f);
         arena_free(&ar);
@@ -606,7 +623,7 @@ static void test_round_robin_and_percentage_2_threads(void **state)
     with_threads(2, run_medium, 77000, 40);
 }
 
-static void test_prefer_no_schedule_corrections(void **state)
+static void test_normalised_scores_on_cached_totals(void **state)
 {
     (void)state;
     with_threads(1, run_prefer_taints, 41000, 400);
@@ -632,7 +649,7 @@ int main(void)
         cmocka_unit_test(test_small_clusters_2_threads),
         cmocka_unit_test(test_round_robin_and_percentage_1_thread),
         cmocka_unit_test(test_round_robin_and_percentage_2_threads),
-        cmocka_unit_test(test_prefer_no_schedule_corrections),
+        cmocka_unit_test(test_normalised_scores_on_cached_totals),
         cmocka_unit_test(test_interpod_scores_1_thread),
         cmocka_unit_test(test_interpod_scores_2_threads),
     };
