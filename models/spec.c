@@ -436,6 +436,7 @@ void ks_timings_default(ks_timings *t)
     t->container_stop = (ks_dist){.kind = KS_DIST_LOGNORMAL, .a = 200e6, .b = 2e9};
     t->sched_cycle_cost = ks_dist_constant(100e3);
     t->sched_node_cost = ks_dist_constant(500);
+    t->sched_score_cost = ks_dist_constant(500);
     /* kube-apiserver --max-requests-inflight / --max-mutating-requests-inflight
      * (staging/src/k8s.io/apiserver/pkg/server/config.go NewConfig: 400 / 200). */
     t->max_requests_inflight = 400;
@@ -454,6 +455,6 @@ void ks_timings_free(ks_timings *t)
 {
     ks_dist *all[] = {&t->api_write,        &t->watch_delay,     &t->image_pull_latency,
                       &t->image_pull_bandwidth, &t->container_create, &t->container_start, &t->container_stop,
-                      &t->sched_cycle_cost, &t->sched_node_cost};
+                      &t->sched_cycle_cost, &t->sched_node_cost, &t->sched_score_cost};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++) ks_dist_free(all[i]);
 }

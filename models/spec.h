@@ -376,7 +376,8 @@ typedef struct ks_timings {
     ks_dist container_start;
     ks_dist container_stop; /* from SIGTERM to the process's exit; capped by the grace period */
     ks_dist sched_cycle_cost;  /* fixed cost of one scheduling cycle */
-    ks_dist sched_node_cost;   /* per node filtered and scored */
+    ks_dist sched_node_cost;   /* per node filtered */
+    ks_dist sched_score_cost;  /* per node scored (none when a single node is feasible) */
     int64_t max_requests_inflight, max_mutating_requests_inflight; /* 0: no limit */
     ks_client_limits controller_manager, scheduler, kubelet;       /* per client */
 } ks_timings;

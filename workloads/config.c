@@ -3168,6 +3168,7 @@ static const field cp_kubelet_fields[] = {
 static const field cp_scheduler_fields[] = {
     {"cycleCost", cp_dist, 0, TIMING(sched_cycle_cost)},
     {"perNodeCost", cp_dist, 0, TIMING(sched_node_cost)},
+    {"perScoredNodeCost", cp_dist, 0, TIMING(sched_score_cost)},
     {"kubeAPIQPS", cp_qps, 0, TIMING(scheduler)},
     {"kubeAPIBurst", cp_burst, 0, TIMING(scheduler)},
     {NULL, NULL, 0, 0},

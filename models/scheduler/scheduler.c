@@ -1290,8 +1290,8 @@ static void on_cycle(ks_sim *sim, void *ctx, const ks_event *ev)
     uint32_t chosen = sel.chosen, processed = sel.processed, nfeasible = sel.nfeasible, nnodes = sel.nnodes;
     const ks_timings *t = w->timings;
     ks_time cost = ks_dist_sample_ns(&t->sched_cycle_cost, w->rng_sched) +
-                   (ks_time)(processed + (nfeasible > 1 ? nfeasible : 0)) *
-                       ks_dist_sample_ns(&t->sched_node_cost, w->rng_sched);
+                   (ks_time)processed * ks_dist_sample_ns(&t->sched_node_cost, w->rng_sched);
+    if (nfeasible > 1) cost += (ks_time)nfeasible * ks_dist_sample_ns(&t->sched_score_cost, w->rng_sched);
     ks_time end = now + cost;
 
     if (chosen != KS_NONE) {

@@ -237,6 +237,7 @@ static const char full_yaml[] =
     "  scheduler:\n"
     "    cycleCost: {constant: 100us}\n"
     "    perNodeCost: 0\n"
+    "    perScoredNodeCost: 2us\n"
     "---\n"
     "apiVersion: v1\n"
     "kind: ConfigMap\n"
@@ -437,6 +438,7 @@ static void check_timings(const ks_timings *t)
     assert_true(t->container_start.values[0] == 10e6 && t->container_start.values[2] == 30e6);
     assert_dist(&t->sched_cycle_cost, KS_DIST_CONSTANT, 100e3, 0);
     assert_dist(&t->sched_node_cost, KS_DIST_CONSTANT, 0, 0);
+    assert_dist(&t->sched_score_cost, KS_DIST_CONSTANT, 2e3, 0);
     assert_int_equal(t->max_requests_inflight, 0);
     assert_int_equal(t->max_mutating_requests_inflight, 50);
     assert_true(t->controller_manager.qps == 2.5);
