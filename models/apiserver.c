@@ -21,7 +21,8 @@ const char *ks_api_verb_name(ks_api_verb v)
 
 const char *ks_api_component_name(ks_api_component c)
 {
-    static const char *names[] = {"deployment-controller", "replicaset-controller", "scheduler", "kubelet"};
+    static const char *names[] = {"deployment-controller", "replicaset-controller", "scheduler",           "kubelet",
+                                  "node-lifecycle-controller", "taint-eviction-controller", "user"};
     return c < KS_COMP_COUNT ? names[c] : "?";
 }
 
@@ -141,6 +142,12 @@ void ks_apiserver_init(ks_apiserver *a, ks_sim *sim, gsl_rng *rng, const ks_timi
     client_init(&a->clients[KS_CLIENT_DEPLOYMENT], &t->controller_manager, KS_COMP_DEPLOYMENT);
     client_init(&a->clients[KS_CLIENT_REPLICASET], &t->controller_manager, KS_COMP_REPLICASET);
     client_init(&a->clients[KS_CLIENT_SCHEDULER], &t->scheduler, KS_COMP_SCHEDULER);
+    /* Each kube-controller-manager controller has its own client (control-plane.md, section 3). */
+    client_init(&a->clients[KS_CLIENT_NODE_LIFECYCLE], &t->controller_manager, KS_COMP_NODE_LIFECYCLE);
+    client_init(&a->clients[KS_CLIENT_TAINT_EVICTION], &t->controller_manager, KS_COMP_TAINT_EVICTION);
+    /* kubectl's default client-go limits: QPS 5, burst 10 (rest.Config defaults, used when unset). */
+    static const ks_client_limits kubectl = {5, 10};
+    client_init(&a->clients[KS_CLIENT_USER], &kubectl, KS_COMP_USER);
     for (size_t i = 0; i < nnodes; i++) client_init(&a->clients[KS_CLIENT_KUBELET0 + i], &t->kubelet, KS_COMP_KUBELET);
     a->ev_arrive = ks_sim_register(sim, "apiserver.arrive", on_arrive, a);
     a->ev_commit = ks_sim_register(sim, "apiserver.commit", on_commit, a);

@@ -29,7 +29,16 @@
 #include "trace.h"
 
 typedef enum ks_api_verb { KS_VERB_CREATE, KS_VERB_UPDATE, KS_VERB_PATCH, KS_VERB_DELETE, KS_VERB_GET, KS_VERB_LIST, KS_VERB_COUNT } ks_api_verb;
-typedef enum ks_api_component { KS_COMP_DEPLOYMENT, KS_COMP_REPLICASET, KS_COMP_SCHEDULER, KS_COMP_KUBELET, KS_COMP_COUNT } ks_api_component;
+typedef enum ks_api_component {
+    KS_COMP_DEPLOYMENT,
+    KS_COMP_REPLICASET,
+    KS_COMP_SCHEDULER,
+    KS_COMP_KUBELET,
+    KS_COMP_NODE_LIFECYCLE,
+    KS_COMP_TAINT_EVICTION,
+    KS_COMP_USER,
+    KS_COMP_COUNT
+} ks_api_component;
 
 const char *ks_api_verb_name(ks_api_verb v);
 const char *ks_api_component_name(ks_api_component c);
@@ -74,7 +83,15 @@ typedef struct ks_apiserver {
 } ks_apiserver;
 
 /* Fixed client ids; node i's kubelet is KS_CLIENT_KUBELET0 + i. */
-enum { KS_CLIENT_DEPLOYMENT, KS_CLIENT_REPLICASET, KS_CLIENT_SCHEDULER, KS_CLIENT_KUBELET0 };
+enum {
+    KS_CLIENT_DEPLOYMENT,
+    KS_CLIENT_REPLICASET,
+    KS_CLIENT_SCHEDULER,
+    KS_CLIENT_NODE_LIFECYCLE, /* node-lifecycle-controller: node conditions, taints, pod Ready */
+    KS_CLIENT_TAINT_EVICTION, /* taint-eviction-controller: DisruptionTarget and DELETE */
+    KS_CLIENT_USER,           /* scenario actions: kubectl (cordon, label, taint) */
+    KS_CLIENT_KUBELET0
+};
 
 void ks_apiserver_init(ks_apiserver *a, ks_sim *sim, gsl_rng *rng, const ks_timings *t, size_t nnodes);
 void ks_apiserver_free(ks_apiserver *a);

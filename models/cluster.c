@@ -613,3 +613,74 @@ void ks_cluster_event(ks_cluster *c, ks_time now, const char *kind, const char *
     ks_event_row row = {ks_time_to_sec(now), kind, namespace, name, type, reason, msg, source, count};
     ks_table_append(c->events, &row);
 }
+
+/* ---------------------------------------------------------------- node spec changes */
+
+static void node_changed(ks_cluster *c, uint32_t node)
+{
+    c->nodes.resource_version[node] = ks_cluster_bump(c);
+    c->nodes.spec_epoch++;
+}
+
+bool ks_cluster_node_has_taint(const ks_cluster *c, uint32_t node, const char *key, ks_taint_effect effect)
+{
+    const ks_node_spec *s = &c->nodes.spec[node];
+    for (size_t i = 0; i < s->ntaints; i++)
+        if (s->taints[i].effect == effect && !strcmp(s->taints[i].key, key)) return true;
+    return false;
+}
+
+bool ks_cluster_node_add_taint(ks_cluster *c, uint32_t node, const char *key, const char *value, ks_taint_effect effect)
+{
+    if (ks_cluster_node_has_taint(c, node, key, effect)) return false;
+    ks_node_spec *s = &c->nodes.spec[node];
+    s->taints = s->ntaints ? ks_realloc(s->taints, (s->ntaints + 1) * sizeof *s->taints)
+                           : ks_malloc(mem_nodes, sizeof *s->taints);
+    s->taints[s->ntaints++] = (ks_taint){ks_strdup(mem_nodes, key), ks_strdup(mem_nodes, value), effect};
+    node_changed(c, node);
+    return true;
+}
+
+bool ks_cluster_node_remove_taint(ks_cluster *c, uint32_t node, const char *key, int effect)
+{
+    ks_node_spec *s = &c->nodes.spec[node];
+    size_t keep = 0;
+    for (size_t i = 0; i < s->ntaints; i++) {
+        ks_taint *t = &s->taints[i];
+        if (!strcmp(t->key, key) && (effect < 0 || (int)t->effect == effect)) {
+            ks_free(t->key);
+            ks_free(t->value);
+            continue;
+        }
+        s->taints[keep++] = *t;
+    }
+    if (keep == s->ntaints) return false;
+    s->ntaints = keep;
+    node_changed(c, node);
+    return true;
+}
+
+void ks_cluster_node_set_unschedulable(ks_cluster *c, uint32_t node, bool on)
+{
+    if (c->nodes.spec[node].unschedulable == on) return;
+    c->nodes.spec[node].unschedulable = on;
+    node_changed(c, node);
+}
+
+void ks_cluster_node_set_label(ks_cluster *c, uint32_t node, const char *key, const char *value)
+{
+    ks_labels *l = &c->nodes.spec[node].labels;
+    const char *old = ks_labels_get(l, key);
+    if (old && !strcmp(old, value)) return;
+    size_t i = 0;
+    while (i < l->n && strcmp(l->items[i].key, key)) i++;
+    if (i < l->n) {
+        ks_free(l->items[i].value);
+        l->items[i].value = ks_strdup(mem_nodes, value);
+    } else {
+        l->items = l->n ? ks_realloc(l->items, (l->n + 1) * sizeof *l->items) : ks_malloc(mem_nodes, sizeof *l->items);
+        l->items[l->n++] = (ks_kv){ks_strdup(mem_nodes, key), ks_strdup(mem_nodes, value)};
+    }
+    topologies_free(c); /* the interned label values are rebuilt on next use */
+    node_changed(c, node);
+}

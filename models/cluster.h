@@ -236,6 +236,16 @@ void ks_cluster_detach(ks_cluster *c, uint32_t pod);
 void ks_cluster_attach(ks_cluster *c, uint32_t pod);
 /* The pod's metadata.uid: a UUID derived from its namespace, name and row (deterministic). */
 void ks_pod_uid(const ks_cluster *c, uint32_t pod, char *buf, size_t size);
+/* Node spec changes (scenario actions, the node lifecycle controller), each committed now: the
+ * node's resourceVersion and ks_nodes.spec_epoch move. Adding a taint that is there (same key and
+ * effect) or removing one that is not returns false and changes nothing; EFFECT -1 in remove:
+ * every effect of KEY. */
+bool ks_cluster_node_add_taint(ks_cluster *c, uint32_t node, const char *key, const char *value, ks_taint_effect effect);
+bool ks_cluster_node_remove_taint(ks_cluster *c, uint32_t node, const char *key, int effect);
+bool ks_cluster_node_has_taint(const ks_cluster *c, uint32_t node, const char *key, ks_taint_effect effect);
+void ks_cluster_node_set_unschedulable(ks_cluster *c, uint32_t node, bool on);
+void ks_cluster_node_set_label(ks_cluster *c, uint32_t node, const char *key, const char *value);
+
 /* Sets (NODE) or clears (KS_NONE) a pod's nominatedNodeName. */
 void ks_cluster_nominate(ks_cluster *c, uint32_t pod, uint32_t node);
 uint32_t ks_cluster_image_id(ks_cluster *c, const char *ref);

@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "nodelifecycle.h"
 #include "world.h"
 
 /* client-go flowcontrol.Backoff as the kubelet configures it (pkg/kubelet/kubelet.go). */
@@ -81,6 +82,14 @@ static ks_ctr_state *ctr_state(ks_world *w, uint32_t pod, uint32_t ctr)
         w->nctrs += n;
     }
     return &w->ctrs[p->ctr_base + ctr];
+}
+
+/* Whether POD's node is failed (a Scenario's failNodes): its kubelet neither sees watch events
+ * nor acts on its containers until the node recovers (ks_kubelet_node_up). */
+static bool node_down(const ks_world *w, uint32_t pod)
+{
+    uint32_t node = w->cluster.pods[pod].node;
+    return node != KS_NONE && w->node_down && w->node_down[node];
 }
 
 void ks_kubelet_watch_pod(ks_world *w, uint32_t pod)
@@ -164,6 +173,7 @@ static void forget(ks_world *w, uint32_t pod)
 static void on_pod(ks_sim *sim, void *ctx, const ks_event *ev)
 {
     ks_world *w = ctx;
+    if (node_down(w, ev->target)) return; /* a dead or cut-off kubelet does nothing */
     ks_pod *p = &w->cluster.pods[ev->target];
     if (p->terminating) return; /* its deletion reached the kubelet first */
     p->kubelet_seen = ks_sim_now(sim);
@@ -286,6 +296,7 @@ static void start_pull(ks_world *w, uint32_t pod)
 static void on_pulled(ks_sim *sim, void *ctx, const ks_event *ev)
 {
     ks_world *w = ctx;
+    if (node_down(w, ev->target)) return; /* a dead or cut-off kubelet does nothing */
     ks_cluster *c = &w->cluster;
     ks_pod *p = &c->pods[ev->target];
     uint32_t ctr = ARG_CTR(ev->arg);
@@ -321,6 +332,7 @@ static void on_pulled(ks_sim *sim, void *ctx, const ks_event *ev)
 static void on_created(ks_sim *sim, void *ctx, const ks_event *ev)
 {
     ks_world *w = ctx;
+    if (node_down(w, ev->target)) return; /* a dead or cut-off kubelet does nothing */
     if (w->cluster.pods[ev->target].terminating) return;
     POD_EVENT(w, ev->target, "Normal", "Created", "Created container %s", container(w, ev->target, ARG_CTR(ev->arg))->name);
     ks_sim_after(sim, ks_dist_sample_ns(&w->timings->container_start, w->rng_kubelet), w->ev.kubelet_started,
@@ -330,6 +342,7 @@ static void on_created(ks_sim *sim, void *ctx, const ks_event *ev)
 static void on_started(ks_sim *sim, void *ctx, const ks_event *ev)
 {
     ks_world *w = ctx;
+    if (node_down(w, ev->target)) return; /* a dead or cut-off kubelet does nothing */
     uint32_t pod = ev->target, ctr = ARG_CTR(ev->arg);
     ks_pod *p = &w->cluster.pods[pod];
     if (p->terminating) return;
@@ -385,6 +398,7 @@ static void on_exited(ks_sim *sim, void *ctx, const ks_event *ev)
 {
     (void)sim;
     ks_world *w = ctx;
+    if (node_down(w, ev->target)) return; /* a dead or cut-off kubelet does nothing */
     container_exit(w, ev->target, ev->arg, w->cluster.pods[ev->target].spec->exit_code);
 }
 
@@ -394,6 +408,7 @@ static void on_killed(ks_sim *sim, void *ctx, const ks_event *ev)
 {
     (void)sim;
     ks_world *w = ctx;
+    if (node_down(w, ev->target)) return; /* a dead or cut-off kubelet does nothing */
     ks_ctr_state *cs = ctr_state(w, ev->target, ARG_CTR(ev->arg));
     if (!cs->running || cs->gen != (uint32_t)(ev->arg >> 32)) return;
     POD_EVENT(w, ev->target, "Normal", "Killing", "Container %s failed startup probe, will be restarted",
@@ -443,6 +458,7 @@ static void schedule_probes(ks_world *w, uint32_t pod, uint32_t ctr, uint64_t ge
 static void on_ctr_ready(ks_sim *sim, void *ctx, const ks_event *ev)
 {
     ks_world *w = ctx;
+    if (node_down(w, ev->target)) return; /* a dead or cut-off kubelet does nothing */
     ks_ctr_state *cs = ctr_state(w, ev->target, ARG_CTR(ev->arg));
     ks_pod *p = &w->cluster.pods[ev->target];
     if (!cs->running || cs->gen != (uint32_t)(ev->arg >> 32) || cs->ready) return;
@@ -481,6 +497,7 @@ static bool will_restart(const ks_pod_spec *s, int32_t exit_code)
 static void on_exit_seen(ks_sim *sim, void *ctx, const ks_event *ev)
 {
     ks_world *w = ctx;
+    if (node_down(w, ev->target)) return; /* a dead or cut-off kubelet does nothing */
     uint32_t pod = ev->target, ctr = (uint32_t)ev->arg;
     ks_pod *p = &w->cluster.pods[pod];
     ks_ctr_state *cs = ctr_state(w, pod, ctr);
@@ -513,6 +530,7 @@ static void on_restart(ks_sim *sim, void *ctx, const ks_event *ev)
 {
     (void)sim;
     ks_world *w = ctx;
+    if (node_down(w, ev->target)) return; /* a dead or cut-off kubelet does nothing */
     uint32_t pod = ev->target, ctr = (uint32_t)ev->arg;
     if (w->cluster.pods[pod].terminating) return;
     ks_ctr_state *cs = ctr_state(w, pod, ctr);
@@ -582,6 +600,10 @@ static void on_node_tick(ks_sim *sim, void *ctx, const ks_event *ev)
     uint32_t node = ev->target;
     ks_time now = ks_sim_now(sim);
     ks_nodes *n = &w->cluster.nodes;
+    if (w->node_down && w->node_down[node]) { /* no Lease, no status while the node is failed */
+        ks_sim_after(sim, (ks_time)ev->arg, ev->type, node, ev->arg);
+        return;
+    }
     ks_api_call(&w->api, now, KS_CLIENT_KUBELET0 + node, KS_VERB_UPDATE, w->ev.kubelet_lease_renewed, node, 0);
     if (n->status_dirty[node] || now - n->status_posted[node] >= w->timings->node_status_report_frequency) {
         n->status_dirty[node] = 0;
@@ -603,6 +625,60 @@ static void on_node_status(ks_sim *sim, void *ctx, const ks_event *ev)
     (void)sim;
     ks_world *w = ctx;
     w->cluster.nodes.resource_version[ev->target] = ks_cluster_bump(&w->cluster);
+    ks_nodelifecycle_kubelet_ready(w, ev->target); /* every post carries Ready=True */
+}
+
+void ks_kubelet_node_down(ks_world *w, uint32_t node, ks_fail_mode mode)
+{
+    ks_cluster *c = &w->cluster;
+    w->node_down[node] = (uint8_t)(1 + mode);
+    if (mode != KS_FAIL_POWER_OFF) return;
+    /* Power off: every container stops; events of their runs in flight are stale. */
+    for (uint32_t q = c->nodes.pod_head[node]; q != KS_NONE; q = c->pods[q].node_next) {
+        ks_pod *p = &c->pods[q];
+        for (uint32_t i = 0; p->ctr_base != KS_NONE && i < p->spec->ncontainers; i++) {
+            ks_ctr_state *cs = ctr_state(w, q, i);
+            cs->running = 0;
+            cs->gen++;
+        }
+    }
+    c->nodes.pull_tail[node] = KS_NONE; /* the image puller's queue is gone */
+}
+
+void ks_kubelet_node_up(ks_world *w, uint32_t node)
+{
+    ks_cluster *c = &w->cluster;
+    bool power = w->node_down[node] == 1 + KS_FAIL_POWER_OFF;
+    w->node_down[node] = 0;
+    ks_time now = ks_sim_now(w->sim);
+    ks_api_call(&w->api, now, KS_CLIENT_KUBELET0 + node, KS_VERB_UPDATE, w->ev.kubelet_lease_renewed, node, 0);
+    c->nodes.status_posted[node] = now;
+    ks_api_call(&w->api, now, KS_CLIENT_KUBELET0 + node, KS_VERB_PATCH, w->ev.kubelet_node_status, node, 0);
+    for (uint32_t q = c->nodes.pod_head[node]; q != KS_NONE; q = c->pods[q].node_next) {
+        ks_pod *p = &c->pods[q];
+        if (p->phase == KS_PHASE_SUCCEEDED || p->phase == KS_PHASE_FAILED) continue;
+        if (p->terminating) {
+            ks_kubelet_pod_deleting(w, q); /* the deletion it missed */
+        } else if (p->kubelet_seen == KS_NEVER) {
+            ks_kubelet_watch_pod(w, q); /* bound while the node was down */
+        } else if (power && p->admitted) {
+            /* The containers start again from the first (a new sandbox), after the kubelet's
+             * sync of its pods. */
+            p->restarts++;
+            p->next_container = 0;
+            p->unready = (uint32_t)p->spec->ncontainers;
+            ks_sim_after(w->sim, ks_world_watch(w), w->ev.kubelet_resync, q, 0);
+        }
+    }
+}
+
+/* A pod the kubelet runs again after its node came back: its containers start from the first. */
+static void on_resync(ks_sim *sim, void *ctx, const ks_event *ev)
+{
+    (void)sim;
+    ks_world *w = ctx;
+    if (node_down(w, ev->target) || w->cluster.pods[ev->target].terminating) return;
+    start_next_container(w, ev->target);
 }
 
 void ks_kubelet_start(ks_world *w)
@@ -632,6 +708,7 @@ void ks_kubelet_pod_deleting(ks_world *w, uint32_t pod)
 static void on_kill(ks_sim *sim, void *ctx, const ks_event *ev)
 {
     ks_world *w = ctx;
+    if (node_down(w, ev->target)) return; /* a dead or cut-off kubelet does nothing */
     uint32_t pod = ev->target;
     ks_pod *p = &w->cluster.pods[pod];
     ks_time stop = 0;
@@ -662,6 +739,7 @@ static void on_kill(ks_sim *sim, void *ctx, const ks_event *ev)
 static void on_stopped(ks_sim *sim, void *ctx, const ks_event *ev)
 {
     ks_world *w = ctx;
+    if (node_down(w, ev->target)) return; /* a dead or cut-off kubelet does nothing */
     ks_cluster *c = &w->cluster;
     ks_pod *p = &c->pods[ev->target];
     if (p->finished == KS_NEVER) p->finished = ks_sim_now(sim);
@@ -704,4 +782,5 @@ void ks_kubelet_register(ks_world *w)
     w->ev.kubelet_ctr_ready = ks_sim_register(w->sim, "prober.container_ready", on_ctr_ready, w);
     w->ev.kubelet_pod_ready = ks_sim_register(w->sim, "kubelet.pod_ready", on_pod_ready, w);
     w->ev.kubelet_killed = ks_sim_register(w->sim, "prober.startup_failed", on_killed, w);
+    w->ev.kubelet_resync = ks_sim_register(w->sim, "kubelet.node_restarted", on_resync, w);
 }

@@ -437,6 +437,21 @@ void ks_timings_default(ks_timings *t)
     t->sched_cycle_cost = ks_dist_constant(100e3);
     t->sched_node_cost = ks_dist_constant(500);
     t->sched_score_cost = ks_dist_constant(500);
+    /* kube-controller-manager node lifecycle (pkg/controller/nodelifecycle/config/v1alpha1/
+     * defaults.go, cmd/kube-controller-manager/app/options/nodelifecyclecontroller.go):
+     * --node-monitor-period 5 s, --node-monitor-grace-period 40 s (v1.31; 50 s from v1.32),
+     * --node-eviction-rate 0.1, --secondary-node-eviction-rate 0.01,
+     * --large-cluster-size-threshold 50, --unhealthy-zone-threshold 0.55. kube-apiserver
+     * --default-not-ready-toleration-seconds / --default-unreachable-toleration-seconds 300
+     * (plugin/pkg/admission/defaulttolerationseconds/admission.go). */
+    t->node_monitor_period = KS_SEC(5);
+    t->node_monitor_grace_period = KS_SEC(40);
+    t->node_eviction_rate = 0.1;
+    t->secondary_node_eviction_rate = 0.01;
+    t->large_cluster_size_threshold = 50;
+    t->unhealthy_zone_threshold = 0.55;
+    t->default_not_ready_toleration_s = 300;
+    t->default_unreachable_toleration_s = 300;
     /* kube-apiserver --max-requests-inflight / --max-mutating-requests-inflight
      * (staging/src/k8s.io/apiserver/pkg/server/config.go NewConfig: 400 / 200). */
     t->max_requests_inflight = 400;
@@ -457,4 +472,21 @@ void ks_timings_free(ks_timings *t)
                       &t->image_pull_bandwidth, &t->container_create, &t->container_start, &t->container_stop,
                       &t->sched_cycle_cost, &t->sched_node_cost, &t->sched_score_cost};
     for (size_t i = 0; i < sizeof all / sizeof *all; i++) ks_dist_free(all[i]);
+}
+
+void ks_scenario_action_free(ks_scenario_action *a)
+{
+    ks_free(a->deployment);
+    ks_free(a->namespace);
+    ks_free(a->container);
+    ks_free(a->image);
+    for (size_t i = 0; i < a->nodes.nnames; i++) ks_free(a->nodes.names[i]);
+    ks_free(a->nodes.names);
+    ks_label_selector_free(&a->nodes.selector);
+    ks_free(a->nodes.zone);
+    ks_free(a->nodes.pool);
+    ks_labels_free(&a->labels);
+    ks_free(a->taint.key);
+    ks_free(a->taint.value);
+    memset(a, 0, sizeof *a);
 }

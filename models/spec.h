@@ -343,8 +343,35 @@ typedef struct ks_sched_config {
     const char *force_profile;
 } ks_sched_config;
 
-/* A timed action of a Scenario. This version has one: scale a Deployment. */
-typedef enum ks_action_kind { KS_ACTION_SCALE, KS_ACTION_UPDATE } ks_action_kind;
+/* A timed action of a Scenario. */
+typedef enum ks_action_kind {
+    KS_ACTION_SCALE,
+    KS_ACTION_UPDATE,
+    KS_ACTION_FAIL_NODES,
+    KS_ACTION_RECOVER_NODES,
+    KS_ACTION_CORDON,
+    KS_ACTION_UNCORDON,
+    KS_ACTION_LABEL,
+    KS_ACTION_TAINT,
+    KS_ACTION_UNTAINT,
+} ks_action_kind;
+
+/* How a node fails: its power goes (kubelet, leases and containers stop), its kubelet hangs
+ * (leases and status stop, containers keep running), or it is cut off from the API server (the
+ * same, seen from the control plane). */
+typedef enum ks_fail_mode { KS_FAIL_POWER_OFF, KS_FAIL_KUBELET_HANG, KS_FAIL_PARTITION } ks_fail_mode;
+
+/* Which nodes an action applies to: those matching every filter given (names, a label selector,
+ * a zone, a pool), then COUNT of them or FRACTION of them (rounded up) drawn at random from the
+ * scenario's RNG stream; all of them when neither is given. */
+typedef struct ks_node_selection {
+    char **names;
+    size_t nnames;
+    ks_label_selector selector; /* set: given */
+    char *zone, *pool;
+    int64_t count;   /* -1: not given */
+    double fraction; /* < 0: not given */
+} ks_node_selection;
 
 typedef struct ks_scenario_action {
     ks_time at;
@@ -352,7 +379,14 @@ typedef struct ks_scenario_action {
     char *deployment, *namespace; /* scale, update */
     int32_t replicas;             /* scale */
     char *container, *image;      /* update: a container's image (container NULL: the first) */
+    ks_node_selection nodes;      /* the node actions */
+    ks_fail_mode mode;            /* failNodes */
+    ks_labels labels;             /* label: values to set ("" values included) */
+    ks_taint taint;               /* taint / untaint */
+    bool any_effect;              /* untaint without an effect: every effect of the key */
 } ks_scenario_action;
+
+void ks_scenario_action_free(ks_scenario_action *a);
 
 /* A client's rate limit: client-go's token bucket (rest.Config QPS and Burst). */
 typedef struct ks_client_limits {
@@ -378,6 +412,11 @@ typedef struct ks_timings {
     ks_dist sched_cycle_cost;  /* fixed cost of one scheduling cycle */
     ks_dist sched_node_cost;   /* per node filtered */
     ks_dist sched_score_cost;  /* per node scored (none when a single node is feasible) */
+    /* Node lifecycle and taint eviction (kube-controller-manager, kube-apiserver admission). */
+    ks_time node_monitor_period, node_monitor_grace_period;
+    double node_eviction_rate, secondary_node_eviction_rate, unhealthy_zone_threshold;
+    int64_t large_cluster_size_threshold;
+    int64_t default_not_ready_toleration_s, default_unreachable_toleration_s;
     int64_t max_requests_inflight, max_mutating_requests_inflight; /* 0: no limit */
     ks_client_limits controller_manager, scheduler, kubelet;       /* per client */
 } ks_timings;

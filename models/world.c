@@ -1,4 +1,5 @@
 /* world.c — see world.h. */
+#include "nodelifecycle.h"
 #include "world.h"
 
 #include <stddef.h>
@@ -183,6 +184,10 @@ static void on_scenario_action(ks_sim *sim, void *ctx, const ks_event *ev)
     ks_world *w = ctx;
     const ks_scenario_action *a = &w->actions[ev->target];
     ks_cluster *c = &w->cluster;
+    if (a->kind != KS_ACTION_SCALE && a->kind != KS_ACTION_UPDATE) { /* the node actions */
+        ks_nodelifecycle_action(w, a);
+        return;
+    }
     for (size_t i = 0; i < c->ndeployments; i++) {
         const ks_deployment_spec *d = c->deployments[i].spec;
         if (strcmp(d->name, a->deployment) || strcmp(d->namespace, a->namespace)) continue;
@@ -315,12 +320,16 @@ ks_world *ks_world_create(ks_sim *sim, ks_rngs *rngs, const ks_world_params *p)
                                             .resource_version = ks_cluster_bump(c)};
     ks_controllers_start(w);
     ks_kubelet_start(w);
+    w->node_down = ks_calloc(ks_mem_purpose("nodes"), c->nodes.n + 1, 1);
+    ks_nodelifecycle_start(w);
     return w;
 }
 
 void ks_world_destroy(ks_world *w)
 {
     if (!w) return;
+    ks_nodelifecycle_free(w);
+    ks_free(w->node_down);
     ks_scheduler_free(&w->sched);
     ks_apiserver_free(&w->api);
     ks_free(w->ctrs);

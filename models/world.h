@@ -50,7 +50,7 @@ typedef struct ks_world_types {
         kubelet_node_status, kubelet_exited, kubelet_exit_seen, kubelet_restart, kubelet_ctr_status,
         kubelet_pod_finished, kubelet_ctr_ready, kubelet_pod_ready, kubelet_killed, pod_deleting, pod_removed,
         kubelet_kill, kubelet_stopped, kubelet_stop_reported, scenario_action, sched_move,
-        kubelet_pulled, kubelet_created, kubelet_started, kubelet_status, sample;
+        kubelet_pulled, kubelet_created, kubelet_started, kubelet_status, kubelet_resync, sample;
 } ks_world_types;
 
 /* A container's runtime state, for pods whose containers exit (kubelet.c). */
@@ -78,6 +78,8 @@ typedef struct ks_world {
     const ks_scenario_action *actions;
     ks_ctr_state *ctrs; /* kubelet.c: indexed by ks_pod.ctr_base + container */
     size_t nctrs, ctrs_cap;
+    uint8_t *node_down;      /* per node: 0 up, else 1 + the ks_fail_mode of its failure */
+    struct ks_nlc *nlc;      /* node lifecycle and taint eviction (nodelifecycle.c) */
     ks_pod_spec **templates; /* templates made by update actions, owned here */
     char **template_hashes;
     size_t ntemplates, templates_cap, hashes_cap;
@@ -122,6 +124,13 @@ void ks_kubelet_register(ks_world *w);
 void ks_kubelet_start(ks_world *w);
 /* A pod bound to a node reaches that node's kubelet (after the watch delay). */
 void ks_kubelet_watch_pod(ks_world *w, uint32_t pod);
+/* NODE fails (Scenario failNodes): its Lease and status stop; with power off its containers die
+ * too. Until it recovers its kubelet ignores watch events and container events. */
+void ks_kubelet_node_down(ks_world *w, uint32_t node, ks_fail_mode mode);
+/* NODE recovers: the kubelet renews its Lease and posts status (Ready) at once, finishes the
+ * deletions it missed, starts the pods bound to it meanwhile and, after a power off, starts again
+ * the containers of its other pods (restart count + 1). */
+void ks_kubelet_node_up(ks_world *w, uint32_t node);
 
 
 

@@ -3141,11 +3141,18 @@ static void cp_burst(ctx *c, const ks_ynode *v, void *obj, int arg)
     get_int(c, v, 1, INT32_MAX, "a positive integer", &((ks_client_limits *)((char *)obj + arg))->burst);
 }
 
+static void cp_count(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    get_int(c, v, 0, INT32_MAX, "a non-negative integer", (int64_t *)((char *)obj + arg));
+}
+
 static const field cp_apiserver_fields[] = {
     {"writeLatency", cp_dist, 0, TIMING(api_write)},
     {"watchLatency", cp_dist, 0, TIMING(watch_delay)},
     {"maxRequestsInflight", cp_inflight, 0, TIMING(max_requests_inflight)},
     {"maxMutatingRequestsInflight", cp_inflight, 0, TIMING(max_mutating_requests_inflight)},
+    {"defaultNotReadyTolerationSeconds", cp_count, 0, TIMING(default_not_ready_toleration_s)},
+    {"defaultUnreachableTolerationSeconds", cp_count, 0, TIMING(default_unreachable_toleration_s)},
     {NULL, NULL, 0, 0},
 };
 
@@ -3174,9 +3181,47 @@ static const field cp_scheduler_fields[] = {
     {NULL, NULL, 0, 0},
 };
 
+/* A rate (nodes per second): 0 or more. */
+static void cp_rate(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    ks_yscalar_type ty = v->kind == KS_YSCALAR ? ks_yscalar_resolve(v) : KS_YS_STR;
+    char *end = NULL;
+    double q = ty == KS_YS_INT || ty == KS_YS_FLOAT ? strtod(v->text, &end) : -1;
+    if (!end || *end || !(q >= 0) || q > 1e9) {
+        expect(c, v, "a non-negative number per second");
+        return;
+    }
+    *(double *)((char *)obj + arg) = q;
+}
+
+static void cp_fraction(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    ks_yscalar_type ty = v->kind == KS_YSCALAR ? ks_yscalar_resolve(v) : KS_YS_STR;
+    char *end = NULL;
+    double q = ty == KS_YS_INT || ty == KS_YS_FLOAT ? strtod(v->text, &end) : -1;
+    if (!end || *end || !(q > 0) || q > 1) {
+        expect(c, v, "a fraction in (0, 1]");
+        return;
+    }
+    *(double *)((char *)obj + arg) = q;
+}
+
+
+static void cp_positive_duration(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    int64_t ns;
+    if (get_positive_duration(c, v, &ns)) *(int64_t *)((char *)obj + arg) = ns;
+}
+
 static const field cp_controller_manager_fields[] = {
     {"kubeAPIQPS", cp_qps, 0, TIMING(controller_manager)},
     {"kubeAPIBurst", cp_burst, 0, TIMING(controller_manager)},
+    {"nodeMonitorPeriod", cp_positive_duration, 0, TIMING(node_monitor_period)},
+    {"nodeMonitorGracePeriod", cp_positive_duration, 0, TIMING(node_monitor_grace_period)},
+    {"nodeEvictionRate", cp_rate, 0, TIMING(node_eviction_rate)},
+    {"secondaryNodeEvictionRate", cp_rate, 0, TIMING(secondary_node_eviction_rate)},
+    {"largeClusterSizeThreshold", cp_count, 0, TIMING(large_cluster_size_threshold)},
+    {"unhealthyZoneThreshold", cp_fraction, 0, TIMING(unhealthy_zone_threshold)},
     {NULL, NULL, 0, 0},
 };
 
@@ -3230,12 +3275,15 @@ typedef struct action_ref {
     const char *file;
     int line, col;
     char *scenario, *path;
+    int *name_lines; /* node actions: line and column of each name */
 } action_ref;
 
 typedef struct action_build {
     ks_scenario_action a;
-    const ks_ynode *deployment_n;
-    bool has_at, has_action;
+    const ks_ynode *deployment_n, *nodes_n;
+    const ks_ynode **name_nodes; /* where each of a.nodes.names was written */
+    size_t cap_names, cap_name_nodes;
+    bool has_at, has_action, has_labels;
 } action_build;
 
 static void act_at(ctx *c, const ks_ynode *v, void *obj, int arg)
@@ -3327,20 +3375,170 @@ static void act_unsupported(ctx *c, const ks_ynode *v, void *obj, int arg)
 {
     (void)arg;
     ((action_build *)obj)->has_action = true;
-    err_at(c, v, "this action is not supported by this version of kubesim (supported: scale, update)");
+    err_at(c, v,
+           "this action is not supported by this version of kubesim (supported: scale, update, failNodes, "
+           "recoverNodes, cordon, uncordon, label, taint, untaint)");
+}
+
+/* ---- the node actions: which nodes (ks_node_selection), and what happens to them */
+
+static void sel_name(ctx *c, const ks_ynode *item, void *obj)
+{
+    action_build *b = obj;
+    if (!get_subdomain(c, item)) return;
+    ks_node_selection *s = &b->a.nodes;
+    ks_grow(cfg_mem(), (void **)&s->names, &b->cap_names, s->nnames + 1, sizeof *s->names);
+    s->names[s->nnames++] = dup(item->text);
+    ks_grow(cfg_mem(), (void **)&b->name_nodes, &b->cap_name_nodes, s->nnames, sizeof *b->name_nodes);
+    b->name_nodes[s->nnames - 1] = item;
+}
+
+static void sel_names(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_seq(c, v, sel_name, obj);
+}
+
+static void sel_selector(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    ks_node_selection *s = &((action_build *)obj)->a.nodes;
+    ks_label_selector_free(&s->selector);
+    parse_label_selector(c, v, &s->selector);
+}
+
+static void sel_zone(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    const char *z = get_nonempty_str(c, v);
+    if (z) ((action_build *)obj)->a.nodes.zone = dup(z);
+}
+
+static void sel_pool(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    if (get_subdomain(c, v)) ((action_build *)obj)->a.nodes.pool = dup(v->text);
+}
+
+static void sel_count(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    int64_t x;
+    if (get_int(c, v, 1, INT32_MAX, "a positive integer", &x)) ((action_build *)obj)->a.nodes.count = x;
+}
+
+static void sel_fraction(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    ks_yscalar_type ty = v->kind == KS_YSCALAR ? ks_yscalar_resolve(v) : KS_YS_NULL;
+    char *end = NULL;
+    double f = ty == KS_YS_INT || ty == KS_YS_FLOAT ? strtod(v->text, &end) : -1;
+    if (!(f > 0 && f <= 1)) {
+        expect_text(c, v, "a fraction in (0, 1]");
+        return;
+    }
+    ((action_build *)obj)->a.nodes.fraction = f;
+}
+
+static void fail_mode(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    static const char *const names[] = {"powerOff", "kubeletHang", "partition", NULL};
+    int i = get_enum(c, v, names);
+    if (i >= 0) ((action_build *)obj)->a.mode = (ks_fail_mode)i;
+}
+
+static void act_labels(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    action_build *b = obj;
+    size_t cap = 0;
+    ks_labels_free(&b->a.labels);
+    parse_labels(c, v, &b->a.labels, &cap);
+    b->has_labels = true;
+}
+
+static void act_taint_key(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    const char *s = get_str(c, v);
+    if (s && !is_qualified_name(s)) {
+        expect_text(c, v, WANT_KEY);
+        return;
+    }
+    if (s) ((action_build *)obj)->a.taint.key = dup(s);
+}
+
+static void act_taint_value(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    const char *s = get_str(c, v);
+    if (s && !is_label_value(s)) {
+        expect_text(c, v, WANT_LABEL_VALUE);
+        return;
+    }
+    if (s) ((action_build *)obj)->a.taint.value = dup(s);
+}
+
+static void act_taint_effect(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    static const char *const names[] = {"NoSchedule", "PreferNoSchedule", "NoExecute", NULL};
+    static const ks_taint_effect effects[] = {KS_NO_SCHEDULE, KS_PREFER_NO_SCHEDULE, KS_NO_EXECUTE};
+    int i = get_enum(c, v, names);
+    if (i < 0) return;
+    ((action_build *)obj)->a.taint.effect = effects[i];
+    ((action_build *)obj)->a.any_effect = false;
+}
+
+#define NODE_SELECTION_FIELDS                                                                                   \
+    {"names", sel_names, 0, 0}, {"selector", sel_selector, 0, 0}, {"zone", sel_zone, 0, 0},                     \
+        {"pool", sel_pool, 0, 0}, {"count", sel_count, 0, 0}, {"fraction", sel_fraction, 0, 0}
+
+static const field fail_fields[] = {NODE_SELECTION_FIELDS, {"mode", fail_mode, 0, 0}, {NULL, NULL, 0, 0}};
+static const field nodes_fields[] = {NODE_SELECTION_FIELDS, {NULL, NULL, 0, 0}};
+static const field label_fields[] = {NODE_SELECTION_FIELDS, {"labels", act_labels, F_REQUIRED, 0}, {NULL, NULL, 0, 0}};
+static const field taint_action_fields[] = {NODE_SELECTION_FIELDS,
+                                            {"key", act_taint_key, F_REQUIRED, 0},
+                                            {"value", act_taint_value, 0, 0},
+                                            {"effect", act_taint_effect, 0, 0},
+                                            {NULL, NULL, 0, 0}};
+
+/* The node actions; ARG is the ks_action_kind. failNodes: {names|selector|zone|pool, count |
+ * fraction, mode}; recoverNodes, cordon, uncordon: the selection; label: and labels; taint:
+ * and key, value, effect (required); untaint: and key, effect (optional: every effect). */
+static void act_nodes(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    action_build *b = obj;
+    b->a.kind = (ks_action_kind)arg;
+    b->has_action = true;
+    b->a.nodes.count = -1;
+    b->a.nodes.fraction = -1;
+    b->a.any_effect = true;
+    b->nodes_n = v;
+    const field *fields = arg == KS_ACTION_FAIL_NODES ? fail_fields
+                          : arg == KS_ACTION_LABEL    ? label_fields
+                          : arg == KS_ACTION_TAINT || arg == KS_ACTION_UNTAINT ? taint_action_fields
+                                                                               : nodes_fields;
+    walk_map(c, v, fields, obj);
+    if (arg == KS_ACTION_TAINT && b->a.any_effect && v->kind == KS_YMAPPING)
+        err_at(c, v, "missing required field \"effect\"");
+    if (!b->a.taint.value) b->a.taint.value = dup("");
+    if (b->a.nodes.count >= 0 && b->a.nodes.fraction >= 0)
+        err_at(c, v, "expected at most one of \"count\" and \"fraction\"");
 }
 
 static const field action_fields[] = {
     {"at", act_at, F_REQUIRED, 0},
     {"scale", act_scale, 0, 0},
-    {"failNodes", act_unsupported, 0, 0},
-    {"recoverNodes", act_unsupported, 0, 0},
-    {"cordon", act_unsupported, 0, 0},
-    {"uncordon", act_unsupported, 0, 0},
+    {"failNodes", act_nodes, 0, KS_ACTION_FAIL_NODES},
+    {"recoverNodes", act_nodes, 0, KS_ACTION_RECOVER_NODES},
+    {"cordon", act_nodes, 0, KS_ACTION_CORDON},
+    {"uncordon", act_nodes, 0, KS_ACTION_UNCORDON},
     {"drain", act_unsupported, 0, 0},
-    {"label", act_unsupported, 0, 0},
-    {"taint", act_unsupported, 0, 0},
-    {"untaint", act_unsupported, 0, 0},
+    {"label", act_nodes, 0, KS_ACTION_LABEL},
+    {"taint", act_nodes, 0, KS_ACTION_TAINT},
+    {"untaint", act_nodes, 0, KS_ACTION_UNTAINT},
     {"addNodes", act_unsupported, 0, 0},
     {"update", act_update, 0, 0},
     {"create", act_unsupported, 0, 0},
@@ -3356,12 +3554,11 @@ static void add_action(ctx *c, const ks_ynode *item, void *obj)
     action_build b = {0};
     walk_map(c, item, action_fields, &b);
     if (item->kind == KS_YMAPPING && !b.has_action && L->nerrors == errors)
-        err_at(c, item, "expected one action (scale or update)");
+        err_at(c, item, "expected one action (scale, update, failNodes, recoverNodes, cordon, uncordon, label, taint "
+                        "or untaint)");
     if (L->nerrors != errors || !b.has_action) {
-        ks_free(b.a.deployment);
-        ks_free(b.a.namespace);
-        ks_free(b.a.container);
-        ks_free(b.a.image);
+        ks_scenario_action_free(&b.a);
+        ks_free(b.name_nodes);
         return;
     }
     if (!b.a.namespace) b.a.namespace = dup("default");
@@ -3369,9 +3566,22 @@ static void add_action(ctx *c, const ks_ynode *item, void *obj)
     ks_grow(cfg_mem(), (void **)&cfg->actions, &L->cap_actions, cfg->nactions + 1, sizeof *cfg->actions);
     ks_grow(cfg_mem(), (void **)&L->action_refs, &L->cap_action_refs, cfg->nactions + 1, sizeof *L->action_refs);
     char path[600];
-    snprintf(path, sizeof path, "%s.%s.deployment", c->path, b.a.kind == KS_ACTION_SCALE ? "scale" : "update");
-    L->action_refs[cfg->nactions] = (action_ref){c->file, b.deployment_n->line, b.deployment_n->col,
-                                                 dup(c->name ? c->name : ""), dup(path)};
+    bool dep = b.a.kind == KS_ACTION_SCALE || b.a.kind == KS_ACTION_UPDATE;
+    const ks_ynode *at = dep ? b.deployment_n : b.nodes_n;
+    static const char *const action_paths[] = {".scale.deployment", ".update.deployment", ".failNodes", ".recoverNodes",
+                                               ".cordon",           ".uncordon",          ".label",     ".taint",
+                                               ".untaint"};
+    snprintf(path, sizeof path, "%s%s", c->path, action_paths[b.a.kind]);
+    L->action_refs[cfg->nactions] = (action_ref){c->file, at->line, at->col, dup(c->name ? c->name : ""), dup(path), NULL};
+    /* A node named in names must exist: checked with the nodes (check_actions), at the name. */
+    if (b.a.nodes.nnames) {
+        L->action_refs[cfg->nactions].name_lines = ks_malloc(cfg_mem(), 2 * b.a.nodes.nnames * sizeof(int));
+        for (size_t i = 0; i < b.a.nodes.nnames; i++) {
+            L->action_refs[cfg->nactions].name_lines[2 * i] = b.name_nodes[i]->line;
+            L->action_refs[cfg->nactions].name_lines[2 * i + 1] = b.name_nodes[i]->col;
+        }
+    }
+    ks_free(b.name_nodes);
     cfg->actions[cfg->nactions++] = b.a;
 }
 
@@ -3420,12 +3630,41 @@ static void load_scenario(ctx *c, const ks_ynode *root)
     meta_free(&b.meta);
 }
 
-/* Each scale action must name a Deployment of the experiment. */
+/* Whether the experiment has a node called NAME (a Node document, or one a NodePool creates). */
+static bool config_has_node(const ks_config *cfg, const char *name)
+{
+    for (size_t j = 0; j < cfg->nnodes; j++)
+        if (!strcmp(cfg->nodes[j].name, name)) return true;
+    for (size_t j = 0; j < cfg->npools; j++) {
+        const ks_node_pool *p = &cfg->pools[j];
+        size_t n = strlen(p->name);
+        if (strncmp(name, p->name, n) != 0 || name[n] != '-') continue;
+        const char *d = name + n + 1;
+        size_t digits = strspn(d, "0123456789");
+        if (digits && digits <= 18 && !d[digits] && !(d[0] == '0' && digits > 1) && strtoll(d, NULL, 10) < p->count)
+            return true;
+    }
+    return false;
+}
+
+/* Each scale or update action must name a Deployment of the experiment; each node named by a node
+ * action must exist. */
 static void check_actions(loader *L)
 {
     const ks_config *cfg = L->cfg;
     for (size_t i = 0; i < cfg->nactions; i++) {
         const ks_scenario_action *a = &cfg->actions[i];
+        if (a->kind != KS_ACTION_SCALE && a->kind != KS_ACTION_UPDATE) {
+            const action_ref *r = &L->action_refs[i];
+            for (size_t k = 0; k < a->nodes.nnames; k++) {
+                if (config_has_node(cfg, a->nodes.names[k])) continue;
+                char msg[400], path[700];
+                snprintf(msg, sizeof msg, "expected the name of a node of this experiment, got \"%.200s\"", a->nodes.names[k]);
+                snprintf(path, sizeof path, "%s.names[%zu]", r->path, k);
+                report(L, r->file, r->name_lines[2 * k], r->name_lines[2 * k + 1], "Scenario", r->scenario, path, msg);
+            }
+            continue;
+        }
         const ks_deployment_spec *dep = NULL;
         for (size_t j = 0; j < cfg->ndeployments && !dep; j++)
             if (!strcmp(cfg->deployments[j].name, a->deployment) && !strcmp(cfg->deployments[j].namespace, a->namespace))
@@ -4806,6 +5045,7 @@ int ks_config_load(ks_config *cfg, const char *const *paths, size_t npaths, FILE
     for (size_t i = 0; i < cfg->nactions; i++) {
         ks_free(L.action_refs[i].scenario);
         ks_free(L.action_refs[i].path);
+        ks_free(L.action_refs[i].name_lines);
     }
     ks_free(L.action_refs);
     if (!cfg->experiment.name) cfg->experiment.name = dup("kubesim");
@@ -4852,10 +5092,7 @@ void ks_config_free(ks_config *cfg)
     for (size_t i = 0; i < cfg->npdbs; i++) ks_pdb_spec_free(&cfg->pdbs[i]);
     ks_free(cfg->pdbs);
     for (size_t i = 0; i < cfg->nactions; i++) {
-        ks_free(cfg->actions[i].deployment);
-        ks_free(cfg->actions[i].namespace);
-        ks_free(cfg->actions[i].container);
-        ks_free(cfg->actions[i].image);
+        ks_scenario_action_free(&cfg->actions[i]);
     }
     ks_free(cfg->actions);
     ks_sched_config_free(&cfg->sched);

@@ -1,0 +1,284 @@
+/* Node failures end to end, against timings worked out by hand from upstream's rules
+ * (shared/reference/control-plane.md, section 1 and timeline A): the node lifecycle controller's
+ * 5 s monitor and 40 s grace period, the NoExecute taint one pass after Unknown, 0.1 nodes/s per
+ * zone (0.01/s in PartialDisruption for zones over 50 nodes), no tainting when every zone is
+ * down, the taint eviction controller's 300 s default toleration, and recovery.
+ *
+ * Every config has constant latencies: API writes commit 10 ms after they are sent, watches
+ * deliver 1 ms after a commit. A node's pods are one per node (1 cpu pods on 1 cpu nodes). */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "testutil.h"
+#include "tracecheck.h"
+
+/* A cluster of POOLS (name:count:zone, …), one 1-cpu pod per node from a Deployment of REPLICAS,
+ * and the scenario ACTIONS (YAML list items), run for DURATION; returns the trace path. */
+static const char *run_cluster(const char *name, const char *pools, int replicas, const char *actions,
+                               const char *duration)
+{
+    char cfg[8192], pool_docs[4096] = "";
+    char list[512];
+    snprintf(list, sizeof list, "%s", pools);
+    for (char *tok = strtok(list, ","); tok; tok = strtok(NULL, ",")) {
+        char pname[64], zone[64];
+        int count;
+        if (sscanf(tok, "%63[^:]:%d:%63s", pname, &count, zone) != 3) fail_msg("bad pool spec %s", tok);
+        size_t len = strlen(pool_docs);
+        snprintf(pool_docs + len, sizeof pool_docs - len,
+                 "---\napiVersion: kubesim.io/v1alpha1\nkind: NodePool\nmetadata: {name: %s}\n"
+                 "spec: {count: %d, zones: [%s], template: {status: {allocatable: {cpu: \"1\", memory: 4Gi}}}}\n",
+                 pname, count, zone);
+    }
+    snprintf(cfg, sizeof cfg,
+             "apiVersion: kubesim.io/v1alpha1\nkind: Experiment\nmetadata: {name: %s}\n"
+             "spec: {duration: %s, seed: 7, sampleInterval: 10s}\n"
+             "---\napiVersion: kubesim.io/v1alpha1\nkind: ControlPlane\nmetadata: {name: constant}\n"
+             "spec:\n  apiserver: {writeLatency: 10ms, watchLatency: 1ms}\n"
+             "  kubelet: {plegRelistPeriod: 0s, imagePullLatency: 100ms, imagePullBandwidth: {constant: 1G},\n"
+             "            containerCreateLatency: 10ms, containerStartLatency: 10ms}\n"
+             "  controllerManager: {kubeAPIQPS: 1000, kubeAPIBurst: 1000}\n"
+             "%s"
+             "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n"
+             "spec:\n  replicas: %d\n  selector: {matchLabels: {app: web}}\n"
+             "  template:\n    metadata: {labels: {app: web}}\n"
+             "    spec: {containers: [{name: c, image: \"web:1\", resources: {requests: {cpu: \"1\"}}}]}\n"
+             "---\napiVersion: kubesim.io/v1alpha1\nkind: Scenario\nmetadata: {name: s}\n"
+             "spec:\n  actions:\n%s",
+             name, duration, pool_docs, replicas, actions);
+    char file[80];
+    snprintf(file, sizeof file, "%s.yaml", name);
+    const char *path = ks_test_write_file(file, cfg);
+    snprintf(file, sizeof file, "%s.h5", name);
+    const char *out = ks_test_path(file);
+    const char *argv[] = {"run", path, "-o", out, "-q", NULL};
+    ks_test_run r = ks_test_kubesim(argv);
+    if (r.status != 0) fail_msg("kubesim exited %d:\n%s", r.status, r.err);
+    ks_test_run_free(&r);
+    return out;
+}
+
+typedef struct events {
+    double *time;
+    char **reason, **name, **message;
+    size_t n;
+} events;
+
+static events load_events(const char *out)
+{
+    events e;
+    size_t n1, n2, n3;
+    e.time = ks_tc_f64(out, "/events", "time", &e.n);
+    e.reason = ks_tc_strings(out, "/events", "reason", &n1);
+    e.name = ks_tc_strings(out, "/events", "name", &n2);
+    e.message = ks_tc_strings(out, "/events", "message", &n3);
+    assert_true(n1 == e.n && n2 == e.n && n3 == e.n);
+    return e;
+}
+
+static void free_events(events *e)
+{
+    free(e->time);
+    ks_tc_free_strings(e->reason, e->n);
+    ks_tc_free_strings(e->name, e->n);
+    ks_tc_free_strings(e->message, e->n);
+}
+
+/* Times of the events with REASON (and object NAME when not NULL), in order, into T. */
+static size_t times_of(const events *e, const char *reason, const char *name, double *t, size_t max)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < e->n && k < max; i++)
+        if (!strcmp(e->reason[i], reason) && (!name || !strcmp(e->name[i], name))) t[k++] = e->time[i];
+    return k;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static bool near(double a, double b) { return fabs(a - b) < 1e-6; }
+
+/* One node of four powered off at t0 = 100 s. Its last Lease renewal committed in (90, 100] s;
+ * the controller saw it at the next 5 s pass, so Ready goes Unknown at the first pass more than
+ * 40 s later: in (130, 150] s, on the 5 s grid (NodeNotReady). The next pass (+5 s) queues the
+ * node; the NoExecute tainting pass 100 ms later takes the zone's token and writes the taint
+ * (+10 ms commit); the taint eviction controller sees it 1 ms later and deletes the pod at
+ * +300 s (DefaultTolerationSeconds): TaintManagerEviction at T_unknown + 5.1 + 0.011 + 300.
+ * The ReplicaSet replaces the pod at once; the replacement runs on another node; the old pod
+ * stays Terminating, since no kubelet confirms. */
+static void test_one_node_powered_off(void **state)
+{
+    (void)state;
+    const char *out = run_cluster("one-node", "general:4:zone-a", 3,
+                                  "  - at: 100s\n    failNodes: {names: [general-0]}\n", "20m");
+    events e = load_events(out);
+    double t[64];
+    assert_int_equal(times_of(&e, "NodeNotReady", "general-0", t, 64), 1);
+    double unknown = t[0];
+    if (!(unknown > 130 && unknown <= 150)) fail_msg("NodeNotReady at %.3f s, want (130, 150]", unknown);
+    assert_true(near(fmod(unknown, 5), 0));
+    assert_int_equal(times_of(&e, "NodeNotReady", NULL, t, 64), 1); /* no other node */
+
+    /* Which pod ran on general-0 (if any): the Deployment has 3 pods on 4 nodes. */
+    size_t n, nn, nd, nr;
+    char **pname = ks_tc_strings(out, "/pods", "name", &n);
+    char **node = ks_tc_strings(out, "/pods", "node", &nn);
+    char **phase = ks_tc_strings(out, "/pods", "phase", &nd);
+    double *deleted = ks_tc_f64(out, "/pods", "deleted", &nr);
+    double *requested = ks_tc_f64(out, "/pods", "deletion_requested", &nr);
+    const char *victim = NULL;
+    size_t vi = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(node[i], "general-0") && !isnan(requested[i])) victim = pname[i], vi = i;
+    size_t nev = times_of(&e, "TaintManagerEviction", NULL, t, 64);
+    if (victim) {
+        assert_int_equal(nev, 1);
+        if (!near(t[0], unknown + 5.1 + 0.011 + 300)) fail_msg("eviction at %.4f, want %.4f", t[0], unknown + 305.111);
+        assert_true(near(requested[vi], t[0] + 0.020)); /* PATCH DisruptionTarget, then DELETE */
+        assert_true(isnan(deleted[vi]));                  /* Terminating for good */
+        assert_string_equal(phase[vi], "Running");
+        /* A replacement: four pods in all, three of them Running off general-0. */
+        assert_int_equal(n, 4);
+        int running_elsewhere = 0;
+        for (size_t i = 0; i < n; i++)
+            running_elsewhere += strcmp(node[i], "general-0") && !strcmp(phase[i], "Running") && isnan(requested[i]);
+        assert_int_equal(running_elsewhere, 3);
+    } else {
+        assert_int_equal(nev, 0);
+        assert_int_equal(n, 3);
+    }
+    ks_tc_free_strings(pname, n);
+    ks_tc_free_strings(node, nn);
+    ks_tc_free_strings(phase, nd);
+    free(deleted);
+    free(requested);
+    free_events(&e);
+}
+
+/* Ten nodes of a 30-node zone powered off together (a second zone of 30 stays up): the zone is
+ * Normal (10/30 < 0.55), so its limiter (0.1 nodes/s, burst 1) spaces the NoExecute taints
+ * exactly 10 s apart on the 100 ms pass grid, and the evictions 300 s later keep that spacing. */
+static void test_ten_nodes_one_zone(void **state)
+{
+    (void)state;
+    const char *out = run_cluster("ten-nodes", "a:30:zone-a,b:30:zone-b", 60,
+                                  "  - at: 100s\n    failNodes: {pool: a, count: 10}\n", "15m");
+    events e = load_events(out);
+    double t[64];
+    assert_int_equal(times_of(&e, "NodeNotReady", NULL, t, 64), 10);
+    size_t nev = times_of(&e, "TaintManagerEviction", NULL, t, 64);
+    assert_int_equal(nev, 10);
+    qsort(t, nev, sizeof *t, cmp_double);
+    for (size_t i = 1; i < nev; i++)
+        if (!near(t[i] - t[i - 1], 10)) fail_msg("evictions %zu and %zu are %.3f s apart, want 10", i - 1, i, t[i] - t[i - 1]);
+    free_events(&e);
+}
+
+/* Every zone powered off: "master disruption" — no NoExecute taint, no eviction. */
+static void test_every_zone_down(void **state)
+{
+    (void)state;
+    const char *out = run_cluster("all-down", "a:4:zone-a,b:4:zone-b", 8,
+                                  "  - at: 100s\n    failNodes: {fraction: 1}\n", "15m");
+    events e = load_events(out);
+    double t[64];
+    assert_int_equal(times_of(&e, "NodeNotReady", NULL, t, 64), 8);
+    assert_int_equal(times_of(&e, "TaintManagerEviction", NULL, t, 64), 0);
+    free_events(&e);
+}
+
+/* 34 of a 60-node zone powered off (57 % >= 0.55, more than 2, zone over 50 nodes): once that
+ * many are Unknown the zone is in PartialDisruption and its rate drops to 0.01 nodes/s — the new
+ * limiter drained, since the old one was waiting — so the last taints come 100 s apart. Before
+ * that, the ones taken at the normal rate were 10 s apart. */
+static void test_partial_disruption(void **state)
+{
+    (void)state;
+    const char *out = run_cluster("partial", "a:60:zone-a,b:10:zone-b", 70,
+                                  "  - at: 100s\n    failNodes: {pool: a, count: 34}\n", "25m");
+    events e = load_events(out);
+    double t[128];
+    assert_int_equal(times_of(&e, "NodeNotReady", NULL, t, 128), 34);
+    size_t nev = times_of(&e, "TaintManagerEviction", NULL, t, 128);
+    /* Within 25 minutes: a few at 10 s, then one per 100 s. */
+    assert_true(nev >= 5 && nev < 34);
+    qsort(t, nev, sizeof *t, cmp_double);
+    size_t fast = 0, slow = 0;
+    for (size_t i = 1; i < nev; i++) {
+        double gap = t[i] - t[i - 1];
+        if (near(gap, 10)) fast++;
+        else if (near(gap, 100)) slow++;
+        else if (!(gap > 10 && gap < 100)) fail_msg("gap %.3f s between evictions %zu and %zu", gap, i - 1, i);
+    }
+    assert_true(slow >= 5);
+    assert_true(near(t[nev - 1] - t[nev - 2], 100));
+    (void)fast;
+    free_events(&e);
+}
+
+/* Half of a 60-node zone (30/60 = 0.5 < 0.55) is not a PartialDisruption: 10 s spacing. */
+static void test_half_zone_is_normal(void **state)
+{
+    (void)state;
+    const char *out = run_cluster("half", "a:60:zone-a,b:10:zone-b", 70,
+                                  "  - at: 100s\n    failNodes: {pool: a, fraction: 0.5}\n", "20m");
+    events e = load_events(out);
+    double t[128];
+    assert_int_equal(times_of(&e, "NodeNotReady", NULL, t, 128), 30);
+    size_t nev = times_of(&e, "TaintManagerEviction", NULL, t, 128);
+    assert_int_equal(nev, 30);
+    qsort(t, nev, sizeof *t, cmp_double);
+    for (size_t i = 1; i < nev; i++) assert_true(near(t[i] - t[i - 1], 10));
+    free_events(&e);
+}
+
+/* A node back before its pods' tolerations run out: NodeReady, the NoExecute taint goes, the
+ * scheduled deletions are cancelled, nothing is evicted, and the pods run again. */
+static void test_recovery_cancels_evictions(void **state)
+{
+    (void)state;
+    const char *out = run_cluster("recover", "general:4:zone-a", 4,
+                                  "  - at: 100s\n    failNodes: {names: [general-1]}\n"
+                                  "  - at: 300s\n    recoverNodes: {names: [general-1]}\n",
+                                  "15m");
+    events e = load_events(out);
+    double t[64];
+    assert_int_equal(times_of(&e, "NodeNotReady", "general-1", t, 64), 1);
+    assert_int_equal(times_of(&e, "NodeReady", "general-1", t, 64), 1);
+    assert_true(near(t[0], 300.010)); /* the kubelet's status post commits */
+    assert_int_equal(times_of(&e, "TaintManagerEviction", NULL, t, 64), 1);
+    size_t n;
+    char **msg = ks_tc_strings(out, "/events", "message", &n);
+    int cancelled = 0;
+    for (size_t i = 0; i < n; i++) cancelled += !strncmp(msg[i], "Cancelling deletion of Pod default/web-", 39);
+    assert_int_equal(cancelled, 1);
+    ks_tc_free_strings(msg, n);
+    size_t np;
+    double *requested = ks_tc_f64(out, "/pods", "deletion_requested", &np);
+    assert_int_equal(np, 4);
+    for (size_t i = 0; i < np; i++) assert_true(isnan(requested[i]));
+    free(requested);
+    free_events(&e);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_one_node_powered_off), cmocka_unit_test(test_ten_nodes_one_zone),
+        cmocka_unit_test(test_every_zone_down),      cmocka_unit_test(test_partial_disruption),
+        cmocka_unit_test(test_half_zone_is_normal),  cmocka_unit_test(test_recovery_cancels_evictions),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
