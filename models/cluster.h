@@ -60,6 +60,8 @@ typedef struct ks_pod {
     uint32_t nominated;      /* status.nominatedNodeName (KS_NONE: none), set by preemption */
     uint32_t nom_next;       /* the list of pods nominated to that node */
     uint8_t preempted;       /* has the DisruptionTarget condition: a preemption victim */
+    uint8_t marked_not_ready; /* Ready=False written by the node lifecycle controller (node lost) */
+    uint8_t evicting;        /* an Eviction (drain) was admitted: no longer healthy for PDBs */
     uint32_t aff_slot;       /* index in ks_cluster.aff_pods, KS_NONE if not there */
     uint64_t resource_version;
 } ks_pod;

@@ -483,6 +483,7 @@ static void on_pod_ready(ks_sim *sim, void *ctx, const ks_event *ev)
         c->pods_running++;
     }
     if (p->ready == KS_NEVER) p->ready = ks_sim_now(sim);
+    p->marked_not_ready = 0;
     p->resource_version = ks_cluster_bump(c);
     ks_controllers_pod_changed(w, ev->target, true);
 }
@@ -661,6 +662,9 @@ void ks_kubelet_node_up(ks_world *w, uint32_t node)
             ks_kubelet_pod_deleting(w, q); /* the deletion it missed */
         } else if (p->kubelet_seen == KS_NEVER) {
             ks_kubelet_watch_pod(w, q); /* bound while the node was down */
+        } else if (!power && p->marked_not_ready && p->ready != KS_NEVER) {
+            /* Its containers ran on: the kubelet's status sync reports the pod Ready again. */
+            ks_api_call(&w->api, now, KS_CLIENT_KUBELET0 + node, KS_VERB_PATCH, w->ev.kubelet_pod_ready, q, 0);
         } else if (power && p->admitted) {
             /* The containers start again from the first (a new sandbox), after the kubelet's
              * sync of its pods. */

@@ -354,6 +354,7 @@ typedef enum ks_action_kind {
     KS_ACTION_LABEL,
     KS_ACTION_TAINT,
     KS_ACTION_UNTAINT,
+    KS_ACTION_DRAIN,
 } ks_action_kind;
 
 /* How a node fails: its power goes (kubelet, leases and containers stop), its kubelet hangs

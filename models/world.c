@@ -233,10 +233,10 @@ ks_world *ks_world_create(ks_sim *sim, ks_rngs *rngs, const ks_world_params *p)
     w->timings = p->timings;
     w->sample_interval = p->sample_interval;
     w->sched.cfg = p->sched;
-    w->cluster.pdbs = p->pdbs;
-    w->cluster.npdbs = p->npdbs;
     ks_cluster *c = &w->cluster;
     ks_cluster_init(c);
+    c->pdbs = p->pdbs; /* after init, which clears the cluster */
+    c->npdbs = p->npdbs;
 
     /* Nodes: pools first, in order, "<pool>-<index>" with zones round-robin; then Node documents. */
     char name[512];

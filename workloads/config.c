@@ -3377,7 +3377,7 @@ static void act_unsupported(ctx *c, const ks_ynode *v, void *obj, int arg)
     ((action_build *)obj)->has_action = true;
     err_at(c, v,
            "this action is not supported by this version of kubesim (supported: scale, update, failNodes, "
-           "recoverNodes, cordon, uncordon, label, taint, untaint)");
+           "recoverNodes, cordon, uncordon, drain, label, taint, untaint)");
 }
 
 /* ---- the node actions: which nodes (ks_node_selection), and what happens to them */
@@ -3535,7 +3535,7 @@ static const field action_fields[] = {
     {"recoverNodes", act_nodes, 0, KS_ACTION_RECOVER_NODES},
     {"cordon", act_nodes, 0, KS_ACTION_CORDON},
     {"uncordon", act_nodes, 0, KS_ACTION_UNCORDON},
-    {"drain", act_unsupported, 0, 0},
+    {"drain", act_nodes, 0, KS_ACTION_DRAIN},
     {"label", act_nodes, 0, KS_ACTION_LABEL},
     {"taint", act_nodes, 0, KS_ACTION_TAINT},
     {"untaint", act_nodes, 0, KS_ACTION_UNTAINT},
@@ -3554,8 +3554,8 @@ static void add_action(ctx *c, const ks_ynode *item, void *obj)
     action_build b = {0};
     walk_map(c, item, action_fields, &b);
     if (item->kind == KS_YMAPPING && !b.has_action && L->nerrors == errors)
-        err_at(c, item, "expected one action (scale, update, failNodes, recoverNodes, cordon, uncordon, label, taint "
-                        "or untaint)");
+        err_at(c, item, "expected one action (scale, update, failNodes, recoverNodes, cordon, uncordon, drain, label, "
+                        "taint or untaint)");
     if (L->nerrors != errors || !b.has_action) {
         ks_scenario_action_free(&b.a);
         ks_free(b.name_nodes);
@@ -3570,7 +3570,7 @@ static void add_action(ctx *c, const ks_ynode *item, void *obj)
     const ks_ynode *at = dep ? b.deployment_n : b.nodes_n;
     static const char *const action_paths[] = {".scale.deployment", ".update.deployment", ".failNodes", ".recoverNodes",
                                                ".cordon",           ".uncordon",          ".label",     ".taint",
-                                               ".untaint"};
+                                               ".untaint",          ".drain"};
     snprintf(path, sizeof path, "%s%s", c->path, action_paths[b.a.kind]);
     L->action_refs[cfg->nactions] = (action_ref){c->file, at->line, at->col, dup(c->name ? c->name : ""), dup(path), NULL};
     /* A node named in names must exist: checked with the nodes (check_actions), at the name. */

@@ -19,6 +19,7 @@
 
 #include "alloc.h"
 #include "rng.h"
+#include "scheduler.h"
 #include "world.h"
 
 /* node_lifecycle_controller.go NodeEvictionPeriod: how often the NoExecute queues are tried. */
@@ -66,7 +67,7 @@ typedef struct ks_nlc {
     ks_nlc_stats stats;
     gsl_rng *rng;
     uint32_t t_monitor, t_poll, t_status, t_notready_seen, t_taint, t_noexec_seen, t_evict_due, t_evict_patched,
-        t_pod_status;
+        t_pod_status, t_evict_try, t_evict_commit;
 } ks_nlc;
 
 static ks_mem_id mem_nlc(void) { return ks_mem_purpose("controllers"); }
@@ -324,7 +325,9 @@ static void on_pod_status(ks_sim *sim, void *ctx, const ks_event *ev)
 {
     (void)sim;
     ks_world *w = ctx;
-    w->cluster.pods[ev->target].resource_version = ks_cluster_bump(&w->cluster);
+    ks_pod *p = &w->cluster.pods[ev->target];
+    p->resource_version = ks_cluster_bump(&w->cluster);
+    p->marked_not_ready = 1;
 }
 
 static void mark_pods_not_ready(ks_world *w, uint32_t node, ks_time now)
@@ -559,6 +562,67 @@ static size_t select_nodes(ks_world *w, const ks_scenario_action *a, uint32_t *o
     return want;
 }
 
+/* ---------------------------------------------------------------- kubectl drain */
+
+/* kubectl drain (staging/src/k8s.io/kubectl/pkg/drain): cordon, then an Eviction for every pod
+ * on the node, each retried every 5 s while the API answers 429 (a PodDisruptionBudget would be
+ * violated). As with --force --ignore-daemonsets --delete-emptydir-data: bare pods are evicted
+ * too. The Eviction API (pkg/registry/core/pod/storage/eviction.go) admits it when every PDB
+ * selecting the pod allows a disruption, then sets DisruptionTarget and deletes the pod. */
+#define DRAIN_RETRY KS_SEC(5)
+
+static bool eviction_allowed(const ks_cluster *c, uint32_t pod)
+{
+    for (size_t b = 0; b < c->npdbs; b++)
+        if (ks_pdb_matches(c, &c->pdbs[b], pod) && ks_pdb_disruptions_allowed(c, &c->pdbs[b]) <= 0) return false;
+    return true;
+}
+
+static bool drain_done(const ks_pod *p, uint32_t node)
+{
+    return p->node != node || p->terminating || p->evicting || p->deleted != KS_NEVER ||
+           p->phase == KS_PHASE_SUCCEEDED || p->phase == KS_PHASE_FAILED;
+}
+
+/* kubectl's POST pods/<name>/eviction for POD (ARG: the node being drained). */
+static void on_evict_try(ks_sim *sim, void *ctx, const ks_event *ev)
+{
+    ks_world *w = ctx;
+    if (drain_done(&w->cluster.pods[ev->target], (uint32_t)ev->arg)) return;
+    ks_api_call(&w->api, ks_sim_now(sim), KS_CLIENT_USER, KS_VERB_CREATE, w->nlc->t_evict_commit, ev->target, ev->arg);
+}
+
+/* The API server's verdict on the eviction, when the request commits. */
+static void on_evict_commit(ks_sim *sim, void *ctx, const ks_event *ev)
+{
+    ks_world *w = ctx;
+    ks_cluster *c = &w->cluster;
+    ks_pod *p = &c->pods[ev->target];
+    if (drain_done(p, (uint32_t)ev->arg)) return;
+    if (!eviction_allowed(c, ev->target)) { /* 429: "Cannot evict pod as it would violate the pod's disruption budget." */
+        w->nlc->stats.evictions_refused++;
+        ks_sim_after(sim, DRAIN_RETRY, w->nlc->t_evict_try, ev->target, ev->arg);
+        return;
+    }
+    p->evicting = 1;
+    p->resource_version = ks_cluster_bump(c);
+    w->nlc->stats.drain_evictions++;
+    ks_world_delete_pod(w, KS_CLIENT_USER, ev->target);
+}
+
+static void drain(ks_world *w, uint32_t node, ks_time now)
+{
+    ks_cluster *c = &w->cluster;
+    if (!c->nodes.spec[node].unschedulable) {
+        ks_cluster_node_set_unschedulable(c, node, true);
+        ks_cluster_node_add_taint(c, node, UNSCHEDULABLE, "", KS_NO_SCHEDULE);
+        ks_cluster_event(c, now, "Node", "", node_name(w, node), "Normal", "NodeNotSchedulable", "kubelet",
+                         "Node %s status is now: NodeNotSchedulable", node_name(w, node));
+    }
+    for (uint32_t q = c->nodes.pod_head[node]; q != KS_NONE; q = c->pods[q].node_next)
+        if (!drain_done(&c->pods[q], node)) ks_sim_at(w->sim, now, w->nlc->t_evict_try, q, node);
+}
+
 void ks_nodelifecycle_action(ks_world *w, const ks_scenario_action *a)
 {
     ks_cluster *c = &w->cluster;
@@ -605,6 +669,9 @@ void ks_nodelifecycle_action(ks_world *w, const ks_scenario_action *a)
             break;
         case KS_ACTION_UNTAINT:
             changed |= ks_cluster_node_remove_taint(c, i, a->taint.key, a->any_effect ? -1 : (int)a->taint.effect);
+            break;
+        case KS_ACTION_DRAIN:
+            drain(w, i, now);
             break;
         default: break;
         }
@@ -653,6 +720,8 @@ void ks_nodelifecycle_start(ks_world *w)
     s->t_noexec_seen = ks_sim_register(w->sim, "tainteviction.node_seen", on_noexec_seen, w);
     s->t_evict_due = ks_sim_register(w->sim, "tainteviction.due", on_evict_due, w);
     s->t_evict_patched = ks_sim_register(w->sim, "tainteviction.condition_committed", on_evict_patched, w);
+    s->t_evict_try = ks_sim_register(w->sim, "drain.evict", on_evict_try, w);
+    s->t_evict_commit = ks_sim_register(w->sim, "drain.eviction_committed", on_evict_commit, w);
     /* wait.Until runs the first pass at once. The controller judges nodes by their Leases:
      * without heartbeats (nodeLeaseDurationSeconds 0, kubesim only) it would find every node
      * dead, so it does not monitor. */

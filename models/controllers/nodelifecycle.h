@@ -25,7 +25,8 @@ enum { KS_COND_TRUE, KS_COND_FALSE, KS_COND_UNKNOWN };
 
 /* Per-run counts for the summary. */
 typedef struct ks_nlc_stats {
-    uint64_t nodes_failed, nodes_recovered, not_ready_transitions, noexecute_taints, evictions, evictions_cancelled;
+    uint64_t nodes_failed, nodes_recovered, not_ready_transitions, noexecute_taints, evictions, evictions_cancelled,
+        drain_evictions, evictions_refused;
 } ks_nlc_stats;
 
 /* Registers the handlers and starts the monitor loop (after the nodes exist). */

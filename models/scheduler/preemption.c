@@ -64,7 +64,7 @@ static void sort_important(const ks_cluster *c, uint32_t *v, size_t n, ks_time n
 
 /* ---------------------------------------------------------------- PodDisruptionBudgets */
 
-static bool pdb_matches(const ks_cluster *c, const ks_pdb_spec *b, uint32_t pod)
+bool ks_pdb_matches(const ks_cluster *c, const ks_pdb_spec *b, uint32_t pod)
 {
     const ks_pod *p = &c->pods[pod];
     if (strcmp(b->namespace, p->spec->namespace) != 0) return false;
@@ -82,18 +82,18 @@ static int64_t scaled(ks_int_or_percent v, int64_t total, bool round_up)
 }
 
 /* disruption.go: disruptionsAllowed = currentHealthy - desiredHealthy, at least 0. Healthy: Ready
- * and not being deleted. The expected count is the owners' scale (a Deployment's replicas; a
+ * (not marked NotReady by the node lifecycle controller) and not being deleted or evicted. The expected count is the owners' scale (a Deployment's replicas; a
  * bare pod counts 1) for a percentage or maxUnavailable, the matching pods for an integer
  * minAvailable. */
-static int64_t disruptions_allowed(const ks_cluster *c, const ks_pdb_spec *b)
+int64_t ks_pdb_disruptions_allowed(const ks_cluster *c, const ks_pdb_spec *b)
 {
     int64_t healthy = 0, pods = 0, scale = 0;
     uint8_t *seen = ks_calloc(mem_pre, c->ndeployments ? c->ndeployments : 1, 1);
     for (uint32_t i = 0; i < c->npods; i++) {
         const ks_pod *p = &c->pods[i];
-        if (p->deleted != KS_NEVER || p->released || !pdb_matches(c, b, i)) continue;
+        if (p->deleted != KS_NEVER || p->released || !ks_pdb_matches(c, b, i)) continue;
         pods++;
-        if (p->ready != KS_NEVER && p->deletion_requested == KS_NEVER) healthy++;
+        if (p->ready != KS_NEVER && !p->marked_not_ready && !p->evicting && p->deletion_requested == KS_NEVER) healthy++;
         if (p->owner == KS_NONE) {
             scale++;
         } else {
@@ -165,7 +165,7 @@ static bool select_victims(ks_world *w, const ks_sched_profile *prof, const ks_s
         const ks_pod_class *k = &c->classes[c->pods[potential[i]].pclass];
         if (k->labels->n == 0 && !k->template_hash) continue; /* no labels: no PDB matches */
         for (size_t b = 0; b < c->npdbs; b++)
-            if (pdb_matches(c, &c->pdbs[b], potential[i]) && --allowed[b] < 0) violating[i] = 1;
+            if (ks_pdb_matches(c, &c->pdbs[b], potential[i]) && --allowed[b] < 0) violating[i] = 1;
     }
     for (size_t i = 0; i < n; i++)
         if (violating[i]) order[nv++] = potential[i];
@@ -321,7 +321,7 @@ bool ks_preempt(ks_world *w, const ks_sched_profile *prof, const ks_sched_pod *s
     if (npot > 0) {
         int64_t *allowed0 = ks_malloc(mem_pre, (c->npdbs ? c->npdbs : 1) * sizeof *allowed0);
         int64_t *allowed = ks_malloc(mem_pre, (c->npdbs ? c->npdbs : 1) * sizeof *allowed);
-        for (size_t b = 0; b < c->npdbs; b++) allowed0[b] = disruptions_allowed(c, &c->pdbs[b]);
+        for (size_t b = 0; b < c->npdbs; b++) allowed0[b] = ks_pdb_disruptions_allowed(c, &c->pdbs[b]);
         /* GetOffsetAndNumCandidates: a random offset, max(10% of the nodes, 100), at most all. */
         uint32_t offset = (uint32_t)ks_rng_below(w->rng_sched, npot);
         uint32_t want = npot * MIN_CANDIDATE_NODES_PERCENTAGE / 100;

@@ -118,6 +118,9 @@ bool ks_sched_filter_one(struct ks_world *w, const ks_sched_profile *prof, const
  * holds each node's status): selects victims, deletes them and nominates a node. Writes the
  * message to append to the FailedScheduling event ("preemption: …", "" when a node was
  * nominated) into MSG. Returns whether a node was nominated. */
+/* PodDisruptionBudgets (preemption.c): whether B selects POD, and B's disruptionsAllowed now. */
+bool ks_pdb_matches(const struct ks_cluster *c, const ks_pdb_spec *b, uint32_t pod);
+int64_t ks_pdb_disruptions_allowed(const struct ks_cluster *c, const ks_pdb_spec *b);
 bool ks_preempt(struct ks_world *w, const ks_sched_profile *prof, const ks_sched_pod *sp, char *msg, size_t msgsize);
 /* The ks_sched_pod of pod POD of the cluster. */
 ks_sched_pod ks_sched_pod_of(const struct ks_world *w, uint32_t pod);

@@ -273,12 +273,87 @@ static void test_recovery_cancels_evictions(void **state)
     free_events(&e);
 }
 
+/* kubectl drain with a PodDisruptionBudget of minAvailable 3 over a Deployment of 4: two pods
+ * on node a, two on b, and a spare node c cordoned until 50 s. Draining a at 60 s cordons it and
+ * evicts both pods at once: the first is admitted (4 healthy, 3 required: one disruption), the
+ * second gets 429 and kubectl retries every 5 s. The first is replaced on c; once the
+ * replacement is Ready the budget allows one more, and the next retry (on the 5 s grid from
+ * 60.01 s, the first answer) evicts the second. Ready pods never drop below 3. */
+static void test_drain_honours_pdb(void **state)
+{
+    (void)state;
+    const char *cfg =
+        "apiVersion: kubesim.io/v1alpha1\nkind: Experiment\nmetadata: {name: drain}\n"
+        "spec: {duration: 5m, seed: 3, sampleInterval: 1s}\n"
+        "---\napiVersion: kubesim.io/v1alpha1\nkind: ControlPlane\nmetadata: {name: constant}\n"
+        "spec:\n  apiserver: {writeLatency: 10ms, watchLatency: 1ms}\n"
+        "  kubelet: {plegRelistPeriod: 0s, imagePullLatency: 2s, imagePullBandwidth: {constant: 1G},\n"
+        "            containerCreateLatency: 10ms, containerStartLatency: 10ms}\n"
+        "---\napiVersion: v1\nkind: Node\nmetadata: {name: a}\nstatus: {allocatable: {cpu: \"2\", memory: 4Gi}}\n"
+        "---\napiVersion: v1\nkind: Node\nmetadata: {name: b}\nstatus: {allocatable: {cpu: \"2\", memory: 4Gi}}\n"
+        "---\napiVersion: v1\nkind: Node\nmetadata: {name: c}\nspec: {unschedulable: true}\n"
+        "status: {allocatable: {cpu: \"2\", memory: 4Gi}}\n"
+        "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n"
+        "spec:\n  replicas: 4\n  selector: {matchLabels: {app: web}}\n"
+        "  template:\n    metadata: {labels: {app: web}}\n"
+        "    spec: {containers: [{name: c, image: \"web:1\", resources: {requests: {cpu: \"1\"}}}]}\n"
+        "---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: web}\n"
+        "spec: {minAvailable: 3, selector: {matchLabels: {app: web}}}\n"
+        "---\napiVersion: kubesim.io/v1alpha1\nkind: Scenario\nmetadata: {name: s}\n"
+        "spec:\n  actions:\n  - at: 50s\n    uncordon: {names: [c]}\n  - at: 60s\n    drain: {names: [a]}\n";
+    const char *path = ks_test_write_file("drain.yaml", cfg);
+    const char *out = ks_test_path("drain.h5");
+    const char *argv[] = {"run", path, "-o", out, "-q", NULL};
+    ks_test_run r = ks_test_kubesim(argv);
+    if (r.status != 0) fail_msg("kubesim exited %d:\n%s", r.status, r.err);
+    ks_test_run_free(&r);
+    size_t n, nn;
+    char **node = ks_tc_strings(out, "/pods", "node", &nn);
+    double *requested = ks_tc_f64(out, "/pods", "deletion_requested", &n);
+    double *ready = ks_tc_f64(out, "/pods", "ready", &n);
+    double *created = ks_tc_f64(out, "/pods", "created", &n);
+    assert_int_equal(n, 6); /* 4, and 2 replacements */
+    double evicted[2];
+    size_t ne = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!isnan(requested[i])) {
+            assert_string_equal(node[i], "a");
+            evicted[ne++] = requested[i];
+        }
+    assert_int_equal(ne, 2);
+    qsort(evicted, 2, sizeof *evicted, cmp_double);
+    /* First: the eviction (60 -> 60.01) and the DELETE (60.02). */
+    assert_true(near(evicted[0], 60.02));
+    /* The replacement of the first: created after it, Ready on c. */
+    double first_replacement_ready = INFINITY;
+    for (size_t i = 0; i < n; i++)
+        if (created[i] > 60 && created[i] < evicted[1] && !strcmp(node[i], "c") && ready[i] < first_replacement_ready)
+            first_replacement_ready = ready[i];
+    assert_true(first_replacement_ready < evicted[1]);
+    /* The second: at the first retry after that, on the 5 s grid from the first answer. */
+    double k = ceil((first_replacement_ready - 60.01) / 5 - 1e-9);
+    double retry = 60.01 + 5 * k;
+    if (!near(evicted[1], retry + 0.02)) fail_msg("second eviction at %.3f, want %.3f", evicted[1], retry + 0.02);
+    /* Never fewer than 3 Ready: count at each pod's eviction. */
+    for (size_t e = 0; e < 2; e++) {
+        int live = 0;
+        for (size_t i = 0; i < n; i++)
+            live += ready[i] <= evicted[e] && (isnan(requested[i]) || requested[i] >= evicted[e]);
+        assert_true(live - 1 >= 3);
+    }
+    ks_tc_free_strings(node, nn);
+    free(requested);
+    free(ready);
+    free(created);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_one_node_powered_off), cmocka_unit_test(test_ten_nodes_one_zone),
         cmocka_unit_test(test_every_zone_down),      cmocka_unit_test(test_partial_disruption),
         cmocka_unit_test(test_half_zone_is_normal),  cmocka_unit_test(test_recovery_cancels_evictions),
+        cmocka_unit_test(test_drain_honours_pdb),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
