@@ -19,6 +19,7 @@ const char *ks_pod_phase_name(ks_pod_phase p)
 void ks_cluster_init(ks_cluster *c)
 {
     memset(c, 0, sizeof *c);
+    c->incident_start = KS_NEVER;
     mem_pods = ks_mem_purpose("pods");
     mem_nodes = ks_mem_purpose("nodes");
     mem_objects = ks_mem_purpose("controllers");
@@ -683,4 +684,31 @@ void ks_cluster_node_set_label(ks_cluster *c, uint32_t node, const char *key, co
     }
     topologies_free(c); /* the interned label values are rebuilt on next use */
     node_changed(c, node);
+}
+
+void ks_cluster_pod_ready(ks_cluster *c, uint32_t pod, bool ready, ks_time now)
+{
+    ks_pod *p = &c->pods[pod];
+    if (p->counted_ready == ready) return;
+    p->counted_ready = ready;
+    c->pods_ready += ready ? 1 : -1;
+    if (p->owner == KS_NONE) return;
+    ks_deployment *d = &c->deployments[c->rs[p->owner].deployment];
+    d->ready_now += ready ? 1 : -1;
+    if (c->incident_start == KS_NEVER) return;
+    if (d->ready_now < d->min_ready) d->min_ready = d->ready_now;
+    if (d->ready_now < d->replicas) d->dropped = true;
+    else if (d->dropped && ready && d->ready_now == d->replicas) d->back_at = now;
+}
+
+void ks_cluster_incident(ks_cluster *c, ks_time now)
+{
+    if (c->incident_start != KS_NEVER) return;
+    c->incident_start = now;
+    for (size_t i = 0; i < c->ndeployments; i++) {
+        ks_deployment *d = &c->deployments[i];
+        d->min_ready = d->ready_now;
+        d->back_at = KS_NEVER;
+        d->dropped = d->ready_now < d->replicas;
+    }
 }

@@ -62,6 +62,7 @@ typedef struct ks_pod {
     uint8_t preempted;       /* has the DisruptionTarget condition: a preemption victim */
     uint8_t marked_not_ready; /* Ready=False written by the node lifecycle controller (node lost) */
     uint8_t evicting;        /* an Eviction (drain) was admitted: no longer healthy for PDBs */
+    uint8_t counted_ready;   /* counted in ks_cluster.pods_ready (ks_cluster_pod_ready) */
     uint32_t aff_slot;       /* index in ks_cluster.aff_pods, KS_NONE if not there */
     uint64_t resource_version;
 } ks_pod;
@@ -141,6 +142,12 @@ typedef struct ks_deployment {
     ks_time rollout_started, rollout_completed, progress_at, deadline_exceeded;
     uint32_t rs; /* the newest ReplicaSet, KS_NONE until the controller created one */
     uint64_t resource_version;
+    /* Ready pods now (Ready, not marked NotReady, not being deleted, not terminal), and since the
+     * first node failure or drain of the run: the fewest, and when it last came back to
+     * spec.replicas (KS_NEVER: not yet, or never dropped). */
+    int32_t ready_now, min_ready;
+    ks_time back_at;
+    bool dropped;
 } ks_deployment;
 
 /* One Kubernetes Event, as written to /events. */
@@ -211,6 +218,8 @@ typedef struct ks_cluster {
 
     /* Aggregates kept incrementally for /cluster_series and the summary. */
     int64_t pods_pending, pods_running, pods_scheduled, pods_deleted;
+    int64_t pods_ready;     /* Ready and serving: see ks_cluster_pod_ready */
+    ks_time incident_start; /* the first node failure or drain (KS_NEVER: none) */
     int64_t cpu_requested, mem_requested, cpu_allocatable, mem_allocatable;
 
     /* Events: the trace table (NULL when not tracing) and the correlator's counts. */
@@ -238,6 +247,13 @@ void ks_cluster_detach(ks_cluster *c, uint32_t pod);
 void ks_cluster_attach(ks_cluster *c, uint32_t pod);
 /* The pod's metadata.uid: a UUID derived from its namespace, name and row (deterministic). */
 void ks_pod_uid(const ks_cluster *c, uint32_t pod, char *buf, size_t size);
+/* A pod starts (READY) or stops counting as ready: its Ready condition was written True, or it
+ * was marked NotReady, is being deleted or finished. Keeps pods_ready and its Deployment's
+ * ready_now / min_ready / back_at current; idempotent. */
+void ks_cluster_pod_ready(ks_cluster *c, uint32_t pod, bool ready, ks_time now);
+/* The first node failure or drain: the Deployments' minimum and recovery are measured from now. */
+void ks_cluster_incident(ks_cluster *c, ks_time now);
+
 /* Node spec changes (scenario actions, the node lifecycle controller), each committed now: the
  * node's resourceVersion and ks_nodes.spec_epoch move. Adding a taint that is there (same key and
  * effect) or removing one that is not returns false and changes nothing; EFFECT -1 in remove:

@@ -484,6 +484,7 @@ static void on_pod_ready(ks_sim *sim, void *ctx, const ks_event *ev)
     }
     if (p->ready == KS_NEVER) p->ready = ks_sim_now(sim);
     p->marked_not_ready = 0;
+    if (!p->terminating) ks_cluster_pod_ready(c, ev->target, true, ks_sim_now(sim));
     p->resource_version = ks_cluster_bump(c);
     ks_controllers_pod_changed(w, ev->target, true);
 }
@@ -551,11 +552,18 @@ static void on_status(ks_sim *sim, void *ctx, const ks_event *ev)
     ks_cluster *c = &w->cluster;
     ks_pod *p = &c->pods[ev->target];
     p->resource_version = ks_cluster_bump(c);
+    if (p->phase == KS_PHASE_RUNNING && !p->spec->has_probes && !p->terminating) {
+        /* Running again after its node came back: Ready again. */
+        p->marked_not_ready = 0;
+        ks_cluster_pod_ready(c, ev->target, true, ks_sim_now(sim));
+        return;
+    }
     if (p->phase != KS_PHASE_PENDING) return; /* a container already finished the pod */
     p->running = ks_sim_now(sim);
     if (!p->spec->has_probes) { /* no probes: Ready with Running */
         p->ready = p->running;
         ks_controllers_pod_changed(w, ev->target, true);
+        if (!p->terminating) ks_cluster_pod_ready(c, ev->target, true, p->running);
     }
     p->phase = KS_PHASE_RUNNING;
     c->pods_pending--;
@@ -586,6 +594,7 @@ static void on_pod_finished(ks_sim *sim, void *ctx, const ks_event *ev)
         failed |= ctr_state(w, ev->target, i)->exit_code != 0;
     p->phase = failed ? KS_PHASE_FAILED : KS_PHASE_SUCCEEDED;
     if (p->finished == KS_NEVER) p->finished = ks_sim_now(sim);
+    ks_cluster_pod_ready(c, ev->target, false, ks_sim_now(sim));
     forget(w, ev->target);
     ks_controllers_pod_inactive(w, ev->target);
 }
@@ -752,6 +761,7 @@ static void on_stopped(ks_sim *sim, void *ctx, const ks_event *ev)
         else c->pods_pending--;
         p->phase = ev->arg ? KS_PHASE_FAILED : KS_PHASE_SUCCEEDED;
     }
+    ks_cluster_pod_ready(c, ev->target, false, ks_sim_now(sim));
     forget(w, ev->target);
     patch_status(w, ev->target, ks_sim_now(sim), w->ev.kubelet_stop_reported);
 }

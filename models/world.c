@@ -63,7 +63,8 @@ typedef struct series_row {
     double time;
     int64_t pods, pending, running, nodes, cpu_requested_milli, cpu_allocatable_milli, mem_requested_bytes,
         mem_allocatable_bytes, sched_active, sched_backoff, sched_unschedulable, api_inflight, api_waiting,
-        api_requests, etcd_writes, replicasets, deployments;
+        api_requests, etcd_writes, replicasets, deployments, pods_ready, nodes_not_ready, nodes_noexecute,
+        pods_evicted;
 } series_row;
 
 #define SERIES_COL(name, type) KS_COLUMN(series_row, name, type)
@@ -86,6 +87,10 @@ static const ks_column series_columns[] = {
     SERIES_COL(etcd_writes, KS_COL_I64),
     SERIES_COL(replicasets, KS_COL_I64),
     SERIES_COL(deployments, KS_COL_I64),
+    SERIES_COL(pods_ready, KS_COL_I64),
+    SERIES_COL(nodes_not_ready, KS_COL_I64),
+    SERIES_COL(nodes_noexecute, KS_COL_I64),
+    SERIES_COL(pods_evicted, KS_COL_I64),
 };
 
 /* Short strings from small sets are fixed-size columns (compressed away by gzip); names and
@@ -122,7 +127,9 @@ static void on_sample(ks_sim *sim, void *ctx, const ks_event *ev)
         .api_requests = (int64_t)w->api.requests,
         .etcd_writes = (int64_t)w->api.etcd_writes,
         .deployments = (int64_t)c->ndeployments,
+        .pods_ready = c->pods_ready,
     };
+    ks_nodelifecycle_sample(w, &r.nodes_not_ready, &r.nodes_noexecute, &r.pods_evicted);
     for (size_t i = 0; i < c->nrs; i++) r.replicasets += !c->rs[i].removed;
     ks_table_append(w->series, &r);
     ks_sim_after(sim, w->sample_interval, ev->type, 0, 0);
@@ -147,6 +154,7 @@ static void on_pod_removed(ks_sim *sim, void *ctx, const ks_event *ev)
     if (p->deleted != KS_NEVER) return;
     p->deleted = ks_sim_now(sim);
     p->resource_version = ks_cluster_bump(c);
+    ks_cluster_pod_ready(c, ev->target, false, p->deleted);
     c->pods_deleted++;
     if (p->phase == KS_PHASE_PENDING) c->pods_pending--;
     else if (p->phase == KS_PHASE_RUNNING) c->pods_running--;
@@ -161,6 +169,7 @@ static void on_pod_deleting(ks_sim *sim, void *ctx, const ks_event *ev)
     ks_pod *p = &w->cluster.pods[ev->target];
     if (p->deleted != KS_NEVER || p->terminating) return;
     p->deletion_requested = ks_sim_now(sim);
+    ks_cluster_pod_ready(&w->cluster, ev->target, false, p->deletion_requested);
     if (p->deleted_by_owner) {
         const ks_replicaset *r = &w->cluster.rs[p->owner];
         ks_cluster_event(&w->cluster, ks_sim_now(sim), "ReplicaSet", r->namespace, r->name, "Normal", "SuccessfulDelete",
@@ -317,6 +326,7 @@ ks_world *ks_world_create(ks_sim *sim, ks_rngs *rngs, const ks_world_params *p)
                                             .progress_at = KS_NEVER,
                                             .deadline_exceeded = KS_NEVER,
                                             .rs = KS_NONE,
+                                            .back_at = KS_NEVER,
                                             .resource_version = ks_cluster_bump(c)};
     ks_controllers_start(w);
     ks_kubelet_start(w);
@@ -472,4 +482,5 @@ void ks_world_write_tables(ks_world *w, ks_trace *t)
                       c->nodes.req_cpu[i], c->nodes.req_mem[i], c->nodes.npods[i], 0.0};
         ks_table_append(nodes, &r);
     }
+    ks_nodelifecycle_write_table(w, t);
 }

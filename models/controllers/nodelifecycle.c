@@ -20,6 +20,7 @@
 #include "alloc.h"
 #include "rng.h"
 #include "scheduler.h"
+#include "stats.h"
 #include "world.h"
 
 /* node_lifecycle_controller.go NodeEvictionPeriod: how often the NoExecute queues are tried. */
@@ -46,6 +47,15 @@ typedef struct zone {
     size_t head, n, cap;
 } zone;
 
+/* One failure of one node: when it failed, went NotReady (detected), got the NoExecute taint
+ * and recovered (KS_NEVER: not in the run), and the pods the taint eviction controller deleted. */
+typedef struct failure {
+    uint32_t node;
+    uint8_t mode;
+    ks_time failed, not_ready, tainted, recovered;
+    uint32_t evicted;
+} failure;
+
 typedef struct pending {
     uint32_t pod, node, epoch;
     ks_time at;
@@ -64,6 +74,9 @@ typedef struct ks_nlc {
     bool first_pass, polling;
     pending *pend;
     size_t npend, cap_pend;
+    failure *fail;
+    size_t nfail, cap_fail;
+    uint32_t *open; /* per node: its open failure, KS_NONE if none */
     ks_nlc_stats stats;
     gsl_rng *rng;
     uint32_t t_monitor, t_poll, t_status, t_notready_seen, t_taint, t_noexec_seen, t_evict_due, t_evict_patched,
@@ -166,6 +179,8 @@ static void on_taint(ks_sim *sim, void *ctx, const ks_event *ev)
         ks_cluster_node_remove_taint(c, node, NOT_READY, KS_NO_EXECUTE);
         if (ks_cluster_node_add_taint(c, node, UNREACHABLE, "", KS_NO_EXECUTE)) {
             s->stats.noexecute_taints++;
+            if (s->open[node] != KS_NONE && s->fail[s->open[node]].tainted == KS_NEVER)
+                s->fail[s->open[node]].tainted = ks_sim_now(sim);
             ks_sim_after(w->sim, ks_world_watch(w), s->t_noexec_seen, node, 0);
         }
         break;
@@ -290,6 +305,7 @@ static void on_evict_due(ks_sim *sim, void *ctx, const ks_event *ev)
     ks_cluster_event(c, now, "Pod", p->spec->namespace, p->name, "Normal", "TaintManagerEviction",
                      "taint-eviction-controller", "Marking for deletion Pod %s/%s", p->spec->namespace, p->name);
     s->stats.evictions++;
+    if (s->open[node] != KS_NONE) s->fail[s->open[node]].evicted++;
     ks_api_call(&w->api, now, KS_CLIENT_TAINT_EVICTION, KS_VERB_PATCH, s->t_evict_patched, pod, 0);
 }
 
@@ -323,11 +339,11 @@ static void on_notready_seen(ks_sim *sim, void *ctx, const ks_event *ev)
 /* MarkPodsNotReady: a pod's Ready=False status has committed. */
 static void on_pod_status(ks_sim *sim, void *ctx, const ks_event *ev)
 {
-    (void)sim;
     ks_world *w = ctx;
     ks_pod *p = &w->cluster.pods[ev->target];
     p->resource_version = ks_cluster_bump(&w->cluster);
     p->marked_not_ready = 1;
+    ks_cluster_pod_ready(&w->cluster, ev->target, false, ks_sim_now(sim));
 }
 
 static void mark_pods_not_ready(ks_world *w, uint32_t node, ks_time now)
@@ -432,6 +448,7 @@ static void on_monitor(ks_sim *sim, void *ctx, const ks_event *ev)
             ks_cluster_event(c, now, "Node", "", node_name(w, i), "Normal", "NodeNotReady", "node-controller",
                              "Node %s status is now: NodeNotReady", node_name(w, i));
             s->stats.not_ready_transitions++;
+            if (s->open[i] != KS_NONE && s->fail[s->open[i]].not_ready == KS_NEVER) s->fail[s->open[i]].not_ready = now;
             mark_pods_not_ready(w, i, now);
         }
     }
@@ -493,6 +510,106 @@ void ks_nodelifecycle_kubelet_ready(ks_world *w, uint32_t node)
                      "Node %s status is now: NodeReady", node_name(w, node));
     /* doNoScheduleTaintingPass on the node update: the NoSchedule taint goes. */
     write_taint(w, node, OP_REMOVE_NOSCHEDULE);
+}
+
+void ks_nodelifecycle_sample(const ks_world *w, int64_t *not_ready, int64_t *noexecute, int64_t *evicted)
+{
+    const ks_nlc *s = w->nlc;
+    *not_ready = *noexecute = *evicted = 0;
+    if (!s) return;
+    for (size_t i = 0; i < s->nnodes; i++) {
+        *not_ready += s->cond[i] != KS_COND_TRUE;
+        *noexecute += ks_cluster_node_has_taint(&w->cluster, (uint32_t)i, UNREACHABLE, KS_NO_EXECUTE) ||
+                      ks_cluster_node_has_taint(&w->cluster, (uint32_t)i, NOT_READY, KS_NO_EXECUTE);
+    }
+    *evicted = (int64_t)(s->stats.evictions + s->stats.drain_evictions);
+}
+
+static double pct(double *v, size_t n, double p)
+{
+    if (!n) return NAN;
+    for (size_t i = 1; i < n; i++) /* insertion sort: failures are few */
+        for (size_t j = i; j > 0 && v[j - 1] > v[j]; j--) {
+            double t = v[j];
+            v[j] = v[j - 1];
+            v[j - 1] = t;
+        }
+    return ks_percentile_sorted(v, n, p);
+}
+
+bool ks_nodelifecycle_summary(const ks_world *w, ks_nlc_summary *out)
+{
+    const ks_nlc *s = w->nlc;
+    const ks_cluster *c = &w->cluster;
+    memset(out, 0, sizeof *out);
+    if (!s || c->incident_start == KS_NEVER) return false;
+    out->stats = s->stats;
+    out->failures = s->nfail;
+    double *d = ks_malloc(mem_nlc(), (s->nfail + 1) * sizeof *d), *t = ks_malloc(mem_nlc(), (s->nfail + 1) * sizeof *t);
+    size_t nd = 0, nt = 0;
+    for (size_t i = 0; i < s->nfail; i++) {
+        if (s->fail[i].not_ready != KS_NEVER) d[nd++] = ks_time_to_sec(s->fail[i].not_ready - s->fail[i].failed);
+        if (s->fail[i].tainted != KS_NEVER) t[nt++] = ks_time_to_sec(s->fail[i].tainted - s->fail[i].failed);
+    }
+    for (int k = 0; k < 2; k++) {
+        double p = k ? 99 : 50;
+        out->detect[k] = pct(d, nd, p);
+        out->taint[k] = pct(t, nt, p);
+    }
+    ks_free(d);
+    ks_free(t);
+    out->min_ready_share = 1;
+    ks_time back = 0;
+    bool never = false;
+    for (size_t i = 0; i < c->ndeployments; i++) {
+        const ks_deployment *dep = &c->deployments[i];
+        if (dep->replicas <= 0) continue;
+        double share = (double)dep->min_ready / (double)dep->replicas;
+        if (share < out->min_ready_share || !out->worst) {
+            if (share <= out->min_ready_share) {
+                out->min_ready_share = share;
+                out->worst = dep->spec->name;
+                out->worst_min = dep->min_ready;
+                out->worst_replicas = dep->replicas;
+            }
+        }
+        if (!dep->dropped) continue;
+        if (dep->ready_now < dep->replicas || dep->back_at == KS_NEVER) never = true;
+        else if (dep->back_at - c->incident_start > back) back = dep->back_at - c->incident_start;
+    }
+    out->back_after_s = never ? NAN : ks_time_to_sec(back);
+    return true;
+}
+
+typedef struct failure_row {
+    const char *node, *zone, *mode;
+    double failed, not_ready, tainted, recovered;
+    uint32_t evicted;
+} failure_row;
+
+#define FAILURE_COL(name, type) KS_COLUMN(failure_row, name, type)
+static const ks_column failure_columns[] = {
+    FAILURE_COL(node, KS_COL_STR),     FAILURE_COL(zone, KS_COL_STR),      FAILURE_COL(mode, KS_COL_STR),
+    FAILURE_COL(failed, KS_COL_F64),   FAILURE_COL(not_ready, KS_COL_F64), FAILURE_COL(tainted, KS_COL_F64),
+    FAILURE_COL(recovered, KS_COL_F64), FAILURE_COL(evicted, KS_COL_U32),
+};
+
+static double when(ks_time t) { return t == KS_NEVER ? NAN : ks_time_to_sec(t); }
+
+void ks_nodelifecycle_write_table(const ks_world *w, struct ks_trace *t)
+{
+    const ks_nlc *s = w->nlc;
+    if (!s) return;
+    static const char *const modes[] = {"powerOff", "kubeletHang", "partition"};
+    ks_table *tab = ks_trace_table(t, "/node_failures", failure_columns, sizeof failure_columns / sizeof *failure_columns,
+                                   sizeof(failure_row), 256);
+    for (size_t i = 0; i < s->nfail; i++) {
+        const failure *f = &s->fail[i];
+        const ks_node_spec *n = &w->cluster.nodes.spec[f->node];
+        failure_row r = {n->name, n->zone ? n->zone : "", modes[f->mode], when(f->failed), when(f->not_ready),
+                         when(f->tainted), when(f->recovered), f->evicted};
+        ks_table_append(tab, &r);
+    }
 }
 
 int ks_nodelifecycle_condition(const ks_world *w, uint32_t node)
@@ -635,11 +752,17 @@ void ks_nodelifecycle_action(ks_world *w, const ks_scenario_action *a)
         uint32_t i = nodes[k];
         switch (a->kind) {
         case KS_ACTION_FAIL_NODES:
+            ks_cluster_incident(c, now);
             ks_kubelet_node_down(w, i, a->mode);
+            ks_grow(mem_nlc(), (void **)&s->fail, &s->cap_fail, s->nfail + 1, sizeof *s->fail);
+            s->open[i] = (uint32_t)s->nfail;
+            s->fail[s->nfail++] = (failure){i, (uint8_t)a->mode, now, KS_NEVER, KS_NEVER, KS_NEVER, 0};
             s->stats.nodes_failed++;
             break;
         case KS_ACTION_RECOVER_NODES:
             ks_kubelet_node_up(w, i);
+            if (s->open[i] != KS_NONE) s->fail[s->open[i]].recovered = now;
+            s->open[i] = KS_NONE;
             s->stats.nodes_recovered++;
             break;
         case KS_ACTION_CORDON:
@@ -671,6 +794,7 @@ void ks_nodelifecycle_action(ks_world *w, const ks_scenario_action *a)
             changed |= ks_cluster_node_remove_taint(c, i, a->taint.key, a->any_effect ? -1 : (int)a->taint.effect);
             break;
         case KS_ACTION_DRAIN:
+            ks_cluster_incident(c, now);
             drain(w, i, now);
             break;
         default: break;
@@ -696,6 +820,8 @@ void ks_nodelifecycle_start(ks_world *w)
     s->noexec = ks_calloc(mem, n + 1, 1);
     s->zone_of = ks_malloc(mem, (n + 1) * sizeof *s->zone_of);
     s->epoch = ks_calloc(mem, n + 1, sizeof *s->epoch);
+    s->open = ks_malloc(mem, (n + 1) * sizeof *s->open);
+    for (size_t i = 0; i < n; i++) s->open[i] = KS_NONE;
     s->first_pass = true;
     s->rng = ks_rng_stream(w->rngs, "scenario");
     for (size_t i = 0; i < n; i++) {
@@ -736,7 +862,8 @@ void ks_nodelifecycle_free(ks_world *w)
         ks_free(s->zones[k].name);
         ks_free(s->zones[k].queue);
     }
-    void *cols[] = {s->zones, s->probe, s->seen_renew, s->cond, s->queued, s->noexec, s->zone_of, s->epoch, s->pend};
+    void *cols[] = {s->zones, s->probe, s->seen_renew, s->cond,  s->queued, s->noexec,
+                    s->zone_of, s->epoch, s->pend,       s->fail, s->open};
     for (size_t i = 0; i < sizeof cols / sizeof *cols; i++) ks_free(cols[i]);
     ks_free(s);
     w->nlc = NULL;

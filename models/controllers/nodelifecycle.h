@@ -39,8 +39,31 @@ void ks_nodelifecycle_action(struct ks_world *w, const ks_scenario_action *a);
 /* The kubelet's node status (Ready) has committed: the node is healthy again if it was not. */
 void ks_nodelifecycle_kubelet_ready(struct ks_world *w, uint32_t node);
 
+/* For /cluster_series: nodes whose Ready is not True, nodes with a NoExecute taint, and pods
+ * evicted so far (taint eviction and drain). */
+void ks_nodelifecycle_sample(const struct ks_world *w, int64_t *not_ready, int64_t *noexecute, int64_t *evicted);
+/* /node_failures: one row per failure of a node (docs/TRACE_FORMAT.md). */
+struct ks_trace;
+void ks_nodelifecycle_write_table(const struct ks_world *w, struct ks_trace *t);
+
 /* The node's Ready condition (KS_COND_*). */
 int ks_nodelifecycle_condition(const struct ks_world *w, uint32_t node);
 const ks_nlc_stats *ks_nodelifecycle_stats(const struct ks_world *w);
+
+/* What the run's failures did, for the summary: counts (ks_nlc_stats), time to detect (failed ->
+ * NotReady) and to taint (failed -> NoExecute) p50 / p99 over the failures that got there (NaN
+ * when none), and over the Deployments: the lowest share of spec.replicas Ready since the first
+ * failure or drain, and how long after it the last one was back at spec.replicas (NaN: some never
+ * came back; 0: none dropped). */
+typedef struct ks_nlc_summary {
+    ks_nlc_stats stats;
+    size_t failures;
+    double detect[2], taint[2];
+    double min_ready_share;
+    double back_after_s;
+    const char *worst; /* the Deployment with the lowest share (NULL: none) */
+    int32_t worst_min, worst_replicas;
+} ks_nlc_summary;
+bool ks_nodelifecycle_summary(const struct ks_world *w, ks_nlc_summary *out);
 
 #endif

@@ -157,6 +157,7 @@ ks_summary ks_summarize(const ks_world *w, const ks_sim *sim, double wall_s)
     s.events_per_s = wall_s > 0 ? (double)s.events / wall_s : 0.0;
     s.peak_rss = ks_mem_peak_rss();
     s.peak_counted = ks_mem_peak_total();
+    s.incident = ks_nodelifecycle_summary(w, &s.nodes);
     return s;
 }
 
@@ -201,6 +202,20 @@ void ks_summary_print(FILE *out, const ks_config *cfg, const ks_summary *s, ks_t
     fprintf(out, "  API server   %" PRIu64 " requests, %" PRIu64 " etcd writes (%.1f/s); latency p50 %.1f ms, p99 %.1f ms%s\n",
             s->api_requests, s->etcd_writes, s->etcd_writes_per_s, s->api_p50 * 1e3, s->api_p99 * 1e3,
             s->api_p99 > 1.0 ? " (over the 1 s SLO)" : "");
+    if (s->incident) {
+        const ks_nlc_summary *n = &s->nodes;
+        fprintf(out, "  node failures %" PRIu64 " failed (%" PRIu64 " recovered); NotReady after p50 %.1f s, p99 %.1f s; "
+                     "NoExecute after p50 %.1f s, p99 %.1f s\n",
+                n->stats.nodes_failed, n->stats.nodes_recovered, n->detect[0], n->detect[1], n->taint[0], n->taint[1]);
+        fprintf(out, "               %" PRIu64 " pods evicted by taints (%" PRIu64 " cancelled), %" PRIu64
+                     " by drains (%" PRIu64 " refused by PDBs)",
+                n->stats.evictions, n->stats.evictions_cancelled, n->stats.drain_evictions, n->stats.evictions_refused);
+        if (n->worst)
+            fprintf(out, "; fewest Ready: %s %d/%d", n->worst, n->worst_min, n->worst_replicas);
+        if (isnan(n->back_after_s)) fprintf(out, "; not every Deployment back at full Ready");
+        else if (n->back_after_s > 0) fprintf(out, "; all back at full Ready %.1f s after the first failure", n->back_after_s);
+        fputc('\n', out);
+    }
     fprintf(out, "  events       %" PRIu64 " Kubernetes events recorded\n", s->k8s_events);
     fprintf(out, "  memory       peak RSS %.1f MiB (%.1f MiB counted by purpose)\n", (double)s->peak_rss / 1048576.0,
             (double)s->peak_counted / 1048576.0);
@@ -240,6 +255,20 @@ void ks_summary_write(ks_trace *t, const ks_summary *s, bool wall_figures)
     ks_trace_attr_f64(t, "/summary", "api_latency_p50_s", s->api_p50);
     ks_trace_attr_f64(t, "/summary", "api_latency_p99_s", s->api_p99);
     ks_trace_attr_i64(t, "/summary", "events", (int64_t)s->events);
+    if (s->incident) {
+        const ks_nlc_summary *n = &s->nodes;
+        ks_trace_attr_i64(t, "/summary", "nodes_failed", (int64_t)n->stats.nodes_failed);
+        ks_trace_attr_i64(t, "/summary", "nodes_recovered", (int64_t)n->stats.nodes_recovered);
+        ks_trace_attr_f64(t, "/summary", "detect_p50_s", n->detect[0]);
+        ks_trace_attr_f64(t, "/summary", "detect_p99_s", n->detect[1]);
+        ks_trace_attr_f64(t, "/summary", "taint_p50_s", n->taint[0]);
+        ks_trace_attr_f64(t, "/summary", "taint_p99_s", n->taint[1]);
+        ks_trace_attr_i64(t, "/summary", "pods_evicted_taint", (int64_t)n->stats.evictions);
+        ks_trace_attr_i64(t, "/summary", "evictions_cancelled", (int64_t)n->stats.evictions_cancelled);
+        ks_trace_attr_i64(t, "/summary", "pods_evicted_drain", (int64_t)n->stats.drain_evictions);
+        ks_trace_attr_f64(t, "/summary", "min_ready_share", n->min_ready_share);
+        ks_trace_attr_f64(t, "/summary", "recovered_after_s", n->back_after_s);
+    }
     if (!wall_figures) return;
     /* Wall-clock figures vary from run to run; they live in /summary attributes only, never in a
      * dataset, so that datasets stay byte-identical for a seed. */

@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "ks_time.h"
+#include "nodelifecycle.h"
 
 struct ks_world;
 struct ks_sim;
@@ -39,6 +40,8 @@ typedef struct ks_summary {
     double api_p50, api_p99, etcd_writes_per_s;
     double wall_s, events_per_s;
     size_t peak_rss, peak_counted;
+    bool incident; /* a node failed or was drained: NODES holds what happened */
+    ks_nlc_summary nodes;
 } ks_summary;
 
 /* The summary of the world W run by SIM, which took WALL_S seconds of wall time. O(pods log pods
