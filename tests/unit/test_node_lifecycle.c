@@ -164,6 +164,20 @@ static void test_one_node_powered_off(void **state)
     ks_tc_free_strings(phase, nd);
     free(deleted);
     free(requested);
+    /* The failure's record and the summary: detected (NotReady) and tainted, from t0. */
+    size_t nf;
+    double *notready = ks_tc_f64(out, "/node_failures", "not_ready", &nf);
+    double *tainted = ks_tc_f64(out, "/node_failures", "tainted", &nf);
+    double *failed = ks_tc_f64(out, "/node_failures", "failed", &nf);
+    assert_int_equal(nf, 1);
+    assert_true(near(failed[0], 100) && near(notready[0], unknown) && near(tainted[0], unknown + 5.11));
+    double detect, taint;
+    assert_int_equal(ks_tc_attr_f64(out, "/summary", "detect_p50_s", &detect), 0);
+    assert_int_equal(ks_tc_attr_f64(out, "/summary", "taint_p50_s", &taint), 0);
+    assert_true(near(detect, unknown - 100) && near(taint, unknown + 5.11 - 100));
+    free(notready);
+    free(tainted);
+    free(failed);
     free_events(&e);
 }
 
