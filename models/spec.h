@@ -389,6 +389,15 @@ typedef struct ks_scenario_action {
 
 void ks_scenario_action_free(ks_scenario_action *a);
 
+/* A random failure process (Scenario spec.randomFailures): every node of POOL fails after a time
+ * drawn from BETWEEN, is repaired after one drawn from REPAIR, fails again after another draw
+ * from BETWEEN, and so on, independently of the others (an alternating renewal process). */
+typedef struct ks_failure_process {
+    char *pool;
+    ks_dist between, repair;
+    ks_fail_mode mode;
+} ks_failure_process;
+
 /* A client's rate limit: client-go's token bucket (rest.Config QPS and Burst). */
 typedef struct ks_client_limits {
     double qps;

@@ -331,6 +331,8 @@ ks_world *ks_world_create(ks_sim *sim, ks_rngs *rngs, const ks_world_params *p)
     ks_controllers_start(w);
     ks_kubelet_start(w);
     w->node_down = ks_calloc(ks_mem_purpose("nodes"), c->nodes.n + 1, 1);
+    w->failure_procs = p->failure_procs;
+    w->nfailure_procs = p->nfailure_procs;
     ks_nodelifecycle_start(w);
     return w;
 }

@@ -35,6 +35,8 @@ typedef struct ks_world_params {
     size_t ndeployments;
     const ks_scenario_action *actions;
     size_t nactions;
+    const ks_failure_process *failure_procs;
+    size_t nfailure_procs;
     const ks_sched_config *sched;
     const ks_pdb_spec *pdbs;
     size_t npdbs;
@@ -79,6 +81,8 @@ typedef struct ks_world {
     ks_ctr_state *ctrs; /* kubelet.c: indexed by ks_pod.ctr_base + container */
     size_t nctrs, ctrs_cap;
     uint8_t *node_down;      /* per node: 0 up, else 1 + the ks_fail_mode of its failure */
+    const ks_failure_process *failure_procs; /* Scenario randomFailures */
+    size_t nfailure_procs;
     struct ks_nlc *nlc;      /* node lifecycle and taint eviction (nodelifecycle.c) */
     ks_pod_spec **templates; /* templates made by update actions, owned here */
     char **template_hashes;

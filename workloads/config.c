@@ -67,8 +67,9 @@ typedef struct loader {
     ks_config *cfg;
     FILE *err;
     int nerrors;
-    size_t cap_pools, cap_nodes, cap_pods, cap_deps, cap_ignored, cap_text, len_text, cap_actions;
+    size_t cap_pools, cap_nodes, cap_pods, cap_deps, cap_ignored, cap_text, len_text, cap_actions, cap_failure_procs, cap_failure_refs;
     struct action_ref *action_refs; /* where each action's deployment was named */
+    struct action_ref *failure_refs; /* where each random failure process named its pool */
     schedref *prio_refs;            /* where each priorityClassName was written */
     size_t nprio_refs, cap_prio_refs, cap_classes, cap_pdbs;
     size_t cap_action_refs;
@@ -3591,8 +3592,78 @@ static void scenario_actions(ctx *c, const ks_ynode *v, void *obj, int arg)
     walk_seq(c, v, add_action, obj);
 }
 
+/* spec.randomFailures[]: {pool, timeBetweenFailures, timeToRepair, mode}. */
+typedef struct failure_build {
+    ks_failure_process f;
+    const ks_ynode *pool_n;
+    bool has_between, has_repair;
+} failure_build;
+
+static void rf_pool(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    if (!get_subdomain(c, v)) return;
+    ((failure_build *)obj)->f.pool = dup(v->text);
+    ((failure_build *)obj)->pool_n = v;
+}
+
+static void rf_dist(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    failure_build *b = obj;
+    parse_dist(c, v, U_DURATION, arg ? &b->f.repair : &b->f.between);
+    if (arg) b->has_repair = true;
+    else b->has_between = true;
+}
+
+static void rf_mode(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    static const char *const names[] = {"powerOff", "kubeletHang", "partition", NULL};
+    int i = get_enum(c, v, names);
+    if (i >= 0) ((failure_build *)obj)->f.mode = (ks_fail_mode)i;
+}
+
+static const field random_failure_fields[] = {
+    {"pool", rf_pool, F_REQUIRED, 0},
+    {"timeBetweenFailures", rf_dist, F_REQUIRED, 0},
+    {"timeToRepair", rf_dist, F_REQUIRED, 1},
+    {"mode", rf_mode, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void add_random_failure(ctx *c, const ks_ynode *item, void *obj)
+{
+    (void)obj;
+    loader *L = c->L;
+    int errors = L->nerrors;
+    failure_build b = {0};
+    walk_map(c, item, random_failure_fields, &b);
+    if (L->nerrors != errors || !b.f.pool || !b.has_between || !b.has_repair) {
+        ks_free(b.f.pool);
+        ks_dist_free(&b.f.between);
+        ks_dist_free(&b.f.repair);
+        return;
+    }
+    ks_config *cfg = L->cfg;
+    ks_grow(cfg_mem(), (void **)&cfg->failure_procs, &L->cap_failure_procs, cfg->nfailure_procs + 1,
+            sizeof *cfg->failure_procs);
+    ks_grow(cfg_mem(), (void **)&L->failure_refs, &L->cap_failure_refs, cfg->nfailure_procs + 1, sizeof *L->failure_refs);
+    char path[600];
+    snprintf(path, sizeof path, "%s.pool", c->path);
+    L->failure_refs[cfg->nfailure_procs] =
+        (action_ref){c->file, b.pool_n->line, b.pool_n->col, dup(c->name ? c->name : ""), dup(path), NULL};
+    cfg->failure_procs[cfg->nfailure_procs++] = b.f;
+}
+
+static void scenario_random_failures(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_seq(c, v, add_random_failure, obj);
+}
+
 static const field scenario_spec_fields[] = {
-    {"actions", scenario_actions, F_REQUIRED, 0},
+    {"actions", scenario_actions, 0, 0},
+    {"randomFailures", scenario_random_failures, 0, 0},
     {NULL, NULL, 0, 0},
 };
 
@@ -3648,10 +3719,20 @@ static bool config_has_node(const ks_config *cfg, const char *name)
 }
 
 /* Each scale or update action must name a Deployment of the experiment; each node named by a node
- * action must exist. */
+ * action must exist; each random failure process, a NodePool. */
 static void check_actions(loader *L)
 {
     const ks_config *cfg = L->cfg;
+    for (size_t i = 0; i < cfg->nfailure_procs; i++) {
+        bool found = false;
+        for (size_t j = 0; j < cfg->npools && !found; j++) found = !strcmp(cfg->pools[j].name, cfg->failure_procs[i].pool);
+        if (found) continue;
+        const action_ref *r = &L->failure_refs[i];
+        char msg[400];
+        snprintf(msg, sizeof msg, "expected the name of a NodePool of this experiment, got \"%.200s\"",
+                 cfg->failure_procs[i].pool);
+        report(L, r->file, r->line, r->col, "Scenario", r->scenario, r->path, msg);
+    }
     for (size_t i = 0; i < cfg->nactions; i++) {
         const ks_scenario_action *a = &cfg->actions[i];
         if (a->kind != KS_ACTION_SCALE && a->kind != KS_ACTION_UPDATE) {
@@ -5047,7 +5128,12 @@ int ks_config_load(ks_config *cfg, const char *const *paths, size_t npaths, FILE
         ks_free(L.action_refs[i].path);
         ks_free(L.action_refs[i].name_lines);
     }
+    for (size_t i = 0; i < L.cfg->nfailure_procs && L.failure_refs; i++) {
+        ks_free(L.failure_refs[i].scenario);
+        ks_free(L.failure_refs[i].path);
+    }
     ks_free(L.action_refs);
+    ks_free(L.failure_refs);
     if (!cfg->experiment.name) cfg->experiment.name = dup("kubesim");
     if (!cfg->experiment.output) {
         size_t n = strlen(cfg->experiment.name) + 4;
@@ -5094,7 +5180,13 @@ void ks_config_free(ks_config *cfg)
     for (size_t i = 0; i < cfg->nactions; i++) {
         ks_scenario_action_free(&cfg->actions[i]);
     }
+    for (size_t i = 0; i < cfg->nfailure_procs; i++) {
+        ks_free(cfg->failure_procs[i].pool);
+        ks_dist_free(&cfg->failure_procs[i].between);
+        ks_dist_free(&cfg->failure_procs[i].repair);
+    }
     ks_free(cfg->actions);
+    ks_free(cfg->failure_procs);
     ks_sched_config_free(&cfg->sched);
     ks_timings_free(&cfg->timings);
     ks_free(cfg->text);

@@ -59,6 +59,8 @@ typedef struct ks_config {
     size_t npdbs;
     ks_scenario_action *actions; /* every Scenario's, in file order */
     size_t nactions;
+    ks_failure_process *failure_procs; /* every Scenario's randomFailures */
+    size_t nfailure_procs;
     ks_sched_config sched;
     ks_timings timings;
     char *text;          /* every file's text, each preceded by "# kubesim: file <path>\n" */

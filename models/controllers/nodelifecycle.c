@@ -80,10 +80,14 @@ typedef struct ks_nlc {
     ks_nlc_stats stats;
     gsl_rng *rng;
     uint32_t t_monitor, t_poll, t_status, t_notready_seen, t_taint, t_noexec_seen, t_evict_due, t_evict_patched,
-        t_pod_status, t_evict_try, t_evict_commit;
+        t_pod_status, t_evict_try, t_evict_commit, t_rf_fail, t_rf_repair;
+    gsl_rng *rng_failures;
 } ks_nlc;
 
 static ks_mem_id mem_nlc(void) { return ks_mem_purpose("controllers"); }
+
+static void fail_node(ks_world *w, uint32_t node, ks_fail_mode mode);
+static void recover_node(ks_world *w, uint32_t node);
 
 static const char *node_name(const ks_world *w, uint32_t node) { return w->cluster.nodes.spec[node].name; }
 
@@ -751,20 +755,8 @@ void ks_nodelifecycle_action(ks_world *w, const ks_scenario_action *a)
     for (size_t k = 0; k < n; k++) {
         uint32_t i = nodes[k];
         switch (a->kind) {
-        case KS_ACTION_FAIL_NODES:
-            ks_cluster_incident(c, now);
-            ks_kubelet_node_down(w, i, a->mode);
-            ks_grow(mem_nlc(), (void **)&s->fail, &s->cap_fail, s->nfail + 1, sizeof *s->fail);
-            s->open[i] = (uint32_t)s->nfail;
-            s->fail[s->nfail++] = (failure){i, (uint8_t)a->mode, now, KS_NEVER, KS_NEVER, KS_NEVER, 0};
-            s->stats.nodes_failed++;
-            break;
-        case KS_ACTION_RECOVER_NODES:
-            ks_kubelet_node_up(w, i);
-            if (s->open[i] != KS_NONE) s->fail[s->open[i]].recovered = now;
-            s->open[i] = KS_NONE;
-            s->stats.nodes_recovered++;
-            break;
+        case KS_ACTION_FAIL_NODES: fail_node(w, i, a->mode); break;
+        case KS_ACTION_RECOVER_NODES: recover_node(w, i); break;
         case KS_ACTION_CORDON:
         case KS_ACTION_UNCORDON: {
             bool on = a->kind == KS_ACTION_CORDON;
@@ -802,6 +794,50 @@ void ks_nodelifecycle_action(ks_world *w, const ks_scenario_action *a)
     }
     if (changed) node_changed(w);
     ks_free(nodes);
+}
+
+/* ---------------------------------------------------------------- random failures */
+
+static void fail_node(ks_world *w, uint32_t node, ks_fail_mode mode)
+{
+    ks_nlc *s = w->nlc;
+    ks_time now = ks_sim_now(w->sim);
+    ks_cluster_incident(&w->cluster, now);
+    ks_kubelet_node_down(w, node, mode);
+    s->stats.nodes_failed++;
+    ks_grow(mem_nlc(), (void **)&s->fail, &s->cap_fail, s->nfail + 1, sizeof *s->fail);
+    s->open[node] = (uint32_t)s->nfail;
+    s->fail[s->nfail++] = (failure){node, (uint8_t)mode, now, KS_NEVER, KS_NEVER, KS_NEVER, 0};
+}
+
+static void recover_node(ks_world *w, uint32_t node)
+{
+    ks_nlc *s = w->nlc;
+    ks_kubelet_node_up(w, node);
+    s->stats.nodes_recovered++;
+    if (s->open[node] != KS_NONE) s->fail[s->open[node]].recovered = ks_sim_now(w->sim);
+    s->open[node] = KS_NONE;
+}
+
+/* A random failure process's node fails (ARG: the process), unless something else took it down. */
+static void on_rf_fail(ks_sim *sim, void *ctx, const ks_event *ev)
+{
+    ks_world *w = ctx;
+    const ks_failure_process *f = &w->failure_procs[ev->arg];
+    if (w->node_down[ev->target]) { /* down already (a Scenario action): try again later */
+        ks_sim_after(sim, ks_dist_sample_ns(&f->between, w->nlc->rng_failures), w->nlc->t_rf_fail, ev->target, ev->arg);
+        return;
+    }
+    fail_node(w, ev->target, f->mode);
+    ks_sim_after(sim, ks_dist_sample_ns(&f->repair, w->nlc->rng_failures), w->nlc->t_rf_repair, ev->target, ev->arg);
+}
+
+static void on_rf_repair(ks_sim *sim, void *ctx, const ks_event *ev)
+{
+    ks_world *w = ctx;
+    const ks_failure_process *f = &w->failure_procs[ev->arg];
+    if (w->node_down[ev->target]) recover_node(w, ev->target);
+    ks_sim_after(sim, ks_dist_sample_ns(&f->between, w->nlc->rng_failures), w->nlc->t_rf_fail, ev->target, ev->arg);
 }
 
 /* ---------------------------------------------------------------- set-up */
@@ -852,6 +888,14 @@ void ks_nodelifecycle_start(ks_world *w)
      * without heartbeats (nodeLeaseDurationSeconds 0, kubesim only) it would find every node
      * dead, so it does not monitor. */
     if (w->timings->node_lease_duration_s > 0) ks_sim_at(w->sim, 0, s->t_monitor, 0, 0);
+    /* Random failures: each node of the pool draws its first failure. */
+    s->rng_failures = ks_rng_stream(w->rngs, "failures");
+    s->t_rf_fail = ks_sim_register(w->sim, "failures.fail", on_rf_fail, w);
+    s->t_rf_repair = ks_sim_register(w->sim, "failures.repair", on_rf_repair, w);
+    for (size_t k = 0; k < w->nfailure_procs; k++)
+        for (uint32_t i = 0; i < n; i++)
+            if (!strcmp(w->cluster.nodes.spec[i].pool ? w->cluster.nodes.spec[i].pool : "", w->failure_procs[k].pool))
+                ks_sim_at(w->sim, ks_dist_sample_ns(&w->failure_procs[k].between, s->rng_failures), s->t_rf_fail, i, k);
 }
 
 void ks_nodelifecycle_free(ks_world *w)

@@ -89,6 +89,8 @@ ks_world_params ks_cli_world_params(const ks_config *cfg)
         .actions = cfg->actions,
         .nactions = cfg->nactions,
         .sched = &cfg->sched,
+        .failure_procs = cfg->failure_procs,
+        .nfailure_procs = cfg->nfailure_procs,
         .pdbs = cfg->pdbs,
         .npdbs = cfg->npdbs,
         .timings = &cfg->timings,

@@ -361,13 +361,49 @@ static void test_drain_honours_pdb(void **state)
     free(created);
 }
 
+/* A random failure process on a pool of 20: failures after exponential times (mean 1 h), each
+ * repaired after exactly 10 minutes. Over 6 hours about 20 x 6 / (1 + 1/6) = 103 failures are
+ * expected; every finished one lasts 600 s, and a node's failures never overlap. */
+static void test_random_failures(void **state)
+{
+    (void)state;
+    const char *cfg =
+        "apiVersion: kubesim.io/v1alpha1\nkind: Experiment\nmetadata: {name: flaky}\n"
+        "spec: {duration: 6h, seed: 11, sampleInterval: 1m}\n"
+        "---\napiVersion: kubesim.io/v1alpha1\nkind: NodePool\nmetadata: {name: general}\n"
+        "spec: {count: 20, template: {status: {allocatable: {cpu: \"4\", memory: 8Gi}}}}\n"
+        "---\napiVersion: kubesim.io/v1alpha1\nkind: Scenario\nmetadata: {name: flaky}\n"
+        "spec:\n  randomFailures:\n  - {pool: general, timeBetweenFailures: {exponential: {mean: 1h}}, timeToRepair: 10m}\n";
+    const char *path = ks_test_write_file("flaky.yaml", cfg);
+    const char *out = ks_test_path("flaky.h5");
+    const char *argv[] = {"run", path, "-o", out, "-q", NULL};
+    ks_test_run r = ks_test_kubesim(argv);
+    if (r.status != 0) fail_msg("kubesim exited %d:\n%s", r.status, r.err);
+    ks_test_run_free(&r);
+    size_t n, nn;
+    double *failed = ks_tc_f64(out, "/node_failures", "failed", &n);
+    double *recovered = ks_tc_f64(out, "/node_failures", "recovered", &n);
+    char **node = ks_tc_strings(out, "/node_failures", "node", &nn);
+    if (n < 70 || n > 140) fail_msg("%zu failures in 6 h, expected about 103", n);
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(recovered[i])) assert_true(failed[i] > 6 * 3600 - 600);
+        else assert_true(near(recovered[i] - failed[i], 600));
+        for (size_t j = 0; j < i; j++)
+            if (!strcmp(node[i], node[j]))
+                assert_true(failed[i] >= recovered[j] || failed[j] >= recovered[i]);
+    }
+    free(failed);
+    free(recovered);
+    ks_tc_free_strings(node, nn);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_one_node_powered_off), cmocka_unit_test(test_ten_nodes_one_zone),
         cmocka_unit_test(test_every_zone_down),      cmocka_unit_test(test_partial_disruption),
         cmocka_unit_test(test_half_zone_is_normal),  cmocka_unit_test(test_recovery_cancels_evictions),
-        cmocka_unit_test(test_drain_honours_pdb),
+        cmocka_unit_test(test_drain_honours_pdb),    cmocka_unit_test(test_random_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
