@@ -49,10 +49,13 @@ COLUMNS = {
                        "mem_requested_bytes", "mem_allocatable_bytes",
                        "sched_active", "sched_backoff", "sched_unschedulable",
                        "api_inflight", "api_waiting", "api_requests", "etcd_writes",
-                       "replicasets", "deployments"],
+                       "replicasets", "deployments", "pods_ready", "nodes_not_ready",
+                       "nodes_noexecute", "pods_evicted"],
     "apiserver/requests": ["component", "verb", "count", "completed", "p50_s", "p99_s"],
     "deployments": ["name", "namespace", "strategy", "replicas", "replicaset", "replicasets",
-                    "rollout_started", "rollout_completed", "progress_deadline_exceeded"],
+                    "rollout_started", "rollout_completed", "progress_deadline_exceeded",
+                    "ready", "min_ready", "back_at"],
+    "node_failures": ["node", "zone", "mode", "failed", "not_ready", "tainted", "recovered", "evicted"],
     "engine/event_types": ["name", "count"],
     "engine/memory": ["purpose", "peak_bytes", "allocations"],
 }
@@ -103,6 +106,7 @@ class Trace:
     engine_memory: pd.DataFrame = field(default_factory=pd.DataFrame)
     apiserver_requests: pd.DataFrame = field(default_factory=pd.DataFrame)
     deployments: pd.DataFrame = field(default_factory=pd.DataFrame)
+    node_failures: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: Documented columns that the file lacked and that were filled with NaN, by table path
     #: (a table missing altogether is not listed: it loads empty).
     missing: dict = field(default_factory=dict)
@@ -181,6 +185,7 @@ def load(path: str, warn: bool = True, group: str | None = None) -> Trace:
             engine_memory=_table(f, "engine/memory", missing),
             apiserver_requests=_table(f, "apiserver/requests", missing),
             deployments=_table(f, "deployments", missing),
+            node_failures=_table(f, "node_failures", missing),
             missing=missing,
         )
     if warn:

@@ -400,6 +400,8 @@ typedef struct deployment_row {
     const char *name, *namespace, *strategy, *replicaset;
     int32_t replicas, replicasets;
     double rollout_started, rollout_completed, progress_deadline_exceeded;
+    int32_t ready, min_ready;
+    double back_at;
 } deployment_row;
 
 static const ks_column deployment_columns[] = {
@@ -412,6 +414,9 @@ static const ks_column deployment_columns[] = {
     KS_COLUMN(deployment_row, rollout_started, KS_COL_F64),
     KS_COLUMN(deployment_row, rollout_completed, KS_COL_F64),
     KS_COLUMN(deployment_row, progress_deadline_exceeded, KS_COL_F64),
+    KS_COLUMN(deployment_row, ready, KS_COL_I32),
+    KS_COLUMN(deployment_row, min_ready, KS_COL_I32),
+    KS_COLUMN(deployment_row, back_at, KS_COL_F64),
 };
 
 /* /deployments: one row per Deployment at the end of the run. */
@@ -434,6 +439,9 @@ static void write_deployments(const ks_world *w, ks_trace *t)
             .rollout_started = when(d->rollout_started),
             .rollout_completed = when(d->rollout_completed),
             .progress_deadline_exceeded = when(d->deadline_exceeded),
+            .ready = d->ready_now,
+            .min_ready = c->incident_start == KS_NEVER ? -1 : d->min_ready,
+            .back_at = when(d->back_at),
         };
         ks_table_append(tab, &r);
     }
