@@ -29,7 +29,11 @@
 #include "trace.h"
 
 typedef enum ks_api_verb { KS_VERB_CREATE, KS_VERB_UPDATE, KS_VERB_PATCH, KS_VERB_DELETE, KS_VERB_GET, KS_VERB_LIST, KS_VERB_COUNT } ks_api_verb;
-typedef enum ks_api_component { KS_COMP_DEPLOYMENT, KS_COMP_REPLICASET, KS_COMP_SCHEDULER, KS_COMP_KUBELET, KS_COMP_COUNT } ks_api_component;
+typedef enum ks_api_component {
+    KS_COMP_DEPLOYMENT, KS_COMP_REPLICASET, KS_COMP_SCHEDULER, KS_COMP_KUBELET,
+    KS_COMP_JOB, KS_COMP_TTL_AFTER_FINISHED, KS_COMP_GARBAGE_COLLECTOR, /* clients added by ks_api_add_client */
+    KS_COMP_COUNT
+} ks_api_component;
 
 const char *ks_api_verb_name(ks_api_verb v);
 const char *ks_api_component_name(ks_api_component c);
@@ -78,6 +82,10 @@ enum { KS_CLIENT_DEPLOYMENT, KS_CLIENT_REPLICASET, KS_CLIENT_SCHEDULER, KS_CLIEN
 
 void ks_apiserver_init(ks_apiserver *a, ks_sim *sim, gsl_rng *rng, const ks_timings *t, size_t nnodes);
 void ks_apiserver_free(ks_apiserver *a);
+
+/* Adds a client with its own token bucket (a controller that builds its own clientset) after the
+ * fixed ones and the kubelets; returns its id. Call before the run starts. */
+uint32_t ks_api_add_client(ks_apiserver *a, const ks_client_limits *l, ks_api_component comp);
 
 /* Issues a request from CLIENT at time AT (>= now, and non-decreasing per client): when it has
  * committed, event DONE_TYPE fires with TARGET and ARG. */
