@@ -46,6 +46,8 @@ typedef struct ks_job {
     ks_time last_failure;
     ks_time next_sync;   /* the pending sync of the work queue, KS_NEVER if none */
     uint8_t *index_state; /* Indexed: per completion index, 0 pending, 1 active, 2 succeeded */
+    int32_t pending_indexes; /* Indexed: indexes in state 0 */
+    int32_t index_cursor;    /* Indexed: no index below it is pending (a failure moves it back) */
     uint32_t *pods;      /* every pod the Job created, in creation order */
     size_t npods, pods_cap;
 } ks_job;
