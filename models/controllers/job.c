@@ -143,23 +143,35 @@ static void delete_pod(ks_jobs *J, uint32_t pod, uint32_t client, uint64_t who)
     ks_api_call(&J->w->api, ks_sim_now(J->w->sim), client, KS_VERB_DELETE, J->ev_deleted, pod, who);
 }
 
-/* The terminal condition is decided: delete the active pods (a failure), then write the status. */
+/* deleteActivePods; trackJobStatusAndRemoveFinalizers counts every pod that had not terminated
+ * as failed once the Job is finished. */
+static void delete_active(ks_jobs *J, ks_job *j)
+{
+    for (size_t i = 0; i < j->npods; i++) {
+        if (!pod_active(J, j->pods[i])) continue;
+        delete_pod(J, j->pods[i], J->client, 0);
+        j->active--;
+        j->failed++;
+    }
+}
+
+/* The terminal condition is decided: delete the active pods (a failure), then write the status.
+ * A failing Job whose expectations are not met yet deletes what it sees and decides again at
+ * the sync that the last observed create queues (syncJob: "deleted != active ||
+ * !satisfiedExpectations"). */
 static void finish(ks_jobs *J, uint32_t job, ks_job_condition cond, const char *reason)
 {
     ks_job *j = &J->jobs[job];
+    if (cond == KS_JOB_FAILED) {
+        delete_active(J, j);
+        if (j->expected_adds) {
+            j->failing = reason;
+            return;
+        }
+    }
     j->finishing = true;
     j->condition = cond;
     j->reason = reason;
-    if (cond == KS_JOB_FAILED) {
-        /* deleteActivePods; trackJobStatusAndRemoveFinalizers counts every pod that had not
-         * terminated as failed once the Job is finished. */
-        for (size_t i = 0; i < j->npods; i++) {
-            if (!pod_active(J, j->pods[i])) continue;
-            delete_pod(J, j->pods[i], J->client, 0);
-            j->active--;
-            j->failed++;
-        }
-    }
     ks_api_call(&J->w->api, ks_sim_now(J->w->sim), J->client, KS_VERB_UPDATE, J->ev_status, job, 0);
 }
 
@@ -193,7 +205,15 @@ static void sync_job(ks_jobs *J, uint32_t job)
     const ks_job_spec *s = j->spec;
     ks_time now = ks_sim_now(J->w->sim);
     if (job_done(j) || s->suspend) return;
+    if (j->batch_left) { /* a sync of the same key never runs concurrently: after the batches */
+        j->dirty = true;
+        return;
+    }
     if (j->start == KS_NEVER) j->start = now;
+    if (j->failing) {
+        finish(J, job, KS_JOB_FAILED, j->failing);
+        return;
+    }
     if (j->failed > s->backoff_limit || past_backoff_limit_on_failure(J, j)) {
         finish(J, job, KS_JOB_FAILED, "BackoffLimitExceeded");
         return;
@@ -206,7 +226,7 @@ static void sync_job(ks_jobs *J, uint32_t job)
         }
         request_sync(J, job, deadline - now);
     }
-    if (j->expected_adds || j->batch_left) return; /* SatisfiedExpectations: the last create resyncs */
+    if (j->expected_adds) return; /* SatisfiedExpectations: the last observed create resyncs */
     int32_t want;
     if (s->completions < 0) {
         want = j->succeeded > 0 ? j->active : s->parallelism;
@@ -301,6 +321,10 @@ static void on_created(ks_sim *sim, void *ctx, const ks_event *ev)
         uint32_t next = 2 * j->batch_size;
         if (next > j->sync_left) next = j->sync_left;
         if (next && !job_done(j)) issue_batch(J, job, next);
+        else if (j->dirty) {
+            j->dirty = false;
+            request_sync(J, job, 0);
+        }
     }
 }
 
@@ -318,12 +342,6 @@ static void on_observe(ks_sim *sim, void *ctx, const ks_event *ev)
         J->pod_flags[pod] |= POD_OBSERVED;
         if (J->pod_flags[pod] & POD_GONE) break; /* finished or deleted before the informer saw it */
         j->active++;
-        /* A pod that arrives after the Job failed is deleted like the other active ones. */
-        if (job_done(j) && j->condition == KS_JOB_FAILED && j->deleted == KS_NEVER && pod_active(J, pod)) {
-            delete_pod(J, pod, J->client, 0);
-            j->active--;
-            j->failed++;
-        }
         break;
     case OBS_FINISHED: {
         if (J->pod_flags[pod] & POD_GONE) return; /* the controller deleted it itself */

@@ -37,7 +37,9 @@ typedef struct ks_job {
     int32_t active, succeeded, failed; /* as the controller counts them */
     ks_job_condition condition;
     const char *reason;  /* of the final condition ("" while running) */
+    const char *failing; /* a failure decided while creates were unobserved: kept for the next sync */
     bool finishing;      /* the final condition is decided, its status write is in flight */
+    bool dirty;          /* a sync came while the creating sync's batches were in flight */
     /* ControllerExpectations and the slow-start batch of the current sync. */
     uint32_t expected_adds, batch_left, batch_size, sync_left, created_this_sync;
     /* pkg/controller/job/backoff_utils.go backoffRecord: failures since the last success and
