@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "testutil.h"
 #include "tracecheck.h"
 
@@ -112,6 +113,51 @@ static double job_f64(const char *out, const char *col)
     double x = v[0];
     free(v);
     return x;
+}
+
+/* Upstream's defaulting (pkg/apis/batch/v1/defaults.go SetDefaults_Job): completions and
+ * parallelism 1 when both are unset, completions unset (a work queue) when only parallelism is
+ * set, parallelism 1 when only completions is set; backoffLimit 6, NonIndexed, no deadline, no
+ * TTL; the pod annotations give the template's run time and exit code. */
+static void test_job_defaults(void **state)
+{
+    (void)state;
+    const char *path = ks_test_write_file("defaults.yaml",
+        "apiVersion: batch/v1\nkind: Job\nmetadata: {name: plain}\nspec:\n  template:\n"
+        "    metadata: {annotations: {kubesim.io/run-for: 30s, kubesim.io/exit-code: \"4\"}}\n"
+        "    spec: {restartPolicy: Never, containers: [{name: w, image: \"w:1\"}]}\n"
+        "---\napiVersion: batch/v1\nkind: Job\nmetadata: {name: queue, namespace: q}\nspec:\n  parallelism: 4\n"
+        "  template:\n    spec: {restartPolicy: OnFailure, containers: [{name: w, image: \"w:1\"}]}\n"
+        "---\napiVersion: batch/v1\nkind: Job\nmetadata: {name: fixed}\nspec:\n  completions: 9\n"
+        "  completionMode: Indexed\n  backoffLimit: 0\n  activeDeadlineSeconds: 100\n  ttlSecondsAfterFinished: 0\n"
+        "  suspend: true\n  template:\n    spec: {restartPolicy: Never, containers: [{name: w, image: \"w:1\"}]}\n");
+    const char *paths[] = {path};
+    ks_config cfg;
+    assert_int_equal(ks_config_load(&cfg, paths, 1, stderr), 0);
+    assert_int_equal(cfg.njobs, 3);
+    const ks_job_spec *j = &cfg.jobs[0];
+    assert_string_equal(j->name, "plain");
+    assert_string_equal(j->namespace, "default");
+    assert_int_equal(j->completions, 1);
+    assert_int_equal(j->parallelism, 1);
+    assert_int_equal(j->backoff_limit, 6);
+    assert_int_equal(j->completion_mode, KS_COMPLETION_NON_INDEXED);
+    assert_true(j->active_deadline_s == -1 && j->ttl_after_finished_s == -1 && !j->suspend);
+    assert_false(j->template.runs_forever);
+    assert_int_equal(j->template.exit_code, 4);
+    assert_int_equal(j->template.restart_policy, KS_RESTART_NEVER);
+    j = &cfg.jobs[1];
+    assert_string_equal(j->namespace, "q");
+    assert_int_equal(j->completions, -1);
+    assert_int_equal(j->parallelism, 4);
+    assert_true(j->template.runs_forever);
+    j = &cfg.jobs[2];
+    assert_int_equal(j->completions, 9);
+    assert_int_equal(j->parallelism, 1);
+    assert_int_equal(j->completion_mode, KS_COMPLETION_INDEXED);
+    assert_int_equal(j->backoff_limit, 0);
+    assert_true(j->active_deadline_s == 100 && j->ttl_after_finished_s == 0 && j->suspend);
+    ks_config_free(&cfg);
 }
 
 /* tests/configs/job-backoff.yaml (the arithmetic is in its comment): the first pod commits at
@@ -395,6 +441,7 @@ static void test_deterministic(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_job_defaults),
         cmocka_unit_test(test_backoff_limit_exceeded),
         cmocka_unit_test(test_completions_with_parallelism),
         cmocka_unit_test(test_indexed_job),
