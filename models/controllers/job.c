@@ -204,7 +204,16 @@ static void sync_job(ks_jobs *J, uint32_t job)
     ks_job *j = &J->jobs[job];
     const ks_job_spec *s = j->spec;
     ks_time now = ks_sim_now(J->w->sim);
-    if (job_done(j) || s->suspend) return;
+    if (job_done(j)) return;
+    if (s->suspend) {
+        /* syncJob: a suspended Job gets the Suspended condition, "Suspended" "Job suspended",
+         * no startTime and no pod. */
+        if (!j->suspended)
+            ks_cluster_event(&J->w->cluster, now, "Job", s->namespace, s->name, "Normal", "Suspended", "job-controller",
+                             "Job suspended");
+        j->suspended = true;
+        return;
+    }
     if (j->batch_left) { /* a sync of the same key never runs concurrently: after the batches */
         j->dirty = true;
         return;

@@ -39,6 +39,7 @@ typedef struct ks_job {
     const char *reason;  /* of the final condition ("" while running) */
     const char *failing; /* a failure decided while creates were unobserved: kept for the next sync */
     bool finishing;      /* the final condition is decided, its status write is in flight */
+    bool suspended;      /* the Suspended condition has been recorded */
     bool dirty;          /* a sync came while the creating sync's batches were in flight */
     /* ControllerExpectations and the slow-start batch of the current sync. */
     uint32_t expected_adds, batch_left, batch_size, sync_left, created_this_sync;

@@ -320,7 +320,10 @@ static void test_active_deadline(void **state)
     const char *cfg = write_config("deadline",
         "apiVersion: batch/v1\nkind: Job\nmetadata: {name: slow}\n"
         "spec:\n  parallelism: 2\n  completions: 4\n  activeDeadlineSeconds: 30\n  template:\n"
-        "    spec: {restartPolicy: OnFailure, containers: [{name: w, image: \"w:1\"}]}\n");
+        "    spec: {restartPolicy: OnFailure, containers: [{name: w, image: \"w:1\"}]}\n"
+        "---\napiVersion: batch/v1\nkind: Job\nmetadata: {name: paused}\n"
+        "spec:\n  suspend: true\n  activeDeadlineSeconds: 5\n  template:\n"
+        "    spec: {restartPolicy: Never, containers: [{name: w, image: \"w:1\"}]}\n");
     const char *out = ks_test_path("deadline.h5");
     run_ok(cfg, out, "2m");
     size_t ne = 0;
@@ -328,7 +331,17 @@ static void test_active_deadline(void **state)
     assert_int_equal(count_prefix(ev, ne, "SuccessfulCreate:"), 2);
     assert_int_equal(count_prefix(ev, ne, "SuccessfulDelete: Deleted pod: slow-"), 2);
     assert_string_equal(ev[ne - 1], "DeadlineExceeded: Job was active longer than specified deadline");
+    /* A suspended Job: the Suspended condition, no startTime, no pod, no deadline. */
+    assert_int_equal(count_prefix(ev, ne, "Suspended: Job suspended"), 1);
     free_events(ev, ne);
+    size_t nj = 0;
+    char **cond = ks_tc_strings(out, "/jobs", "condition", &nj);
+    double *start = ks_tc_f64(out, "/jobs", "start_time", &nj);
+    assert_int_equal(nj, 2);
+    assert_string_equal(cond[1], "");
+    assert_true(isnan(start[1]));
+    ks_tc_free_strings(cond, nj);
+    free(start);
     assert_job_string(out, "condition", "Failed");
     assert_job_string(out, "reason", "DeadlineExceeded");
     assert_close(job_f64(out, "finished"), 30.011, "Failed condition");
