@@ -62,6 +62,17 @@
 #define MAX_POD_FAILURE_BACKOFF KS_SEC(600)        /* MaxJobPodFailureBackOff (10 min since v1.28) */
 #define MAX_POD_CREATE_DELETE_PER_SYNC 500         /* MaxPodCreateDeletePerSync */
 
+/* The failure reasons and messages of syncJob (batch.JobReasonBackoffLimitExceeded,
+ * batch.JobReasonDeadlineExceeded). */
+static const char BACKOFF_LIMIT_EXCEEDED[] = "BackoffLimitExceeded";
+static const char DEADLINE_EXCEEDED[] = "DeadlineExceeded";
+
+static const char *failure_message(const char *reason)
+{
+    return reason == DEADLINE_EXCEEDED ? "Job was active longer than specified deadline"
+                                       : "Job has reached the specified backoff limit";
+}
+
 /* Per pod row, what the Job controller knows of it. */
 enum { POD_OBSERVED = 1, POD_GONE = 2 };
 /* Informer deliveries. */
@@ -224,13 +235,13 @@ static void sync_job(ks_jobs *J, uint32_t job)
         return;
     }
     if (j->failed > s->backoff_limit || past_backoff_limit_on_failure(J, j)) {
-        finish(J, job, KS_JOB_FAILED, "BackoffLimitExceeded");
+        finish(J, job, KS_JOB_FAILED, BACKOFF_LIMIT_EXCEEDED);
         return;
     }
     if (s->active_deadline_s >= 0) {
         ks_time deadline = j->start + KS_SEC(s->active_deadline_s);
         if (now >= deadline) {
-            finish(J, job, KS_JOB_FAILED, "DeadlineExceeded");
+            finish(J, job, KS_JOB_FAILED, DEADLINE_EXCEEDED);
             return;
         }
         request_sync(J, job, deadline - now);
@@ -416,8 +427,7 @@ static void on_status(ks_sim *sim, void *ctx, const ks_event *ev)
                          "Job completed");
     } else {
         ks_cluster_event(c, now, "Job", j->spec->namespace, j->spec->name, "Warning", j->reason, "job-controller", "%s",
-                         strcmp(j->reason, "DeadlineExceeded") == 0 ? "Job was active longer than specified deadline"
-                                                                    : "Job has reached the specified backoff limit");
+                         failure_message(j->reason));
     }
     if (j->spec->ttl_after_finished_s >= 0) ks_sim_after(sim, ks_world_watch(J->w), J->ev_ttl, ev->target, 0);
 }
