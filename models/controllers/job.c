@@ -50,7 +50,6 @@
 
 #include <math.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "alloc.h"
 #include "stats.h"
