@@ -179,9 +179,15 @@ static void finish(ks_jobs *J, uint32_t job, ks_job_condition cond, const char *
             return;
         }
     }
+    /* The condition's lastTransitionTime, and completionTime for Complete, are the sync's clock
+     * (enactJobFinished); the status write makes them visible, and the event follows it
+     * (recordJobFinished). */
+    ks_time now = ks_sim_now(J->w->sim);
     j->finishing = true;
     j->condition = cond;
     j->reason = reason;
+    j->finished = now;
+    if (cond == KS_JOB_COMPLETE) j->completion = now;
     ks_api_call(&J->w->api, ks_sim_now(J->w->sim), J->client, KS_VERB_UPDATE, J->ev_status, job, 0);
 }
 
@@ -417,11 +423,9 @@ static void on_status(ks_sim *sim, void *ctx, const ks_event *ev)
     ks_job *j = &J->jobs[ev->target];
     ks_time now = ks_sim_now(sim);
     j->finishing = false;
-    j->finished = now;
     ks_cluster *c = &J->w->cluster;
     ks_cluster_bump(c);
     if (j->condition == KS_JOB_COMPLETE) {
-        j->completion = now;
         ks_cluster_event(c, now, "Job", j->spec->namespace, j->spec->name, "Normal", "Completed", "job-controller",
                          "Job completed");
     } else {
@@ -431,8 +435,8 @@ static void on_status(ks_sim *sim, void *ctx, const ks_event *ev)
     if (j->spec->ttl_after_finished_s >= 0) ks_sim_after(sim, ks_world_watch(J->w), J->ev_ttl, ev->target, 0);
 }
 
-/* ttlafterfinished_controller.go processJob: expired at finishTime + TTL; otherwise requeued for
- * the remaining time. */
+/* ttlafterfinished_controller.go processJob: expired at finishTime (the terminal condition's
+ * lastTransitionTime) + TTL; otherwise requeued for the remaining time. */
 static void on_ttl(ks_sim *sim, void *ctx, const ks_event *ev)
 {
     ks_jobs *J = ctx;

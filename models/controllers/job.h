@@ -31,8 +31,9 @@ typedef enum ks_job_condition { KS_JOB_RUNNING, KS_JOB_COMPLETE, KS_JOB_FAILED }
 
 typedef struct ks_job {
     const ks_job_spec *spec;
-    /* status.startTime (first sync), status.completionTime (Complete only), when the final
-     * condition was committed, when the Job was deleted (TTL): KS_NEVER until they happen. */
+    /* status.startTime (first sync), status.completionTime (Complete only), the terminal
+     * condition's lastTransitionTime (the sync that decided it; the status write commits one API
+     * write later), when the Job was deleted (TTL): KS_NEVER until they happen. */
     ks_time start, completion, finished, deleted;
     int32_t active, succeeded, failed; /* as the controller counts them */
     ks_job_condition condition;

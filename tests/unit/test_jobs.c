@@ -199,7 +199,12 @@ static void test_backoff_limit_exceeded(void **state)
         assert_string_equal(ev[k], want);
     }
     assert_string_equal(ev[7], "BackoffLimitExceeded: Job has reached the specified backoff limit");
-    assert_close(job_f64(out, "finished"), finished[6] + 1.021, "BackoffLimitExceeded");
+    /* the condition at the sync (F7 + 11 ms + 1 s), the event when its write commits (+10 ms) */
+    assert_close(job_f64(out, "finished"), finished[6] + 1.011, "Failed condition");
+    size_t nt = 0;
+    double *t = ks_tc_f64(out, "/events", "time", &nt);
+    assert_close(t[nt - 1], finished[6] + 1.021, "BackoffLimitExceeded event");
+    free(t);
     assert_job_string(out, "condition", "Failed");
     assert_job_string(out, "reason", "BackoffLimitExceeded");
     assert_int_equal(job_int(out, "failed"), 7);
@@ -253,8 +258,8 @@ static void test_completions_with_parallelism(void **state)
     double last = 0;
     for (size_t k = 0; k < n; k++) last = finished[k] > last ? finished[k] : last;
     double done = job_f64(out, "completion_time");
-    /* last success reported (10 ms) and seen (1 ms), the 1 s batch, the status write (10 ms) */
-    assert_close(done, last + 1.021, "completionTime");
+    /* last success reported (10 ms) and seen (1 ms), then the 1 s batch period */
+    assert_close(done, last + 1.011, "completionTime");
     double p50 = 0;
     assert_int_equal(ks_tc_attr_f64(out, "/summary", "job_completion_p50_s", &p50), 0);
     assert_close(p50, done - 0.001, "summary p50");
@@ -312,8 +317,8 @@ static void test_indexed_job(void **state)
 }
 
 /* activeDeadlineSeconds 30 with pods that run forever: at startTime (1 ms) + 30 s the controller
- * deletes both active pods (SuccessfulDelete) and the Job fails with DeadlineExceeded, written
- * 10 ms later; the deleted pods count as failed. */
+ * deletes both active pods (SuccessfulDelete) and the Job fails with DeadlineExceeded (the event
+ * when the status write commits, 10 ms later); the deleted pods count as failed. */
 static void test_active_deadline(void **state)
 {
     (void)state;
@@ -344,7 +349,7 @@ static void test_active_deadline(void **state)
     free(start);
     assert_job_string(out, "condition", "Failed");
     assert_job_string(out, "reason", "DeadlineExceeded");
-    assert_close(job_f64(out, "finished"), 30.011, "Failed condition");
+    assert_close(job_f64(out, "finished"), 30.001, "Failed condition");
     assert_int_equal(job_int(out, "failed"), 2);
     size_t n = 0;
     double *deleted = ks_tc_f64(out, "/pods", "deleted", &n);
@@ -354,8 +359,8 @@ static void test_active_deadline(void **state)
 }
 
 /* ttlSecondsAfterFinished 60: the Job completes (one pod of 5 s), the TTL-after-finished
- * controller deletes it 60 s after the Complete condition (+ its 10 ms DELETE), and the garbage
- * collector then deletes its pod. */
+ * controller deletes it 60 s after the Complete condition's time (+ its 10 ms DELETE), and the
+ * garbage collector then deletes its pod. */
 static void test_ttl_after_finished(void **state)
 {
     (void)state;
