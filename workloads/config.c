@@ -2515,6 +2515,31 @@ static const field job_fields[] = {
     {NULL, NULL, 0, 0},
 };
 
+/* pkg/registry/batch/job/strategy.go generateSelector: unless the user set them, the template
+ * gets the labels job-name and batch.kubernetes.io/job-name (the Job's name) and controller-uid
+ * and batch.kubernetes.io/controller-uid (its UID), so that selectors such as a pod
+ * anti-affinity on job-name see the Job's pods as upstream's do. kubesim derives the UID from
+ * the namespace and name (FNV-1a 64, twice), as it does for pods. */
+static void add_job_labels(ks_job_spec *j)
+{
+    uint64_t h1 = 0xcbf29ce484222325ull, h2 = 0x84222325cbf29ce4ull;
+    for (const char *s = j->namespace; *s; s++) h1 = (h1 ^ (unsigned char)*s) * 0x100000001b3ull;
+    for (const char *s = j->name; *s; s++) h2 = (h2 ^ (unsigned char)*s) * 0x100000001b3ull;
+    h2 ^= h1 * 0x9E3779B97F4A7C15ull;
+    char uid[40];
+    snprintf(uid, sizeof uid, "%08" PRIx64 "-%04" PRIx64 "-4%03" PRIx64 "-a%03" PRIx64 "-%012" PRIx64, h1 >> 32,
+             (h1 >> 16) & 0xffff, h1 & 0xfff, (h2 >> 48) & 0xfff, h2 & (uint64_t)0xffffffffffffull);
+    const char *keys[] = {"job-name", "batch.kubernetes.io/job-name", "controller-uid", "batch.kubernetes.io/controller-uid"};
+    const char *values[] = {j->name, j->name, uid, uid};
+    ks_labels *l = &j->template.labels;
+    ks_kv *items = ks_malloc(cfg_mem(), (l->n + 4) * sizeof *items);
+    if (l->n) memcpy(items, l->items, l->n * sizeof *items);
+    ks_free(l->items);
+    l->items = items;
+    for (int k = 0; k < 4; k++)
+        if (!ks_labels_get(l, keys[k])) l->items[l->n++] = (ks_kv){dup(keys[k]), dup(values[k])};
+}
+
 static void load_job(ctx *c, const ks_ynode *root)
 {
     loader *L = c->L;
@@ -2550,6 +2575,7 @@ static void load_job(ctx *c, const ks_ynode *root)
     if (L->nerrors == errors) {
         b.j.name = dup(b.meta.name->text);
         b.j.namespace = dup(ns);
+        add_job_labels(&b.j);
         ks_config *cfg = L->cfg;
         ks_grow(cfg_mem(), (void **)&cfg->jobs, &L->cap_jobs, cfg->njobs + 1, sizeof *cfg->jobs);
         cfg->jobs[cfg->njobs++] = b.j;

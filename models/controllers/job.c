@@ -44,7 +44,9 @@
  * Not modelled: suspend/resume during the run (a suspended Job stays suspended and creates no
  * pod), podFailurePolicy, successPolicy, backoffLimitPerIndex, podReplacementPolicy, the
  * FailureTarget/SuccessCriteriaMet interim conditions and the wait for terminating pods before
- * the terminal condition (v1.31 JobPodReplacementPolicy), pod labels job-name/controller-uid.
+ * the terminal condition (v1.31 JobPodReplacementPolicy), the per-pod completion-index label and
+ * annotation (the index is kept with the pod and shown in its name). The template's job-name and
+ * controller-uid labels are added when the config is loaded (workloads/config.c).
  */
 #include "job.h"
 

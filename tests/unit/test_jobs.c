@@ -118,7 +118,8 @@ static double job_f64(const char *out, const char *col)
 /* Upstream's defaulting (pkg/apis/batch/v1/defaults.go SetDefaults_Job): completions and
  * parallelism 1 when both are unset, completions unset (a work queue) when only parallelism is
  * set, parallelism 1 when only completions is set; backoffLimit 6, NonIndexed, no deadline, no
- * TTL; the pod annotations give the template's run time and exit code. */
+ * TTL; the pod annotations give the template's run time and exit code; the template gets the
+ * job-name and controller-uid labels (pkg/registry/batch/job/strategy.go generateSelector). */
 static void test_job_defaults(void **state)
 {
     (void)state;
@@ -146,6 +147,13 @@ static void test_job_defaults(void **state)
     assert_false(j->template.runs_forever);
     assert_int_equal(j->template.exit_code, 4);
     assert_int_equal(j->template.restart_policy, KS_RESTART_NEVER);
+    /* generateSelector's labels on the template */
+    assert_string_equal(ks_labels_get(&j->template.labels, "job-name"), "plain");
+    assert_string_equal(ks_labels_get(&j->template.labels, "batch.kubernetes.io/job-name"), "plain");
+    const char *uid = ks_labels_get(&j->template.labels, "controller-uid");
+    assert_non_null(uid);
+    assert_int_equal(strlen(uid), 36);
+    assert_string_equal(ks_labels_get(&j->template.labels, "batch.kubernetes.io/controller-uid"), uid);
     j = &cfg.jobs[1];
     assert_string_equal(j->namespace, "q");
     assert_int_equal(j->completions, -1);
