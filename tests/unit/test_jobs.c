@@ -229,6 +229,33 @@ static void test_backoff_limit_exceeded(void **state)
     ks_tc_free_strings(phase, np);
 }
 
+/* With backoffLimit 8 the 7th retry would wait 10 s x 2^6 = 640 s: MaxJobPodFailureBackOff caps
+ * it at 600 s (pkg/controller/job/job_controller.go). */
+static void test_backoff_cap(void **state)
+{
+    (void)state;
+    const char *cfg = write_config("cap",
+        "apiVersion: batch/v1\nkind: Job\nmetadata: {name: capped}\n"
+        "spec:\n  backoffLimit: 8\n  template:\n"
+        "    metadata: {annotations: {kubesim.io/run-for: 1s, kubesim.io/exit-code: \"1\"}}\n"
+        "    spec: {restartPolicy: Never, containers: [{name: w, image: \"w:1\"}]}\n");
+    const char *out = ks_test_path("cap.h5");
+    run_ok(cfg, out, "40m");
+    size_t n = 0, nf = 0;
+    double *created = ks_tc_f64(out, "/pods", "created", &n);
+    double *finished = ks_tc_f64(out, "/pods", "finished", &nf);
+    assert_int_equal(n, 9);
+    const double delay[] = {10, 20, 40, 80, 160, 320, 600, 600};
+    for (size_t k = 1; k < n; k++) {
+        char what[64];
+        snprintf(what, sizeof what, "retry %zu", k);
+        assert_close(created[k] - finished[k - 1], delay[k - 1] + 0.010, what);
+    }
+    assert_job_string(out, "reason", "BackoffLimitExceeded");
+    free(created);
+    free(finished);
+}
+
 /* completions 5, parallelism 2, pods that succeed after 10 s: never more than 2 pods at once, 5
  * successes, Complete ("Completed: Job completed") and the completion time in the summary. */
 static void test_completions_with_parallelism(void **state)
@@ -469,6 +496,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_job_defaults),
         cmocka_unit_test(test_backoff_limit_exceeded),
+        cmocka_unit_test(test_backoff_cap),
         cmocka_unit_test(test_completions_with_parallelism),
         cmocka_unit_test(test_indexed_job),
         cmocka_unit_test(test_active_deadline),
