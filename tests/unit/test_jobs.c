@@ -436,6 +436,32 @@ static void test_on_failure_restarts_count(void **state)
     free(restarts);
 }
 
+/* The generated job-name label is what a pod anti-affinity can select: 3 pods that must not share
+ * a node, 2 nodes, so one stays Pending. */
+static void test_job_name_label_selects_pods(void **state)
+{
+    (void)state;
+    const char *cfg = write_config("antiaffinity",
+        "apiVersion: v1\nkind: Node\nmetadata: {name: n2}\nstatus: {allocatable: {cpu: \"8\", memory: 16Gi}}\n"
+        "---\napiVersion: batch/v1\nkind: Job\nmetadata: {name: spread}\n"
+        "spec:\n  parallelism: 3\n  completions: 3\n  template:\n"
+        "    spec:\n      restartPolicy: Never\n      containers: [{name: w, image: \"w:1\"}]\n"
+        "      affinity:\n        podAntiAffinity:\n          requiredDuringSchedulingIgnoredDuringExecution:\n"
+        "          - labelSelector: {matchLabels: {job-name: spread}}\n"
+        "            topologyKey: kubernetes.io/hostname\n");
+    const char *out = ks_test_path("antiaffinity.h5");
+    run_ok(cfg, out, "1m");
+    size_t n = 0, nn = 0;
+    char **phase = ks_tc_strings(out, "/pods", "phase", &n);
+    char **node = ks_tc_strings(out, "/pods", "node", &nn);
+    assert_int_equal(n, 3);
+    int pending = 0;
+    for (size_t k = 0; k < n; k++) pending += !strcmp(phase[k], "Pending") && !strcmp(node[k], "");
+    assert_int_equal(pending, 1);
+    ks_tc_free_strings(phase, n);
+    ks_tc_free_strings(node, nn);
+}
+
 /* Bad Jobs exit 2 with the position and upstream's words. */
 static void test_bad_jobs(void **state)
 {
@@ -502,6 +528,7 @@ int main(void)
         cmocka_unit_test(test_active_deadline),
         cmocka_unit_test(test_ttl_after_finished),
         cmocka_unit_test(test_on_failure_restarts_count),
+        cmocka_unit_test(test_job_name_label_selects_pods),
         cmocka_unit_test(test_bad_jobs),
         cmocka_unit_test(test_deterministic),
     };
