@@ -6,6 +6,7 @@
     t.pods, t.nodes, t.events, t.cluster_series      # pandas DataFrames
     t.apiserver_requests                             # pandas DataFrame (/apiserver/requests)
     t.deployments                                    # pandas DataFrame (/deployments)
+    t.jobs                                           # pandas DataFrame (/jobs)
     t.engine_event_types, t.engine_memory            # pandas DataFrames
     t.attrs, t.summary, t.complete                   # dict, dict, bool
     kubesim.startup_latency(t)                       # Series, seconds (started - created)
@@ -56,6 +57,9 @@ COLUMNS = {
                     "rollout_started", "rollout_completed", "progress_deadline_exceeded",
                     "ready", "min_ready", "back_at"],
     "node_failures": ["node", "zone", "mode", "failed", "not_ready", "tainted", "recovered", "evicted"],
+    "jobs": ["name", "namespace", "completion_mode", "completions", "parallelism", "backoff_limit",
+             "succeeded", "failed", "active", "pods", "start_time", "completion_time", "finished",
+             "deleted", "condition", "reason"],
     "engine/event_types": ["name", "count"],
     "engine/memory": ["purpose", "peak_bytes", "allocations"],
 }
@@ -107,6 +111,7 @@ class Trace:
     apiserver_requests: pd.DataFrame = field(default_factory=pd.DataFrame)
     deployments: pd.DataFrame = field(default_factory=pd.DataFrame)
     node_failures: pd.DataFrame = field(default_factory=pd.DataFrame)
+    jobs: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: Documented columns that the file lacked and that were filled with NaN, by table path
     #: (a table missing altogether is not listed: it loads empty).
     missing: dict = field(default_factory=dict)
@@ -186,6 +191,7 @@ def load(path: str, warn: bool = True, group: str | None = None) -> Trace:
             apiserver_requests=_table(f, "apiserver/requests", missing),
             deployments=_table(f, "deployments", missing),
             node_failures=_table(f, "node_failures", missing),
+            jobs=_table(f, "jobs", missing),
             missing=missing,
         )
     if warn:

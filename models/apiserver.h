@@ -37,6 +37,9 @@ typedef enum ks_api_component {
     KS_COMP_NODE_LIFECYCLE,
     KS_COMP_TAINT_EVICTION,
     KS_COMP_USER,
+    KS_COMP_JOB,
+    KS_COMP_TTL_AFTER_FINISHED,
+    KS_COMP_GARBAGE_COLLECTOR, /* clients added by ks_api_add_client */
     KS_COMP_COUNT
 } ks_api_component;
 
@@ -95,6 +98,10 @@ enum {
 
 void ks_apiserver_init(ks_apiserver *a, ks_sim *sim, gsl_rng *rng, const ks_timings *t, size_t nnodes);
 void ks_apiserver_free(ks_apiserver *a);
+
+/* Adds a client with its own token bucket (a controller that builds its own clientset) after the
+ * fixed ones and the kubelets; returns its id. Call before the run starts. */
+uint32_t ks_api_add_client(ks_apiserver *a, const ks_client_limits *l, ks_api_component comp);
 
 /* Issues a request from CLIENT at time AT (>= now, and non-decreasing per client): when it has
  * committed, event DONE_TYPE fires with TARGET and ARG. */

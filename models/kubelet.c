@@ -36,6 +36,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "job.h"
 #include "nodelifecycle.h"
 #include "world.h"
 
@@ -576,6 +577,7 @@ static void on_ctr_status(ks_sim *sim, void *ctx, const ks_event *ev)
     (void)sim;
     ks_world *w = ctx;
     w->cluster.pods[ev->target].resource_version = ks_cluster_bump(&w->cluster);
+    ks_jobs_pod_updated(w, ev->target); /* restartCount, for OnFailure Jobs */
 }
 
 /* Every container has terminated for good: the pod is Succeeded if all exited 0, else Failed

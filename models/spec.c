@@ -294,6 +294,14 @@ void ks_deployment_spec_free(ks_deployment_spec *d)
     memset(d, 0, sizeof *d);
 }
 
+void ks_job_spec_free(ks_job_spec *j)
+{
+    ks_free(j->name);
+    ks_free(j->namespace);
+    ks_pod_spec_free(&j->template);
+    memset(j, 0, sizeof *j);
+}
+
 void ks_node_pool_free(ks_node_pool *p)
 {
     ks_free(p->name);

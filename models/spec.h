@@ -263,6 +263,26 @@ typedef struct ks_deployment_spec {
     int32_t revision_history_limit;  /* default 10 */
 } ks_deployment_spec;
 
+/* spec.completionMode of a Job (k8s.io/api/batch/v1 CompletionMode). */
+typedef enum ks_completion_mode { KS_COMPLETION_NON_INDEXED, KS_COMPLETION_INDEXED } ks_completion_mode;
+
+/* A Job (batch/v1), with upstream's defaults (pkg/apis/batch/v1/defaults.go SetDefaults_Job):
+ * completions and parallelism 1 when both are unset; parallelism 1 when only it is unset;
+ * completions left unset when only parallelism is set (a work queue: done when a pod succeeded
+ * and none is active); backoffLimit 6; completionMode NonIndexed; suspend false. The template's
+ * restartPolicy is Never or OnFailure (pkg/apis/batch/validation ValidateJobTemplateSpec). */
+typedef struct ks_job_spec {
+    char *name, *namespace;
+    int32_t parallelism;
+    int32_t completions;             /* -1: unset (work-queue Job) */
+    ks_completion_mode completion_mode;
+    int32_t backoff_limit;
+    int64_t active_deadline_s;       /* -1: unset (no deadline) */
+    int64_t ttl_after_finished_s;    /* -1: unset (never deleted) */
+    bool suspend;                    /* suspended for the whole run: creates no pod */
+    ks_pod_spec template;
+} ks_job_spec;
+
 /* A PodDisruptionBudget (policy/v1): minAvailable or maxUnavailable (exactly one), over the pods
  * its selector matches in its namespace. */
 typedef struct ks_pdb_spec {
@@ -446,6 +466,7 @@ void ks_pod_spec_copy(ks_pod_spec *dst, const ks_pod_spec *src);
 void ks_node_spec_free(ks_node_spec *s);
 void ks_deployment_spec_free(ks_deployment_spec *d);
 void ks_pdb_spec_free(ks_pdb_spec *p);
+void ks_job_spec_free(ks_job_spec *j);
 void ks_node_pool_free(ks_node_pool *p);
 void ks_sched_config_default(ks_sched_config *c);
 void ks_sched_config_free(ks_sched_config *c);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "job.h"
 
 ks_time ks_world_watch(ks_world *w) { return ks_dist_sample_ns(&w->timings->watch_delay, w->rng_api); }
 
@@ -329,6 +330,7 @@ ks_world *ks_world_create(ks_sim *sim, ks_rngs *rngs, const ks_world_params *p)
                                             .back_at = KS_NEVER,
                                             .resource_version = ks_cluster_bump(c)};
     ks_controllers_start(w);
+    w->jobs = ks_jobs_create(w, p->jobs, p->njobs);
     ks_kubelet_start(w);
     w->node_down = ks_calloc(ks_mem_purpose("nodes"), c->nodes.n + 1, 1);
     w->failure_procs = p->failure_procs;
@@ -342,6 +344,7 @@ void ks_world_destroy(ks_world *w)
     if (!w) return;
     ks_nodelifecycle_free(w);
     ks_free(w->node_down);
+    ks_jobs_destroy(w->jobs);
     ks_scheduler_free(&w->sched);
     ks_apiserver_free(&w->api);
     ks_free(w->ctrs);
@@ -450,13 +453,16 @@ static void write_deployments(const ks_world *w, ks_trace *t)
 void ks_world_write_tables(ks_world *w, ks_trace *t)
 {
     write_deployments(w, t);
+    ks_jobs_write_table(w->jobs, t);
     const ks_cluster *c = &w->cluster;
     ks_table *pods = ks_trace_table(t, "/pods", pod_columns, sizeof pod_columns / sizeof *pod_columns,
                                     sizeof(pod_row), 4096);
     char owner[600];
     for (size_t i = 0; i < c->npods; i++) {
         const ks_pod *p = &c->pods[i];
+        const ks_job *job = ks_jobs_pod_owner(w->jobs, (uint32_t)i, NULL);
         if (p->owner != KS_NONE) snprintf(owner, sizeof owner, "ReplicaSet/%s", c->rs[p->owner].name);
+        else if (job) snprintf(owner, sizeof owner, "Job/%s", job->spec->name);
         else owner[0] = 0;
         pod_row r = {
             .name = p->name,

@@ -24,6 +24,8 @@
 #include "sim.h"
 #include "trace.h"
 
+struct ks_jobs;
+
 typedef struct ks_world_params {
     const ks_node_pool *pools;
     size_t npools;
@@ -40,6 +42,8 @@ typedef struct ks_world_params {
     const ks_sched_config *sched;
     const ks_pdb_spec *pdbs;
     size_t npdbs;
+    const ks_job_spec *jobs; /* Job documents */
+    size_t njobs;
     const ks_timings *timings;
     ks_time sample_interval;
     ks_trace *trace; /* may be NULL: no events or series are recorded */
@@ -87,6 +91,7 @@ typedef struct ks_world {
     ks_pod_spec **templates; /* templates made by update actions, owned here */
     char **template_hashes;
     size_t ntemplates, templates_cap, hashes_cap;
+    struct ks_jobs *jobs; /* the Job and TTL-after-finished controllers (controllers/job.h) */
 } ks_world;
 
 /* Builds the cluster at t = 0 (nodes, pre-bound and pending pods, Deployments) and schedules the

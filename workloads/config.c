@@ -67,6 +67,7 @@ typedef struct loader {
     ks_config *cfg;
     FILE *err;
     int nerrors;
+    size_t cap_jobs;
     size_t cap_pools, cap_nodes, cap_pods, cap_deps, cap_ignored, cap_text, len_text, cap_actions, cap_failure_procs, cap_failure_refs;
     struct action_ref *action_refs; /* where each action's deployment was named */
     struct action_ref *failure_refs; /* where each random failure process named its pool */
@@ -2393,6 +2394,200 @@ static void load_deployment(ctx *c, const ks_ynode *root)
 }
 
 /* ---------------------------------------------------------------------------------------------
+ * Job
+ * ------------------------------------------------------------------------------------------- */
+
+typedef struct job_build {
+    ks_job_spec j;
+    meta_build meta, tmeta;
+    pod_build pb;
+    const ks_ynode *template_n, *completions_n, *mode_n;
+    bool parallelism_set, completions_set;
+} job_build;
+
+static void job_tpl_metadata(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_meta(c, v, &((job_build *)obj)->tmeta);
+}
+
+static void job_tpl_spec(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_map(c, v, podspec_fields, &((job_build *)obj)->pb);
+}
+
+static const field job_template_fields[] = {
+    {"metadata", job_tpl_metadata, 0, 0},
+    {"spec", job_tpl_spec, F_REQUIRED, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void job_template(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    ((job_build *)obj)->template_n = v;
+    walk_map(c, v, job_template_fields, obj);
+}
+
+/* parallelism, completions, backoffLimit: non-negative int32 (pkg/apis/batch/validation
+ * ValidateJobSpec: ValidateNonnegativeField). */
+static void job_count(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    job_build *b = obj;
+    int64_t x;
+    if (!get_int(c, v, 0, INT32_MAX, "a non-negative integer", &x)) return;
+    *(int32_t *)((char *)&b->j + arg) = (int32_t)x;
+    if (arg == (int)offsetof(ks_job_spec, parallelism)) b->parallelism_set = true;
+    if (arg == (int)offsetof(ks_job_spec, completions)) {
+        b->completions_set = true;
+        b->completions_n = v;
+    }
+}
+
+/* activeDeadlineSeconds must be positive; ttlSecondsAfterFinished non-negative (same file). */
+static void job_seconds(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    job_build *b = obj;
+    int64_t x;
+    bool ttl = arg == (int)offsetof(ks_job_spec, ttl_after_finished_s);
+    if (get_int(c, v, ttl ? 0 : 1, INT32_MAX, ttl ? "a non-negative integer" : "a positive integer", &x))
+        *(int64_t *)((char *)&b->j + arg) = x;
+}
+
+static void job_mode(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    static const char *const names[] = {"NonIndexed", "Indexed", NULL};
+    job_build *b = obj;
+    int i = get_enum(c, v, names);
+    if (i >= 0) b->j.completion_mode = (ks_completion_mode)i;
+    b->mode_n = v;
+}
+
+static void job_suspend(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    bool s;
+    if (get_bool(c, v, &s)) ((job_build *)obj)->j.suspend = s;
+}
+
+/* JobSpec (k8s.io/api/batch/v1/types.go, v1.31). The failure and success policies, per-index
+ * back-off, pod replacement policy, managedBy and a manual selector change nothing here: they
+ * are listed as ignored. */
+static const field jobspec_fields[] = {
+    {"parallelism", job_count, 0, (int)offsetof(ks_job_spec, parallelism)},
+    {"completions", job_count, 0, (int)offsetof(ks_job_spec, completions)},
+    {"backoffLimit", job_count, 0, (int)offsetof(ks_job_spec, backoff_limit)},
+    {"activeDeadlineSeconds", job_seconds, 0, (int)offsetof(ks_job_spec, active_deadline_s)},
+    {"ttlSecondsAfterFinished", job_seconds, 0, (int)offsetof(ks_job_spec, ttl_after_finished_s)},
+    {"completionMode", job_mode, 0, 0},
+    {"suspend", job_suspend, 0, 0},
+    {"template", job_template, F_REQUIRED, 0},
+    {"selector", NULL, 0, 0},
+    {"manualSelector", NULL, 0, 0},
+    {"podFailurePolicy", NULL, 0, 0},
+    {"successPolicy", NULL, 0, 0},
+    {"backoffLimitPerIndex", NULL, 0, 0},
+    {"maxFailedIndexes", NULL, 0, 0},
+    {"podReplacementPolicy", NULL, 0, 0},
+    {"managedBy", NULL, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void job_metadata(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_meta(c, v, &((job_build *)obj)->meta);
+}
+
+static void job_spec(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_map(c, v, jobspec_fields, obj);
+}
+
+static const field job_fields[] = {
+    {"apiVersion", f_skip, 0, 0},
+    {"kind", f_skip, 0, 0},
+    {"metadata", job_metadata, F_REQUIRED, 0},
+    {"spec", job_spec, F_REQUIRED, 0},
+    {"status", NULL, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+/* pkg/registry/batch/job/strategy.go generateSelector: unless the user set them, the template
+ * gets the labels job-name and batch.kubernetes.io/job-name (the Job's name) and controller-uid
+ * and batch.kubernetes.io/controller-uid (its UID), so that selectors such as a pod
+ * anti-affinity on job-name see the Job's pods as upstream's do. kubesim derives the UID from
+ * the namespace and name (FNV-1a 64, twice), as it does for pods. */
+static void add_job_labels(ks_job_spec *j)
+{
+    uint64_t h1 = 0xcbf29ce484222325ull, h2 = 0x84222325cbf29ce4ull;
+    for (const char *s = j->namespace; *s; s++) h1 = (h1 ^ (unsigned char)*s) * 0x100000001b3ull;
+    for (const char *s = j->name; *s; s++) h2 = (h2 ^ (unsigned char)*s) * 0x100000001b3ull;
+    h2 ^= h1 * 0x9E3779B97F4A7C15ull;
+    char uid[40];
+    snprintf(uid, sizeof uid, "%08" PRIx64 "-%04" PRIx64 "-4%03" PRIx64 "-a%03" PRIx64 "-%012" PRIx64, h1 >> 32,
+             (h1 >> 16) & 0xffff, h1 & 0xfff, (h2 >> 48) & 0xfff, h2 & (uint64_t)0xffffffffffffull);
+    const char *keys[] = {"job-name", "batch.kubernetes.io/job-name", "controller-uid", "batch.kubernetes.io/controller-uid"};
+    const char *values[] = {j->name, j->name, uid, uid};
+    ks_labels *l = &j->template.labels;
+    ks_kv *items = ks_malloc(cfg_mem(), (l->n + 4) * sizeof *items);
+    if (l->n) memcpy(items, l->items, l->n * sizeof *items);
+    ks_free(l->items);
+    l->items = items;
+    for (int k = 0; k < 4; k++)
+        if (!ks_labels_get(l, keys[k])) l->items[l->n++] = (ks_kv){dup(keys[k]), dup(values[k])};
+}
+
+static void load_job(ctx *c, const ks_ynode *root)
+{
+    loader *L = c->L;
+    int errors = L->nerrors;
+    /* pkg/apis/batch/v1/defaults.go SetDefaults_Job: backoffLimit 6, NonIndexed; parallelism and
+     * completions below. */
+    job_build b = {.j = {.parallelism = 1, .completions = -1, .backoff_limit = 6, .active_deadline_s = -1,
+                         .ttl_after_finished_s = -1}};
+    pod_spec_init(&b.j.template);
+    b.pb.s = &b.j.template;
+    walk_map(c, root, job_fields, &b);
+    bool named = require_name(c, &b.meta);
+    const char *ns = b.meta.ns ? b.meta.ns->text : "default";
+    pod_spec_finish(c, &b.j.template, &b.tmeta, ns, "spec.template.metadata");
+    /* SetDefaults_Job: both unset -> completions = parallelism = 1; only parallelism set ->
+     * completions stays unset (a work queue). */
+    if (!b.completions_set && !b.parallelism_set) b.j.completions = 1;
+    /* pkg/apis/batch/validation/validation.go validateJobSpec: an Indexed Job needs completions. */
+    if (b.j.completion_mode == KS_COMPLETION_INDEXED && !b.completions_set) {
+        size_t mark = path_push(c, "spec.completions");
+        err_at(c, b.mode_n, "Required value: when completion mode is Indexed");
+        path_pop(c, mark);
+    }
+    /* ValidateJobTemplateSpec: restartPolicy must be OnFailure or Never (the pod default, Always,
+     * is rejected too). */
+    if (b.template_n && b.j.template.restart_policy == KS_RESTART_ALWAYS) {
+        const ks_ynode *at = ks_ymap_get(ks_ymap_get(b.template_n, "spec"), "restartPolicy");
+        size_t mark = path_push(c, "spec.template.spec.restartPolicy");
+        err_at(c, at ? at : b.template_n, "Unsupported value: \"Always\": supported values: \"OnFailure\", \"Never\"");
+        path_pop(c, mark);
+    }
+    if (named) register_object(c, "Job", ns, b.meta.name, 0);
+    if (L->nerrors == errors) {
+        b.j.name = dup(b.meta.name->text);
+        b.j.namespace = dup(ns);
+        add_job_labels(&b.j);
+        ks_config *cfg = L->cfg;
+        ks_grow(cfg_mem(), (void **)&cfg->jobs, &L->cap_jobs, cfg->njobs + 1, sizeof *cfg->jobs);
+        cfg->jobs[cfg->njobs++] = b.j;
+    } else {
+        ks_job_spec_free(&b.j);
+    }
+    meta_free(&b.meta);
+    meta_free(&b.tmeta);
+}
+
+/* ---------------------------------------------------------------------------------------------
  * Node and NodePool
  * ------------------------------------------------------------------------------------------- */
 
@@ -3981,6 +4176,13 @@ static void resolve_priorities(loader *L)
         s->priority = pc->value;
         s->preempt_never |= pc->preempt_never;
     }
+    for (size_t i = 0; i < cfg->njobs; i++) {
+        ks_pod_spec *s = &cfg->jobs[i].template;
+        const ks_priority_class *pc = s->priority_class ? find_class(cfg, s->priority_class) : def;
+        if (!pc) continue;
+        s->priority = pc->value;
+        s->preempt_never |= pc->preempt_never;
+    }
 }
 
 static void load_control_plane(ctx *c, const ks_ynode *root)
@@ -4822,7 +5024,7 @@ static const kind_def kinds[] = {
     {"ReplicaSet", "apps/v1", K_UNSUPPORTED, NULL},
     {"StatefulSet", "apps/v1", K_UNSUPPORTED, NULL},
     {"DaemonSet", "apps/v1", K_UNSUPPORTED, NULL},
-    {"Job", "batch/v1", K_UNSUPPORTED, NULL},
+    {"Job", "batch/v1", K_MODELLED, load_job},
     {"CronJob", "batch/v1", K_UNSUPPORTED, NULL},
     {"Service", "v1", K_UNSUPPORTED, NULL},
     {"EndpointSlice", "discovery.k8s.io/v1", K_UNSUPPORTED, NULL},
@@ -5173,6 +5375,8 @@ void ks_config_free(ks_config *cfg)
     ks_free(cfg->pods);
     for (size_t i = 0; i < cfg->ndeployments; i++) ks_deployment_spec_free(&cfg->deployments[i]);
     ks_free(cfg->deployments);
+    for (size_t i = 0; i < cfg->njobs; i++) ks_job_spec_free(&cfg->jobs[i]);
+    ks_free(cfg->jobs);
     for (size_t i = 0; i < cfg->npriority_classes; i++) ks_free(cfg->priority_classes[i].name);
     ks_free(cfg->priority_classes);
     for (size_t i = 0; i < cfg->npdbs; i++) ks_pdb_spec_free(&cfg->pdbs[i]);

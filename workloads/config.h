@@ -4,12 +4,13 @@
  *   Experiment, NodePool, ControlPlane, Scenario [kubesim.io/v1alpha1] (Scenario: scale, update)
  *   Node, Pod                                   [v1]
  *   Deployment                                  [apps/v1]
+ *   Job                                         [batch/v1]
  *   PriorityClass                               [scheduling.k8s.io/v1]
  *   PodDisruptionBudget                         [policy/v1]
  *   KubeSchedulerConfiguration                  [kubescheduler.config.k8s.io/v1]
  * Upstream kinds that kubesim does not model (ConfigMap, Secret, ServiceAccount, Namespace, …)
  * are accepted, skipped, and listed once as ignored. Kinds that kubesim will model but this
- * version does not (ReplicaSet, Job, Service, Workload, TraceReplay …) are errors that say so: silently dropping them would change the
+ * version does not (ReplicaSet, Service, Workload, TraceReplay …) are errors that say so: silently dropping them would change the
  * experiment.
  *
  * Validation is strict like `kubectl apply --validate=strict`: unknown fields, wrong types,
@@ -53,6 +54,8 @@ typedef struct ks_config {
     size_t npods;
     ks_deployment_spec *deployments;
     size_t ndeployments;
+    ks_job_spec *jobs; /* Job documents (batch/v1) */
+    size_t njobs;
     ks_priority_class *priority_classes; /* PriorityClass documents */
     size_t npriority_classes;
     ks_pdb_spec *pdbs; /* PodDisruptionBudget documents */

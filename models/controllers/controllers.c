@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "job.h"
 #include "world.h"
 
 #define BURST_REPLICAS 500 /* pkg/controller/replicaset/replica_set.go */
@@ -504,6 +505,7 @@ void ks_controllers_register(ks_world *w)
 
 void ks_controllers_pod_inactive(ks_world *w, uint32_t pod)
 {
+    if (ks_jobs_pod_inactive(w, pod)) return; /* a Job's pod (job.c) */
     uint32_t rs = w->cluster.pods[pod].owner;
     if (rs != KS_NONE) ks_sim_after(w->sim, ks_world_watch(w), ev_rs_observe, rs, OBSERVE_GONE);
 }

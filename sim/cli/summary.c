@@ -10,6 +10,7 @@
 #include "config.h"
 #include "sim.h"
 #include "stats.h"
+#include "job.h"
 #include "trace.h"
 #include "world.h"
 
@@ -95,10 +96,25 @@ double ks_summary_fragmentation(const ks_world *w)
     return free_total > 0 ? stranded / free_total : 0.0;
 }
 
+/* The Jobs' part of the summary (models/controllers/job.h). */
+static void summarize_jobs(const ks_world *w, ks_summary *s)
+{
+    size_t n = ks_jobs_count(w->jobs), done = 0;
+    s->jobs = (int64_t)n;
+    for (size_t i = 0; i < n; i++) {
+        const ks_job *j = ks_jobs_get(w->jobs, i);
+        if (j->finishing) continue;
+        s->jobs_complete += j->condition == KS_JOB_COMPLETE;
+        s->jobs_failed += j->condition == KS_JOB_FAILED;
+    }
+    ks_jobs_completion_percentiles(w->jobs, s->job_completion, &done);
+}
+
 ks_summary ks_summarize(const ks_world *w, const ks_sim *sim, double wall_s)
 {
     const ks_cluster *c = &w->cluster;
     ks_summary s = {0};
+    summarize_jobs(w, &s);
     size_t cap = c->npods ? c->npods : 1;
     double *sli = ks_malloc(summary_mem(), cap * sizeof *sli);
     double *ready = ks_malloc(summary_mem(), cap * sizeof *ready);
@@ -216,6 +232,13 @@ void ks_summary_print(FILE *out, const ks_config *cfg, const ks_summary *s, ks_t
         else if (n->back_after_s > 0) fprintf(out, "; all back at full Ready %.1f s after the first failure", n->back_after_s);
         fputc('\n', out);
     }
+    if (s->jobs) {
+        fprintf(out, "  jobs         %" PRId64 " Jobs: %" PRId64 " Complete, %" PRId64 " Failed", s->jobs, s->jobs_complete,
+                s->jobs_failed);
+        if (s->jobs_complete)
+            fprintf(out, "; start -> completion p50 %.3f s, p99 %.3f s", s->job_completion[0], s->job_completion[1]);
+        fprintf(out, "\n");
+    }
     fprintf(out, "  events       %" PRIu64 " Kubernetes events recorded\n", s->k8s_events);
     fprintf(out, "  memory       peak RSS %.1f MiB (%.1f MiB counted by purpose)\n", (double)s->peak_rss / 1048576.0,
             (double)s->peak_counted / 1048576.0);
@@ -269,6 +292,11 @@ void ks_summary_write(ks_trace *t, const ks_summary *s, bool wall_figures)
         ks_trace_attr_f64(t, "/summary", "min_ready_share", n->min_ready_share);
         ks_trace_attr_f64(t, "/summary", "recovered_after_s", n->back_after_s);
     }
+    ks_trace_attr_i64(t, "/summary", "jobs", s->jobs);
+    ks_trace_attr_i64(t, "/summary", "jobs_complete", s->jobs_complete);
+    ks_trace_attr_i64(t, "/summary", "jobs_failed", s->jobs_failed);
+    ks_trace_attr_f64(t, "/summary", "job_completion_p50_s", s->job_completion[0]);
+    ks_trace_attr_f64(t, "/summary", "job_completion_p99_s", s->job_completion[1]);
     if (!wall_figures) return;
     /* Wall-clock figures vary from run to run; they live in /summary attributes only, never in a
      * dataset, so that datasets stay byte-identical for a seed. */

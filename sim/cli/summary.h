@@ -42,6 +42,10 @@ typedef struct ks_summary {
     size_t peak_rss, peak_counted;
     bool incident; /* a node failed or was drained: NODES holds what happened */
     ks_nlc_summary nodes;
+    /* Jobs: how many, how many ended Complete / Failed, and completionTime - startTime over the
+     * Complete ones (p50, p99; NaN when none). */
+    int64_t jobs, jobs_complete, jobs_failed;
+    double job_completion[2];
 } ks_summary;
 
 /* The summary of the world W run by SIM, which took WALL_S seconds of wall time. O(pods log pods

@@ -93,6 +93,8 @@ ks_world_params ks_cli_world_params(const ks_config *cfg)
         .nfailure_procs = cfg->nfailure_procs,
         .pdbs = cfg->pdbs,
         .npdbs = cfg->npdbs,
+        .jobs = cfg->jobs,
+        .njobs = cfg->njobs,
         .timings = &cfg->timings,
         .sample_interval = cfg->experiment.sample_interval,
         .trace = NULL,
@@ -104,7 +106,7 @@ bool ks_cli_has_objects(const ks_config *cfg, const char *const *paths, size_t n
     /* Nothing to simulate is almost always a forgotten or empty file: say so instead of writing an
      * empty trace. (The loader accepts such fragments: a file may hold only a
      * KubeSchedulerConfiguration, to be combined with others on the command line.) */
-    if (cfg->npools || cfg->nnodes || cfg->npods || cfg->ndeployments) return true;
+    if (cfg->npools || cfg->nnodes || cfg->npods || cfg->ndeployments || cfg->njobs) return true;
     fprintf(stderr, "%s:1:1: error: no NodePool, Node, Pod or Deployment in %s: nothing to simulate\n",
             npaths ? paths[0] : "?", npaths == 1 ? "this file" : "these files");
     return false;

@@ -645,8 +645,8 @@ static void test_kind_errors(void **state)
     expect_error("apiVersion: v1\nkind: Foo\nmetadata: {name: a}\n", "2:7", "kind: unknown kind \"Foo\"");
     expect_error("apiVersion: v1\nkind: Deployment\nmetadata: {name: web}\n", "1:13",
                  "Deployment \"web\": apiVersion: expected \"apps/v1\" for kind Deployment, got \"v1\"");
-    expect_error("apiVersion: batch/v1\nkind: Job\nmetadata: {name: pi}\n", "2:7",
-                 "Job \"pi\": kind Job is not supported by this version of kubesim");
+    expect_error("apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: pi}\n", "2:7",
+                 "CronJob \"pi\": kind CronJob is not supported by this version of kubesim");
     expect_error("apiVersion: kubesim.io/v1alpha1\nkind: Experiment\nmetadata: {name: a}\n---\n"
                  "apiVersion: kubesim.io/v1alpha1\nkind: Experiment\nmetadata: {name: b}\n",
                  "5:1", "only one Experiment is allowed");
