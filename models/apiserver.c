@@ -21,7 +21,7 @@ const char *ks_api_verb_name(ks_api_verb v)
 
 const char *ks_api_component_name(ks_api_component c)
 {
-    static const char *names[] = {"deployment-controller", "replicaset-controller", "scheduler", "kubelet"};
+    static const char *names[] = {"deployment-controller", "replicaset-controller", "scheduler", "kubelet", "endpointslice-controller"};
     return c < KS_COMP_COUNT ? names[c] : "?";
 }
 
@@ -144,6 +144,13 @@ void ks_apiserver_init(ks_apiserver *a, ks_sim *sim, gsl_rng *rng, const ks_timi
     for (size_t i = 0; i < nnodes; i++) client_init(&a->clients[KS_CLIENT_KUBELET0 + i], &t->kubelet, KS_COMP_KUBELET);
     a->ev_arrive = ks_sim_register(sim, "apiserver.arrive", on_arrive, a);
     a->ev_commit = ks_sim_register(sim, "apiserver.commit", on_commit, a);
+}
+
+uint32_t ks_api_add_client(ks_apiserver *a, const ks_client_limits *limits, ks_api_component comp)
+{
+    a->clients = ks_realloc(a->clients, (a->nclients + 1) * sizeof *a->clients);
+    client_init(&a->clients[a->nclients], limits, comp);
+    return (uint32_t)a->nclients++;
 }
 
 void ks_apiserver_free(ks_apiserver *a)

@@ -29,7 +29,7 @@
 #include "trace.h"
 
 typedef enum ks_api_verb { KS_VERB_CREATE, KS_VERB_UPDATE, KS_VERB_PATCH, KS_VERB_DELETE, KS_VERB_GET, KS_VERB_LIST, KS_VERB_COUNT } ks_api_verb;
-typedef enum ks_api_component { KS_COMP_DEPLOYMENT, KS_COMP_REPLICASET, KS_COMP_SCHEDULER, KS_COMP_KUBELET, KS_COMP_COUNT } ks_api_component;
+typedef enum ks_api_component { KS_COMP_DEPLOYMENT, KS_COMP_REPLICASET, KS_COMP_SCHEDULER, KS_COMP_KUBELET, KS_COMP_ENDPOINTSLICE, KS_COMP_COUNT } ks_api_component;
 
 const char *ks_api_verb_name(ks_api_verb v);
 const char *ks_api_component_name(ks_api_component c);
@@ -78,6 +78,9 @@ enum { KS_CLIENT_DEPLOYMENT, KS_CLIENT_REPLICASET, KS_CLIENT_SCHEDULER, KS_CLIEN
 
 void ks_apiserver_init(ks_apiserver *a, ks_sim *sim, gsl_rng *rng, const ks_timings *t, size_t nnodes);
 void ks_apiserver_free(ks_apiserver *a);
+/* Adds a client with LIMITS for component COMP (after the fixed ones and the kubelets); returns its
+ * id. For components that exist only in some experiments (the EndpointSlice controller). */
+uint32_t ks_api_add_client(ks_apiserver *a, const ks_client_limits *limits, ks_api_component comp);
 
 /* Issues a request from CLIENT at time AT (>= now, and non-decreasing per client): when it has
  * committed, event DONE_TYPE fires with TARGET and ARG. */

@@ -469,6 +469,7 @@ static void on_pod_ready(ks_sim *sim, void *ctx, const ks_event *ev)
     if (p->ready == KS_NEVER) p->ready = ks_sim_now(sim);
     p->resource_version = ks_cluster_bump(c);
     ks_controllers_pod_changed(w, ev->target, true);
+    ks_endpoints_pod_ready_changed(w, ev->target, true);
 }
 
 static bool will_restart(const ks_pod_spec *s, int32_t exit_code)
@@ -541,6 +542,7 @@ static void on_status(ks_sim *sim, void *ctx, const ks_event *ev)
     p->phase = KS_PHASE_RUNNING;
     c->pods_pending--;
     c->pods_running++;
+    ks_endpoints_pod_ready_changed(w, ev->target, p->ready != KS_NEVER); /* the pod IP comes with it */
 }
 
 /* A container status change (terminated, waiting, running again) has committed. */
@@ -549,6 +551,13 @@ static void on_ctr_status(ks_sim *sim, void *ctx, const ks_event *ev)
     (void)sim;
     ks_world *w = ctx;
     w->cluster.pods[ev->target].resource_version = ks_cluster_bump(&w->cluster);
+    const ks_pod *p = &w->cluster.pods[ev->target];
+    /* The status carries the Ready condition: every container ready — passed its probes, or
+     * running when it has none (pkg/kubelet/status/generate.go GeneratePodReadyCondition). */
+    bool ready = p->ctr_base != KS_NONE && p->phase == KS_PHASE_RUNNING;
+    for (uint32_t i = 0; ready && i < p->spec->ncontainers; i++)
+        ready = p->spec->has_probes ? ctr_state(w, ev->target, i)->ready : ctr_state(w, ev->target, i)->running;
+    if (p->ready != KS_NEVER) ks_endpoints_pod_ready_changed(w, ev->target, ready);
 }
 
 /* Every container has terminated for good: the pod is Succeeded if all exited 0, else Failed
@@ -569,6 +578,7 @@ static void on_pod_finished(ks_sim *sim, void *ctx, const ks_event *ev)
     if (p->finished == KS_NEVER) p->finished = ks_sim_now(sim);
     forget(w, ev->target);
     ks_controllers_pod_inactive(w, ev->target);
+    ks_endpoints_pod_ready_changed(w, ev->target, false);
 }
 
 /* The node's heartbeats, every nodeStatusUpdateFrequency (10 s; the Lease's renew interval is a

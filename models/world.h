@@ -38,6 +38,8 @@ typedef struct ks_world_params {
     const ks_sched_config *sched;
     const ks_pdb_spec *pdbs;
     size_t npdbs;
+    const ks_service_spec *services;
+    size_t nservices;
     const ks_timings *timings;
     ks_time sample_interval;
     ks_trace *trace; /* may be NULL: no events or series are recorded */
@@ -81,6 +83,8 @@ typedef struct ks_world {
     ks_pod_spec **templates; /* templates made by update actions, owned here */
     char **template_hashes;
     size_t ntemplates, templates_cap, hashes_cap;
+    struct ks_eps *eps;     /* Services and the EndpointSlice controller (endpointslice.h) */
+    struct ks_proxy *proxy; /* kube-proxy on every node (kubeproxy.h) */
 } ks_world;
 
 /* Builds the cluster at t = 0 (nodes, pre-bound and pending pods, Deployments) and schedules the
@@ -124,5 +128,15 @@ void ks_kubelet_start(ks_world *w);
 void ks_kubelet_watch_pod(ks_world *w, uint32_t pod);
 
 
+/* Services: a pod's Ready condition changed to READY, as committed to the API — the kubelet's
+ * status (probes, a crashed container), or the node lifecycle controller's MarkPodsNotReady when
+ * a node stops reporting (pkg/controller/nodelifecycle). The pod's endpoints follow: the
+ * EndpointSlice controller sees it after a watch delay and rewrites the slices, and every
+ * kube-proxy programs them (endpointslice.h, kubeproxy.h). The change's time starts the
+ * network programming latency SLI. Cheap when no Service selects the pod. */
+void ks_endpoints_pod_ready_changed(ks_world *w, uint32_t pod, bool ready);
+/* Another part of the pod that endpoints depend on changed (its IP reported, deletionTimestamp
+ * set, terminal phase, removal); its Ready condition stays as last reported. */
+void ks_endpoints_pod_changed(ks_world *w, uint32_t pod);
 
 #endif

@@ -91,6 +91,8 @@ ks_world_params ks_cli_world_params(const ks_config *cfg)
         .sched = &cfg->sched,
         .pdbs = cfg->pdbs,
         .npdbs = cfg->npdbs,
+        .services = cfg->services,
+        .nservices = cfg->nservices,
         .timings = &cfg->timings,
         .sample_interval = cfg->experiment.sample_interval,
         .trace = NULL,
