@@ -1,0 +1,221 @@
+/* Services, the EndpointSlice controller and kube-proxy, end to end through the kubesim binary on
+ * configs worked out by hand (tests/configs/services-*.yaml), and the SLI's streaming histogram
+ * against the exact percentile. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "kubeproxy.h"
+#include "stats.h"
+#include "testutil.h"
+#include "tracecheck.h"
+
+static void assert_close(double got, double want, const char *what)
+{
+    if (fabs(got - want) > 1e-9) fail_msg("%s: got %.9f, want %.9f", what, got, want);
+}
+
+static void run_ok(const char *config, const char *out)
+{
+    const char *argv[] = {"run", ks_test_source_path(config), "-o", out, "-q", NULL};
+    ks_test_run r = ks_test_kubesim(argv);
+    if (r.status != 0) fail_msg("kubesim exited %d\nstderr:\n%s", r.status, r.err);
+    ks_test_run_free(&r);
+}
+
+/* services-readiness.yaml: the Service's endpoints follow the pods' readiness. Sampled each
+ * second: web-a and web-c are ready endpoints from 0.022 s (the slice's create committed), web-b
+ * is an endpoint from then but ready only from 1.022 s, web-c leaves at 4.022 s. */
+static void test_endpoints_follow_pod_readiness(void **state)
+{
+    (void)state;
+    const char *out = ks_test_path("readiness.h5");
+    run_ok("tests/configs/services-readiness.yaml", out);
+    size_t n = 0;
+    int64_t *ready = ks_tc_i64(out, "/network_series", "ready_endpoints", &n);
+    int64_t *eps = ks_tc_i64(out, "/network_series", "endpoints", &n);
+    double *time = ks_tc_f64(out, "/network_series", "time", &n);
+    assert_int_equal(n, 9);
+    const int64_t want_ready[9] = {0, 2, 3, 3, 3, 2, 2, 2, 2}, want_eps[9] = {0, 3, 3, 3, 3, 2, 2, 2, 2};
+    for (size_t i = 0; i < n; i++) {
+        assert_close(time[i], (double)i, "sample time");
+        if (ready[i] != want_ready[i] || eps[i] != want_eps[i])
+            fail_msg("t=%zu s: %lld ready of %lld endpoints, want %lld of %lld", i, (long long)ready[i],
+                     (long long)eps[i], (long long)want_ready[i], (long long)want_eps[i]);
+    }
+    free(ready);
+    free(eps);
+    free(time);
+    /* One slice: created, then updated twice, by the controller's own client. */
+    char **svc = ks_tc_strings(out, "/endpointslices", "service", &n);
+    assert_int_equal(n, 1);
+    assert_string_equal(svc[0], "web");
+    ks_tc_free_strings(svc, n);
+    int64_t *creates = ks_tc_i64(out, "/services", "slice_creates", &n);
+    int64_t *updates = ks_tc_i64(out, "/services", "slice_updates", &n);
+    assert_int_equal(creates[0], 1);
+    assert_int_equal(updates[0], 2);
+    free(creates);
+    free(updates);
+    char **comp = ks_tc_strings(out, "/apiserver/requests", "component", &n);
+    char **verb = ks_tc_strings(out, "/apiserver/requests", "verb", &n);
+    int64_t *count = ks_tc_i64(out, "/apiserver/requests", "count", &n);
+    int found = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (strcmp(comp[i], "endpointslice-controller") != 0) continue;
+        found++;
+        assert_int_equal(count[i], strcmp(verb[i], "create") == 0 ? 1 : 2);
+    }
+    assert_int_equal(found, 2);
+    ks_tc_free_strings(comp, n);
+    ks_tc_free_strings(verb, n);
+    free(count);
+}
+
+/* services-readiness.yaml: every node's kube-proxy programs every change within (delivery,
+ * delivery + minSyncPeriod + sync cost], and the SLI is the hand-computed one. */
+static void test_every_kube_proxy_programs_each_change(void **state)
+{
+    (void)state;
+    const char *out = ks_test_path("programming.h5");
+    run_ok("tests/configs/services-readiness.yaml", out);
+    size_t n = 0;
+    double *last = ks_tc_f64(out, "/kube_proxy", "last_programmed", &n);
+    int64_t *programmed = ks_tc_i64(out, "/kube_proxy", "changes_programmed", &n);
+    int64_t *syncs = ks_tc_i64(out, "/kube_proxy", "syncs", &n);
+    int64_t *full = ks_tc_i64(out, "/kube_proxy", "full_syncs", &n);
+    assert_int_equal(n, 3);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(programmed[i], 4);
+        assert_int_equal(syncs[i], 3); /* 0.023, 1.523 (after minSyncPeriod), 4.023 */
+        assert_int_equal(full[i], 0);  /* syncPeriod 1 h: no periodic resync in 8 s */
+        /* The last change reached the proxies at 4.023 s; sync cost 10 ms + 2 endpoints. */
+        assert_close(last[i], 4.035, "last change programmed");
+        assert_true(last[i] > 4.023 && last[i] <= 4.023 + 1.5 + 0.012);
+    }
+    free(last);
+    free(programmed);
+    free(syncs);
+    free(full);
+    /* Per second: the pairs programmed in the interval and their latencies. The change of 1.011 s
+     * reached the proxies at 1.023 s and waited for the runner's token (0.023 + 1.5 s). */
+    double *p50 = ks_tc_f64(out, "/network_series", "latency_p50_s", &n);
+    int64_t *pairs = ks_tc_i64(out, "/network_series", "programmed_pairs", &n);
+    assert_int_equal(pairs[1], 6);
+    assert_close(p50[1], 0.025, "0.011 s changes");
+    assert_int_equal(pairs[2], 3);
+    assert_close(p50[2], 0.525, "1.011 s change: programmed at 1.536 s");
+    assert_true(1.011 + p50[2] > 1.023 && 1.011 + p50[2] <= 1.023 + 1.5 + 0.013);
+    assert_int_equal(pairs[5], 3);
+    assert_close(p50[5], 0.024, "4.011 s removal");
+    free(p50);
+    free(pairs);
+    double v;
+    int64_t k;
+    assert_int_equal(ks_tc_attr_i64(out, "/summary", "network_programming_pairs", &k), 0);
+    assert_int_equal(k, 12);
+    assert_int_equal(ks_tc_attr_i64(out, "/summary", "endpoint_ready_changes", &k), 0);
+    assert_int_equal(k, 4);
+    assert_int_equal(ks_tc_attr_f64(out, "/summary", "network_programming_p50_s", &v), 0);
+    assert_close(v, 0.025, "p50 over 12 pairs");
+    assert_int_equal(ks_tc_attr_f64(out, "/summary", "network_programming_p99_s", &v), 0);
+    assert_close(v, 0.525, "p99 over 12 pairs");
+}
+
+/* services-slices.yaml: 250 endpoints make 3 slices (100, 100, 50) for each Service; the headless
+ * one is never programmed, so each node programs the 250 changes of "web" alone. */
+static void test_slices_split_at_100_and_headless_is_not_programmed(void **state)
+{
+    (void)state;
+    const char *out = ks_test_path("slices-once.h5");
+    run_ok("tests/configs/services-slices.yaml", out);
+    size_t n = 0;
+    char **svc = ks_tc_strings(out, "/endpointslices", "service", &n);
+    int64_t *eps = ks_tc_i64(out, "/endpointslices", "endpoints", &n);
+    int64_t *ready = ks_tc_i64(out, "/endpointslices", "ready", &n);
+    assert_int_equal(n, 6);
+    for (int s = 0; s < 2; s++) {
+        const char *name = s ? "web-headless" : "web";
+        int64_t sizes[3], k = 0, total = 0;
+        for (size_t i = 0; i < n; i++) {
+            if (strcmp(svc[i], name) != 0) continue;
+            assert_true(k < 3);
+            assert_int_equal(ready[i], eps[i]);
+            sizes[k++] = eps[i];
+            total += eps[i];
+        }
+        assert_int_equal(k, 3);
+        assert_int_equal(total, 250);
+        for (int i = 0; i < 3; i++) assert_true(sizes[i] == 100 || (sizes[i] == 50));
+    }
+    ks_tc_free_strings(svc, n);
+    free(eps);
+    free(ready);
+    int64_t *programmed = ks_tc_i64(out, "/kube_proxy", "changes_programmed", &n);
+    assert_int_equal(n, 4);
+    for (size_t i = 0; i < n; i++) assert_int_equal(programmed[i], 250);
+    free(programmed);
+    int64_t k;
+    assert_int_equal(ks_tc_attr_i64(out, "/summary", "network_programming_pairs", &k), 0);
+    assert_int_equal(k, 4 * 250);
+    assert_int_equal(ks_tc_attr_i64(out, "/summary", "endpoint_ready_changes", &k), 0);
+    assert_int_equal(k, 500);
+    /* Same seed, same bytes. */
+    const char *again = ks_test_path("slices-twice.h5");
+    run_ok("tests/configs/services-slices.yaml", again);
+    char why[512];
+    if (ks_tc_compare_datasets(out, again, why, sizeof why) != 0) fail_msg("two runs differ: %s", why);
+}
+
+/* The streaming histogram gives numpy's linear percentile exactly when each bucket holds one
+ * value (all values below 256 ns, or few distinct ones), and within a bucket's width (< 1 %)
+ * otherwise. */
+static void test_latency_histogram(void **state)
+{
+    (void)state;
+    ks_lat_hist h;
+    ks_lat_hist_init(&h);
+    assert_true(isnan(ks_lat_hist_percentile(&h, 50)));
+    double v[1000];
+    unsigned x = 12345;
+    for (int i = 0; i < 1000; i++) {
+        x = x * 1103515245u + 12345u;
+        v[i] = (double)((x >> 8) % 256);
+        ks_lat_hist_add(&h, (int64_t)v[i], 1);
+    }
+    ks_sort_doubles(v, 1000);
+    const double ps[] = {0, 1, 50, 90, 99, 100};
+    for (size_t i = 0; i < sizeof ps / sizeof *ps; i++)
+        assert_close(ks_lat_hist_percentile(&h, ps[i]), ks_percentile_sorted(v, 1000, ps[i]), "small values");
+    ks_lat_hist_clear(&h);
+    for (int i = 0; i < 1000; i++) {
+        x = x * 1103515245u + 12345u;
+        v[i] = (double)(x % 2000000000u) + 1e6;
+        ks_lat_hist_add(&h, (int64_t)v[i], 1);
+    }
+    ks_sort_doubles(v, 1000);
+    for (size_t i = 0; i < sizeof ps / sizeof *ps; i++) {
+        double want = ks_percentile_sorted(v, 1000, ps[i]), got = ks_lat_hist_percentile(&h, ps[i]);
+        if (fabs(got - want) > 0.01 * want) fail_msg("p%g: got %.0f, want %.0f", ps[i], got, want);
+    }
+    /* Weights: the same value added for 3 nodes at once counts 3 times. */
+    ks_lat_hist_clear(&h);
+    ks_lat_hist_add(&h, 24000000, 3);
+    ks_lat_hist_add(&h, 25000000, 6);
+    ks_lat_hist_add(&h, 525000000, 3);
+    assert_close(ks_lat_hist_percentile(&h, 50), 25000000, "weighted p50");
+    assert_close(ks_lat_hist_percentile(&h, 99), 525000000, "weighted p99");
+    ks_lat_hist_free(&h);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_endpoints_follow_pod_readiness),
+        cmocka_unit_test(test_every_kube_proxy_programs_each_change),
+        cmocka_unit_test(test_slices_split_at_100_and_headless_is_not_programmed),
+        cmocka_unit_test(test_latency_histogram),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
