@@ -128,7 +128,7 @@ static void test_every_kube_proxy_programs_each_change(void **state)
 static void test_slices_split_at_100_and_headless_is_not_programmed(void **state)
 {
     (void)state;
-    const char *out = ks_test_path("slices-once.h5");
+    const char *out = ks_test_path("slices-1.h5");
     run_ok("tests/configs/services-slices.yaml", out);
     size_t n = 0;
     char **svc = ks_tc_strings(out, "/endpointslices", "service", &n);
@@ -162,7 +162,7 @@ static void test_slices_split_at_100_and_headless_is_not_programmed(void **state
     assert_int_equal(ks_tc_attr_i64(out, "/summary", "endpoint_ready_changes", &k), 0);
     assert_int_equal(k, 500);
     /* Same seed, same bytes. */
-    const char *again = ks_test_path("slices-twice.h5");
+    const char *again = ks_test_path("slices-2.h5");
     run_ok("tests/configs/services-slices.yaml", again);
     char why[512];
     if (ks_tc_compare_datasets(out, again, why, sizeof why) != 0) fail_msg("two runs differ: %s", why);
