@@ -233,7 +233,7 @@ static void on_delivered(ks_sim *sim, void *ctx, const ks_event *ev)
 void ks_proxy_slice_committed(ks_proxy *p, uint32_t svc, const ks_time *changes, uint32_t n)
 {
     ks_grow(mem_proxy, (void **)&p->chg, &p->chg_cap, p->nchg + n, sizeof *p->chg);
-    memcpy(p->chg + p->nchg, changes, n * sizeof *changes);
+    if (n) memcpy(p->chg + p->nchg, changes, n * sizeof *changes);
     p->nchg += n;
     size_t cap = p->w_cap;
     ks_grow(mem_proxy, (void **)&p->wsvc, &cap, p->nw + 1, sizeof *p->wsvc);

@@ -336,7 +336,7 @@ static void reconcile(ks_eps *e, uint32_t svc)
             if (s->writes[i].verb == order[o]) sorted[n++] = s->writes[i];
     for (uint32_t i = 0; i < s->nwrites; i++)
         if (s->writes[i].verb == 0xff) write_free(&s->writes[i]);
-    memcpy(s->writes, sorted, n * sizeof *sorted);
+    if (n) memcpy(s->writes, sorted, n * sizeof *sorted);
     ks_free(sorted);
     s->nwrites = n;
     /* New slices get their names now (metadata.generateName "<service>-"). */
