@@ -310,34 +310,43 @@ static void reconcile(ks_eps *e, uint32_t svc)
     }
     ks_free(unchanged);
     ks_free(unchanged_len);
-    /* finalize: a slice to delete is reused for a slice to create (an update instead of a delete
-     * and a create). */
-    for (uint32_t i = 0; i < s->nwrites; i++) {
-        if (s->writes[i].verb != KS_VERB_CREATE) continue;
-        for (uint32_t j = 0; j < s->nwrites; j++) {
-            if (s->writes[j].verb != KS_VERB_DELETE) continue;
-            ks_eps_write *c = &s->writes[i], *d = &s->writes[j];
-            /* The delete's removals and the create's content become one update. */
-            for (uint32_t k = 0; k < c->nchanges; k++) d->changes[d->nchanges++] = c->changes[k];
-            memcpy(d->pods, c->pods, c->n * sizeof *c->pods);
-            memcpy(d->cond, c->cond, c->n);
-            d->n = c->n;
-            d->verb = KS_VERB_UPDATE;
-            c->verb = 0xff; /* dropped below */
-            break;
-        }
+    /* finalize: while there are slices to create and to delete, the last slice to create takes
+     * the place of the first slice to delete (an update instead of a delete and a create,
+     * appended to the updates); then the creates go out, the updates, the deletes. */
+    uint32_t nw = s->nwrites, n = 0, ncreate = 0;
+    uint32_t *creates = ks_malloc(mem_eps, (nw + 1) * sizeof *creates);
+    uint32_t *converted = ks_malloc(mem_eps, (nw + 1) * sizeof *converted), nconverted = 0;
+    for (uint32_t i = 0; i < nw; i++)
+        if (s->writes[i].verb == KS_VERB_CREATE) creates[ncreate++] = i;
+    for (uint32_t j = 0; j < nw && ncreate; j++) {
+        if (s->writes[j].verb != KS_VERB_DELETE) continue;
+        ks_eps_write *c = &s->writes[creates[--ncreate]], *d = &s->writes[j];
+        /* The delete's removals and the create's content become one update. */
+        for (uint32_t k = 0; k < c->nchanges; k++) d->changes[d->nchanges++] = c->changes[k];
+        memcpy(d->pods, c->pods, c->n * sizeof *c->pods);
+        memcpy(d->cond, c->cond, c->n);
+        d->n = c->n;
+        d->verb = 0xfe; /* an update, after the others */
+        c->verb = 0xff; /* dropped */
+        converted[nconverted++] = j;
     }
-    /* Upstream issues the creates, then the updates, then the deletes. */
-    uint32_t n = 0;
-    static const uint8_t order[3] = {KS_VERB_CREATE, KS_VERB_UPDATE, KS_VERB_DELETE};
-    ks_eps_write *sorted = ks_malloc(mem_eps, (s->nwrites + 1) * sizeof *sorted);
-    for (int o = 0; o < 3; o++)
-        for (uint32_t i = 0; i < s->nwrites; i++)
-            if (s->writes[i].verb == order[o]) sorted[n++] = s->writes[i];
-    for (uint32_t i = 0; i < s->nwrites; i++)
+    ks_eps_write *sorted = ks_malloc(mem_eps, (nw + 1) * sizeof *sorted);
+    for (uint32_t i = 0; i < nw; i++)
+        if (s->writes[i].verb == KS_VERB_CREATE) sorted[n++] = s->writes[i];
+    for (uint32_t i = 0; i < nw; i++)
+        if (s->writes[i].verb == KS_VERB_UPDATE) sorted[n++] = s->writes[i];
+    for (uint32_t i = 0; i < nconverted; i++) {
+        sorted[n] = s->writes[converted[i]];
+        sorted[n++].verb = KS_VERB_UPDATE;
+    }
+    for (uint32_t i = 0; i < nw; i++)
+        if (s->writes[i].verb == KS_VERB_DELETE) sorted[n++] = s->writes[i];
+    for (uint32_t i = 0; i < nw; i++)
         if (s->writes[i].verb == 0xff) write_free(&s->writes[i]);
     if (n) memcpy(s->writes, sorted, n * sizeof *sorted);
     ks_free(sorted);
+    ks_free(creates);
+    ks_free(converted);
     s->nwrites = n;
     /* New slices get their names now (metadata.generateName "<service>-"). */
     for (uint32_t i = 0; i < s->nwrites; i++) {
