@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config.h"
 #include "kubeproxy.h"
 #include "stats.h"
 #include "testutil.h"
@@ -209,6 +210,92 @@ static void test_latency_histogram(void **state)
     ks_lat_hist_free(&h);
 }
 
+/* The Service kind and the ControlPlane knobs, through the loader. */
+static int load_text(const char *text, ks_config *cfg, char **err)
+{
+    const char *path = ks_test_write_file("svc.yaml", text);
+    size_t len = 0;
+    FILE *f = open_memstream(err, &len);
+    int rc = ks_config_load(cfg, &path, 1, f);
+    fclose(f);
+    return rc;
+}
+
+static void test_service_kind_and_knobs(void **state)
+{
+    (void)state;
+    ks_config cfg;
+    char *err = NULL;
+    int rc = load_text("apiVersion: kubesim.io/v1alpha1\n"
+                       "kind: ControlPlane\n"
+                       "metadata: {name: cp}\n"
+                       "spec:\n"
+                       "  endpointSliceController: {maxEndpointsPerSlice: 250, endpointUpdatesBatchPeriod: 500ms}\n"
+                       "  kubeProxy: {minSyncPeriod: 2s, syncPeriod: 1m, burstSyncs: 3, syncCostBase: 1ms,\n"
+                       "              syncCostPerService: 3us, syncCostPerEndpoint: 4us}\n"
+                       "---\n"
+                       "apiVersion: v1\n"
+                       "kind: Service\n"
+                       "metadata: {name: db, namespace: shop}\n"
+                       "spec:\n"
+                       "  type: NodePort\n"
+                       "  clusterIP: None\n"
+                       "  selector: {app: db, tier: data}\n"
+                       "  ports: [{port: 5432, protocol: TCP}, {port: 9187, protocol: UDP}]\n"
+                       "  sessionAffinity: ClientIP\n"
+                       "---\n"
+                       "apiVersion: v1\n"
+                       "kind: Service\n"
+                       "metadata: {name: ext}\n"
+                       "spec: {type: ExternalName, externalName: db.example.com, selector: {}}\n",
+                       &cfg, &err);
+    if (rc != 0) fail_msg("load failed: %s", err);
+    free(err);
+    const ks_service_timings *t = &cfg.timings.services;
+    assert_int_equal(t->max_endpoints_per_slice, 250);
+    assert_int_equal(t->endpoint_updates_batch_period, KS_MS(500));
+    assert_int_equal(t->proxy_min_sync_period, KS_SEC(2));
+    assert_int_equal(t->proxy_sync_period, KS_SEC(60));
+    assert_int_equal(t->proxy_burst_syncs, 3);
+    assert_int_equal(t->proxy_sync_cost_base, KS_MS(1));
+    assert_int_equal(t->proxy_sync_cost_per_service, KS_US(3));
+    assert_int_equal(t->proxy_sync_cost_per_endpoint, KS_US(4));
+    assert_int_equal(cfg.nservices, 2);
+    const ks_service_spec *db = &cfg.services[0], *ext = &cfg.services[1];
+    assert_string_equal(db->name, "db");
+    assert_string_equal(db->namespace, "shop");
+    assert_true(db->headless && db->has_selector && !db->external_name);
+    assert_int_equal(db->selector.n, 2);
+    assert_int_equal(db->nports, 2);
+    assert_string_equal(ext->namespace, "default");
+    assert_true(ext->external_name && !ext->has_selector && !ext->headless);
+    bool nodeport = false, affinity = false;
+    for (size_t i = 0; i < cfg.nignored; i++) {
+        nodeport |= strcmp(cfg.ignored[i], "Service spec.type NodePort (modelled as ClusterIP)") == 0;
+        affinity |= strcmp(cfg.ignored[i], "Service spec.sessionAffinity") == 0;
+    }
+    assert_true(nodeport && affinity);
+    ks_config_free(&cfg);
+    /* Out of range: upstream's own limits. */
+    const char *bad[][2] = {
+        {"apiVersion: kubesim.io/v1alpha1\nkind: ControlPlane\nmetadata: {name: cp}\n"
+         "spec: {endpointSliceController: {maxEndpointsPerSlice: 1001}}\n",
+         "an integer in 1..1000"},
+        {"apiVersion: kubesim.io/v1alpha1\nkind: ControlPlane\nmetadata: {name: cp}\nspec: {kubeProxy: {syncPeriod: 0s}}\n",
+         "a positive duration"},
+        {"apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {ports: [{port: 70000}]}\n", "1..65535"},
+        {"apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {ports: [{protocol: TCP}]}\n",
+         "missing required field \"port\""},
+        {"apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspec: {type: Headless}\n", "one of ClusterIP, NodePort"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+        err = NULL;
+        rc = load_text(bad[i][0], &cfg, &err);
+        if (rc != 2 || !strstr(err, bad[i][1])) fail_msg("case %zu: rc %d, want 2 and \"%s\" in:\n%s", i, rc, bad[i][1], err);
+        free(err);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -216,6 +303,7 @@ int main(void)
         cmocka_unit_test(test_every_kube_proxy_programs_each_change),
         cmocka_unit_test(test_slices_split_at_100_and_headless_is_not_programmed),
         cmocka_unit_test(test_latency_histogram),
+        cmocka_unit_test(test_service_kind_and_knobs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
