@@ -61,14 +61,15 @@ static void pods_fit(ks_eps *e, size_t need)
     if (!e->pods_cap) {
         e->pod_ready = ks_malloc(mem_eps, cap);
         e->pod_ep_ready = ks_malloc(mem_eps, cap);
-        e->pod_changed = ks_malloc(mem_eps, cap * sizeof *e->pod_changed);
+        e->pod_state = ks_malloc(mem_eps, cap);
     } else {
         e->pod_ready = ks_realloc(e->pod_ready, cap);
         e->pod_ep_ready = ks_realloc(e->pod_ep_ready, cap);
-        e->pod_changed = ks_realloc(e->pod_changed, cap * sizeof *e->pod_changed);
+        e->pod_state = ks_realloc(e->pod_state, cap);
     }
     memset(e->pod_ready + e->pods_cap, 0, cap - e->pods_cap);
     memset(e->pod_ep_ready + e->pods_cap, 0, cap - e->pods_cap);
+    memset(e->pod_state + e->pods_cap, 0, cap - e->pods_cap);
     e->pods_cap = cap;
 }
 
@@ -98,6 +99,11 @@ void ks_eps_pod_changed(ks_eps *e, uint32_t pod, bool ready, bool keep)
         e->pod_ep_ready[pod] = ep_ready;
         flags |= SEEN_CHANGE;
     }
+    /* podEndpointsChanged (pkg/controller/endpointslice/endpointslice_controller.go updatePod):
+     * an update that changes nothing endpoints show does not queue the Services. */
+    uint8_t state = (uint8_t)(cond | (is_ep ? 0x80 : 0));
+    if (state == e->pod_state[pod] && !(flags & SEEN_CHANGE)) return;
+    e->pod_state[pod] = state;
     classes_fit(e);
     if (!e->class_count[p->pclass]) return;
     ks_time at = now + ks_world_watch(w);
@@ -500,7 +506,7 @@ void ks_eps_destroy(ks_eps *e)
         ks_free(e->slices[i].pods);
         ks_free(e->slices[i].cond);
     }
-    void *arrays[] = {e->services, e->slices, e->pod_ready, e->pod_ep_ready, e->pod_changed,
+    void *arrays[] = {e->services, e->slices, e->pod_ready, e->pod_ep_ready, e->pod_state,
                       e->class_first, e->class_count, e->class_svcs, e->scratch};
     for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++) ks_free(arrays[i]);
     ks_free(e);

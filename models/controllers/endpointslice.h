@@ -18,8 +18,8 @@
  * with includeTerminating).
  *
  * Memory: per Service a sorted member array (8 bytes per endpoint) and its slices (5 bytes per
- * endpoint); per pod one byte (its Ready condition as the API shows it) and the time of its
- * last readiness change. Per-pod work is O(Services matching the pod's label class), cached per
+ * endpoint); per pod three bytes (its Ready condition as the API shows it, its endpoint's
+ * readiness, what the informer last delivered). Per-pod work is O(Services matching the pod's label class), cached per
  * class; a sync costs O(endpoints of the Service).
  *
  * Not modelled: the placeholder slice of a Service without endpoints, topology hints, dual-stack
@@ -99,10 +99,10 @@ typedef struct ks_eps {
     gsl_rng *rng; /* slice names */
     ks_time last_seen; /* the informer delivers in commit order */
     uint32_t ev_pod_seen, ev_sync, ev_write_done;
-    /* Per pod (grown with the pod table): Ready as the API shows it, and whether and since when
-     * its endpoint readiness last changed. */
+    /* Per pod (grown with the pod table): Ready as the API shows it, whether its endpoint is
+     * ready, and what the informer last delivered. */
     uint8_t *pod_ready, *pod_ep_ready;
-    ks_time *pod_changed;
+    uint8_t *pod_state; /* what the informer last delivered: conditions, 0x80 if an endpoint */
     size_t pods_cap;
     /* Per pod label class: the Services whose selector matches it (offsets into class_svcs). */
     uint32_t *class_first, *class_count;
