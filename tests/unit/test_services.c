@@ -162,11 +162,69 @@ static void test_slices_split_at_100_and_headless_is_not_programmed(void **state
     assert_int_equal(k, 4 * 250);
     assert_int_equal(ks_tc_attr_i64(out, "/summary", "endpoint_ready_changes", &k), 0);
     assert_int_equal(k, 500);
+    /* The Service alone made headless: nothing for any kube-proxy to program. */
+    char *text = ks_test_read_file(ks_test_source_path("tests/configs/services-readiness.yaml"), NULL);
+    assert_non_null(text);
+    char *at = strstr(text, "  selector: {app: web}\n  ports:");
+    assert_non_null(at);
+    size_t head = (size_t)(at - text);
+    char *headless = malloc(strlen(text) + 32);
+    memcpy(headless, text, head);
+    strcpy(headless + head, "  clusterIP: None\n");
+    strcat(headless, at);
+    const char *cfg = ks_test_write_file("headless.yaml", headless);
+    free(text);
+    free(headless);
+    const char *hout = ks_test_path("headless.h5");
+    const char *argv[] = {"run", cfg, "-o", hout, "-q", NULL};
+    ks_test_run r = ks_test_kubesim(argv);
+    assert_int_equal(r.status, 0);
+    ks_test_run_free(&r);
+    programmed = ks_tc_i64(hout, "/kube_proxy", "changes_programmed", &n);
+    int64_t *syncs = ks_tc_i64(hout, "/kube_proxy", "syncs", &n);
+    assert_int_equal(n, 3);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(programmed[i], 0);
+        assert_int_equal(syncs[i], 0);
+    }
+    free(programmed);
+    free(syncs);
+    int64_t *ready_h = ks_tc_i64(hout, "/services", "ready", &n);
+    assert_int_equal(ready_h[0], 2); /* its slices exist all the same */
+    free(ready_h);
+    assert_int_equal(ks_tc_attr_i64(hout, "/summary", "network_programming_pairs", &k), 0);
+    assert_int_equal(k, 0);
     /* Same seed, same bytes. */
     const char *again = ks_test_path("slices-2.h5");
     run_ok("tests/configs/services-slices.yaml", again);
     char why[512];
     if (ks_tc_compare_datasets(out, again, why, sizeof why) != 0) fail_msg("two runs differ: %s", why);
+}
+
+/* services-scale-down.yaml: the pods a scale-down deletes stay endpoints while they terminate
+ * (serving, not ready) and leave when they are removed; their ready -> terminating transitions are
+ * readiness changes that every node programs, their removal is not. */
+static void test_terminating_pods_leave_ready_endpoints(void **state)
+{
+    (void)state;
+    const char *out = ks_test_path("scale-down.h5");
+    run_ok("tests/configs/services-scale-down.yaml", out);
+    size_t n = 0;
+    int64_t *ready = ks_tc_i64(out, "/network_series", "ready_endpoints", &n);
+    int64_t *eps = ks_tc_i64(out, "/network_series", "endpoints", &n);
+    assert_int_equal(n, 21);
+    for (size_t i = 1; i < n; i++) {
+        int64_t want_eps = i <= 15 ? 3 : 1, want_ready = i <= 10 ? 3 : 1;
+        if (eps[i] != want_eps || ready[i] != want_ready)
+            fail_msg("t=%zu s: %lld ready of %lld endpoints, want %lld of %lld", i, (long long)ready[i],
+                     (long long)eps[i], (long long)want_ready, (long long)want_eps);
+    }
+    free(ready);
+    free(eps);
+    int64_t *programmed = ks_tc_i64(out, "/kube_proxy", "changes_programmed", &n);
+    assert_int_equal(n, 2);
+    for (size_t i = 0; i < n; i++) assert_int_equal(programmed[i], 5); /* 3 Ready, 2 terminating */
+    free(programmed);
 }
 
 /* The streaming histogram gives numpy's linear percentile exactly when each bucket holds one
@@ -302,6 +360,7 @@ int main(void)
         cmocka_unit_test(test_endpoints_follow_pod_readiness),
         cmocka_unit_test(test_every_kube_proxy_programs_each_change),
         cmocka_unit_test(test_slices_split_at_100_and_headless_is_not_programmed),
+        cmocka_unit_test(test_terminating_pods_leave_ready_endpoints),
         cmocka_unit_test(test_latency_histogram),
         cmocka_unit_test(test_service_kind_and_knobs),
     };
