@@ -554,10 +554,11 @@ static void on_ctr_status(ks_sim *sim, void *ctx, const ks_event *ev)
     const ks_pod *p = &w->cluster.pods[ev->target];
     /* The status carries the Ready condition: every container ready — passed its probes, or
      * running when it has none (pkg/kubelet/status/generate.go GeneratePodReadyCondition). */
-    bool ready = p->ctr_base != KS_NONE && p->phase == KS_PHASE_RUNNING;
+    if (p->ready == KS_NEVER || p->ctr_base == KS_NONE) return;
+    bool ready = p->phase == KS_PHASE_RUNNING;
     for (uint32_t i = 0; ready && i < p->spec->ncontainers; i++)
         ready = p->spec->has_probes ? ctr_state(w, ev->target, i)->ready : ctr_state(w, ev->target, i)->running;
-    if (p->ready != KS_NEVER) ks_endpoints_pod_ready_changed(w, ev->target, ready);
+    ks_endpoints_pod_ready_changed(w, ev->target, ready);
 }
 
 /* Every container has terminated for good: the pod is Succeeded if all exited 0, else Failed
