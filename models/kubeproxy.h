@@ -6,7 +6,10 @@
  * once if the runner's token bucket (burstSyncs 2, refilled once per minSyncPeriod 1 s) has a
  * token, else minSyncPeriod after the previous run; changes that arrive meanwhile are coalesced
  * into that one run, and a sync asked for while one runs follows it. Every syncPeriod (30 s) a
- * node does a full resync.
+ * node does a full resync (the periodic resync and clean-up of the reference; in v1.28+ upstream
+ * hands syncPeriod to the iptables canary monitor, ipt.Monitor -> forceSyncProxyRules, and the
+ * runner's own maxInterval is an hour, so a real proxy may resync less often: set
+ * kubeProxy.syncPeriod to model that).
  *
  * Cost of a sync (kubesim's model; ControlPlane spec.kubeProxy): syncCostBase + syncCostPerService
  * x Services + syncCostPerEndpoint x endpoints, over the Services rewritten. Since v1.28 iptables

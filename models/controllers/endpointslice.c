@@ -82,8 +82,9 @@ void ks_eps_pod_changed(ks_eps *e, uint32_t pod, bool ready, bool keep)
     const ks_pod *p = &w->cluster.pods[pod];
     pods_fit(e, (size_t)pod + 1);
     if (!keep) e->pod_ready[pod] = ready;
-    /* endpointsliceutil.ShouldPodBeInEndpoints(pod, includeTerminating=true): it has an IP (the
-     * kubelet has reported its status) and is not terminal; podToEndpoint sets the conditions. */
+    /* ShouldPodBeInEndpoints(pod, includeTerminating=true) (staging/src/k8s.io/endpointslice/util/
+     * controller_utils.go): not terminal, and it has an IP (the kubelet has reported its status);
+     * podToEndpoint (staging/src/k8s.io/endpointslice/utils.go) sets the conditions. */
     bool is_ep = p->node != KS_NONE && p->running != KS_NEVER && p->deleted == KS_NEVER &&
                  p->phase != KS_PHASE_SUCCEEDED && p->phase != KS_PHASE_FAILED;
     uint8_t cond = 0;

@@ -11,11 +11,12 @@
  * controller's own client (token bucket), issued one after another as upstream's sync does, and
  * committed slices reach every kube-proxy after a watch delay (kubeproxy.h).
  *
- * Endpoint conditions (pkg/controller/endpointslice/util.go podToEndpoint, KEP-1672):
+ * Endpoint conditions (staging/src/k8s.io/endpointslice/utils.go podToEndpoint, KEP-1672):
  * serving = the pod is Ready; terminating = the pod has a deletionTimestamp; ready = serving and
  * not terminating. Pods are endpoints once the kubelet has reported their status (the pod IP
- * comes with it) and until they are terminal or removed (endpointsliceutil.ShouldPodBeInEndpoints
- * with includeTerminating).
+ * comes with it) and until they are terminal or removed
+ * (staging/src/k8s.io/endpointslice/util/controller_utils.go ShouldPodBeInEndpoints with
+ * includeTerminating, as the EndpointSlice controller calls it).
  *
  * Memory: per Service a sorted member array (8 bytes per endpoint) and its slices (5 bytes per
  * endpoint); per pod three bytes (its Ready condition as the API shows it, its endpoint's
