@@ -299,6 +299,7 @@ ks_proxy *ks_proxy_create(ks_world *w, ks_trace *trace, ks_time sample_interval)
     ks_proxy *p = ks_calloc(mem_proxy, 1, sizeof *p);
     p->w = w;
     p->t = &w->timings->services;
+    if (!w->eps->nservices) return p; /* no Service: nothing to program, no state, no handlers */
     uint32_t n = (uint32_t)w->cluster.nodes.n;
     p->nnodes = n;
     size_t k = n ? n : 1;
@@ -328,19 +329,15 @@ ks_proxy *ks_proxy_create(ks_world *w, ks_trace *trace, ks_time sample_interval)
     /* Every kube-proxy has programmed the Services (without endpoints) before t = 0; its runner
      * starts full, and its periodic resync has its own phase, as proxies start at different
      * times. Without Services there is nothing to program and no proxy runs. */
-    if (w->eps->nservices) {
-        gsl_rng *g = ks_rng_stream(w->rngs, "kubeproxy");
-        for (uint32_t i = 0; i < n; i++) {
-            p->tokens[i] = p->t->proxy_burst_syncs;
-            p->last_programmed[i] = KS_NEVER;
-            p->idle[p->nidle++] = i;
-            p->in_idle[i] = 1;
-            ks_sim_at(w->sim, (ks_time)ks_rng_below(g, (uint64_t)p->t->proxy_sync_period), p->ev_periodic, i, 0);
-        }
-    } else {
-        for (uint32_t i = 0; i < n; i++) p->last_programmed[i] = KS_NEVER;
+    gsl_rng *g = ks_rng_stream(w->rngs, "kubeproxy");
+    for (uint32_t i = 0; i < n; i++) {
+        p->tokens[i] = p->t->proxy_burst_syncs;
+        p->last_programmed[i] = KS_NEVER;
+        p->idle[p->nidle++] = i;
+        p->in_idle[i] = 1;
+        ks_sim_at(w->sim, (ks_time)ks_rng_below(g, (uint64_t)p->t->proxy_sync_period), p->ev_periodic, i, 0);
     }
-    if (trace && w->eps->nservices) {
+    if (trace) {
         p->sample_interval = sample_interval;
         p->series = ks_trace_table(trace, "/network_series", net_columns, sizeof net_columns / sizeof *net_columns,
                                    sizeof(net_row), 1024);

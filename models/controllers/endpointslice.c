@@ -484,8 +484,8 @@ ks_eps *ks_eps_create(ks_world *w, const ks_service_spec *services, size_t nserv
         e->services[i].spec = &services[i];
         e->proxied_services += proxied(&services[i]);
     }
-    if (nservices)
-        e->client = ks_api_add_client(&w->api, &w->timings->controller_manager, KS_COMP_ENDPOINTSLICE);
+    if (!nservices) return e; /* nothing to do: no client, no handlers */
+    e->client = ks_api_add_client(&w->api, &w->timings->controller_manager, KS_COMP_ENDPOINTSLICE);
     e->ev_pod_seen = ks_sim_register(w->sim, "endpointslice.pod_seen", on_pod_seen, e);
     e->ev_sync = ks_sim_register(w->sim, "endpointslice.sync", on_sync, e);
     e->ev_write_done = ks_sim_register(w->sim, "endpointslice.committed", on_write_done, e);
