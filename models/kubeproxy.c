@@ -171,6 +171,7 @@ static void on_sync(ks_sim *sim, void *ctx, const ks_event *ev)
     uint32_t n = ev->target;
     if ((uint32_t)ev->arg != p->gen[n] || !p->pending[n]) return;
     p->pending[n] = 0;
+    if (p->down[n]) return;
     ks_time now = ks_sim_now(sim);
     if (p->t->proxy_min_sync_period > 0) {
         p->tokens[n] = tokens_at(p, n, now) - 1;
@@ -208,7 +209,7 @@ static void on_periodic(ks_sim *sim, void *ctx, const ks_event *ev)
 {
     ks_proxy *p = ctx;
     p->need_full[ev->target] = 1;
-    request_sync(p, ev->target);
+    if (!p->down[ev->target]) request_sync(p, ev->target);
     ks_sim_after(sim, p->t->proxy_sync_period, ev->type, ev->target, 0);
 }
 
@@ -225,9 +226,24 @@ static void on_delivered(ks_sim *sim, void *ctx, const ks_event *ev)
     for (uint32_t i = 0; i < p->nidle; i++) {
         uint32_t n = p->idle[i];
         p->in_idle[n] = 0;
-        request_sync(p, n);
+        if (!p->down[n]) request_sync(p, n);
     }
     p->nidle = 0;
+}
+
+void ks_kube_proxy_node_changed(ks_world *w, uint32_t node, bool running)
+{
+    ks_proxy *p = w->proxy;
+    if (!p || !p->nnodes || node >= p->nnodes || p->down[node] == !running) return;
+    p->down[node] = !running;
+    if (!running) return;
+    /* Back: what it missed is not counted; a full resync, as a restarted kube-proxy does. */
+    flush_group(p);
+    p->prog_w[node] = p->visible_w;
+    p->prog_chg[node] = p->visible_chg;
+    p->need_full[node] = 1;
+    p->pending[node] = 0;
+    request_sync(p, node);
 }
 
 void ks_proxy_slice_committed(ks_proxy *p, uint32_t svc, const ks_time *changes, uint32_t n)
@@ -319,6 +335,7 @@ ks_proxy *ks_proxy_create(ks_world *w, ks_trace *trace, ks_time sample_interval)
     p->last_programmed = ks_calloc(mem_proxy, k, sizeof *p->last_programmed);
     p->idle = ks_calloc(mem_proxy, k, sizeof *p->idle);
     p->in_idle = ks_calloc(mem_proxy, k, sizeof *p->in_idle);
+    p->down = ks_calloc(mem_proxy, k, sizeof *p->down);
     p->svc_stamp = ks_calloc(mem_proxy, w->eps->nservices ? w->eps->nservices : 1, sizeof *p->svc_stamp);
     p->memo_at = KS_NEVER;
     ks_lat_hist_init(&p->all);
@@ -353,7 +370,7 @@ void ks_proxy_destroy(ks_proxy *p)
     void *arrays[] = {p->chg,       p->wsvc,      p->wend,       p->wvisible,   p->prog_w,         p->prog_chg,
                       p->last_run,  p->busy_until, p->last_full, p->tokens,     p->tokens_at,      p->gen,
                       p->pending,   p->need_full, p->syncs,      p->full_syncs, p->programmed,     p->last_programmed,
-                      p->idle,      p->in_idle,   p->svc_stamp};
+                      p->idle,      p->in_idle,   p->svc_stamp,   p->down};
     for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++) ks_free(arrays[i]);
     ks_lat_hist_free(&p->all);
     ks_lat_hist_free(&p->interval);

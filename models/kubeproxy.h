@@ -34,7 +34,10 @@
  *
  * Simplifications: one watch delay per slice write for every node (events of one watch stream
  * arrive in order, so the log's order is the delivery order); Services' own changes are only
- * their creation at t = 0, programmed before the run.
+ * their creation at t = 0, programmed before the run; the nodes are those that exist at t = 0.
+ * A node whose kube-proxy is down (its node failed: ks_kube_proxy_node_changed in world.h)
+ * programs nothing; when it runs again it resyncs in full, and the changes it missed meanwhile
+ * are left out of the SLI, which upstream measures on running proxies.
  */
 #ifndef KS_KUBEPROXY_H
 #define KS_KUBEPROXY_H
@@ -81,6 +84,7 @@ typedef struct ks_proxy {
     ks_time *tokens_at;
     uint32_t *gen;                /* of the pending sync event (lazy cancel) */
     uint8_t *pending, *need_full;
+    uint8_t *down;                /* the node's kube-proxy is not running (ks_kube_proxy_node_changed) */
     uint64_t *syncs, *full_syncs, *programmed;
     ks_time *last_programmed;     /* end of the last sync that programmed a change */
     uint32_t *idle;               /* nodes without a pending sync */

@@ -138,5 +138,8 @@ void ks_endpoints_pod_ready_changed(ks_world *w, uint32_t pod, bool ready);
 /* Another part of the pod that endpoints depend on changed (its IP reported, deletionTimestamp
  * set, terminal phase, removal); its Ready condition stays as last reported. */
 void ks_endpoints_pod_changed(ks_world *w, uint32_t pod);
+/* The kube-proxy of NODE stopped (RUNNING false: its node failed) or runs again (it resyncs in
+ * full; the changes it missed meanwhile are left out of the network programming SLI). */
+void ks_kube_proxy_node_changed(ks_world *w, uint32_t node, bool running);
 
 #endif

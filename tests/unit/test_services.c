@@ -8,6 +8,7 @@
 
 #include "config.h"
 #include "kubeproxy.h"
+#include "world.h"
 #include "stats.h"
 #include "testutil.h"
 #include "tracecheck.h"
@@ -268,6 +269,48 @@ static void test_latency_histogram(void **state)
     ks_lat_hist_free(&h);
 }
 
+/* A node's kube-proxy that is down programs nothing; back, it resyncs in full and the change it
+ * missed is not counted (services-readiness.yaml, driven through the world: n-2 down from 0.5 s
+ * to 2 s misses the change of 1.011 s). */
+static void test_kube_proxy_of_a_failed_node(void **state)
+{
+    (void)state;
+    ks_config cfg;
+    const char *path = ks_test_source_path("tests/configs/services-readiness.yaml");
+    assert_int_equal(ks_config_load(&cfg, &path, 1, stderr), 0);
+    ks_sim *sim = ks_sim_create();
+    ks_rngs *rngs = ks_rngs_create(cfg.experiment.seed);
+    ks_world_params params = {
+        .pools = cfg.pools, .npools = cfg.npools, .nodes = cfg.nodes, .nnodes = cfg.nnodes,
+        .pods = cfg.pods, .npods = cfg.npods, .deployments = cfg.deployments,
+        .ndeployments = cfg.ndeployments, .actions = cfg.actions, .nactions = cfg.nactions,
+        .sched = &cfg.sched, .pdbs = cfg.pdbs, .npdbs = cfg.npdbs, .services = cfg.services,
+        .nservices = cfg.nservices, .timings = &cfg.timings, .sample_interval = cfg.experiment.sample_interval,
+    };
+    ks_world *w = ks_world_create(sim, rngs, &params);
+    assert_non_null(w);
+    ks_sim_run(sim, KS_MS(500));
+    ks_kube_proxy_node_changed(w, 2, false);
+    ks_sim_run(sim, KS_SEC(2));
+    ks_kube_proxy_node_changed(w, 2, true);
+    ks_sim_run(sim, KS_SEC(8));
+    const ks_proxy *p = w->proxy;
+    assert_int_equal(p->programmed[0], 4);
+    assert_int_equal(p->programmed[1], 4);
+    assert_int_equal(p->programmed[2], 3);
+    assert_int_equal(p->full_syncs[2], 1);
+    assert_int_equal(p->last_programmed[2], KS_MS(4035));
+    double p50, p99;
+    uint64_t pairs;
+    ks_proxy_latency(w->proxy, &p50, &p99, &pairs);
+    assert_int_equal(pairs, 11);
+    assert_close(p99, 0.525, "p99 over 11 pairs");
+    ks_world_destroy(w);
+    ks_rngs_destroy(rngs);
+    ks_sim_destroy(sim);
+    ks_config_free(&cfg);
+}
+
 /* The Service kind and the ControlPlane knobs, through the loader. */
 static int load_text(const char *text, ks_config *cfg, char **err)
 {
@@ -362,6 +405,7 @@ int main(void)
         cmocka_unit_test(test_slices_split_at_100_and_headless_is_not_programmed),
         cmocka_unit_test(test_terminating_pods_leave_ready_endpoints),
         cmocka_unit_test(test_latency_histogram),
+        cmocka_unit_test(test_kube_proxy_of_a_failed_node),
         cmocka_unit_test(test_service_kind_and_knobs),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
