@@ -7,6 +7,8 @@
     t.apiserver_requests                             # pandas DataFrame (/apiserver/requests)
     t.deployments                                    # pandas DataFrame (/deployments)
     t.jobs                                           # pandas DataFrame (/jobs)
+    t.services, t.endpointslices, t.kube_proxy       # pandas DataFrames (Services)
+    t.network_series                                 # network programming latency per interval
     t.engine_event_types, t.engine_memory            # pandas DataFrames
     t.attrs, t.summary, t.complete                   # dict, dict, bool
     kubesim.startup_latency(t)                       # Series, seconds (started - created)
@@ -62,6 +64,13 @@ COLUMNS = {
              "deleted", "condition", "reason"],
     "engine/event_types": ["name", "count"],
     "engine/memory": ["purpose", "peak_bytes", "allocations"],
+    "services": ["name", "namespace", "headless", "endpoints", "ready", "slices",
+                 "slice_creates", "slice_updates", "slice_deletes"],
+    "endpointslices": ["name", "namespace", "service", "endpoints", "ready", "serving", "terminating"],
+    "kube_proxy": ["node", "syncs", "full_syncs", "changes_programmed", "last_programmed"],
+    "network_series": ["time", "services", "endpoints", "ready_endpoints", "slices", "slice_writes",
+                       "ready_changes", "proxy_syncs", "proxy_full_syncs", "programmed_pairs",
+                       "latency_p50_s", "latency_p99_s"],
 }
 
 #: The metrics of a ``kubesim compare`` file's ``/compare`` table, in its column order, with a
@@ -112,6 +121,12 @@ class Trace:
     deployments: pd.DataFrame = field(default_factory=pd.DataFrame)
     node_failures: pd.DataFrame = field(default_factory=pd.DataFrame)
     jobs: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: Services, EndpointSlices, kube-proxies and the network programming latency series (empty
+    #: without Service documents).
+    services: pd.DataFrame = field(default_factory=pd.DataFrame)
+    endpointslices: pd.DataFrame = field(default_factory=pd.DataFrame)
+    kube_proxy: pd.DataFrame = field(default_factory=pd.DataFrame)
+    network_series: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: Documented columns that the file lacked and that were filled with NaN, by table path
     #: (a table missing altogether is not listed: it loads empty).
     missing: dict = field(default_factory=dict)
@@ -192,6 +207,10 @@ def load(path: str, warn: bool = True, group: str | None = None) -> Trace:
             deployments=_table(f, "deployments", missing),
             node_failures=_table(f, "node_failures", missing),
             jobs=_table(f, "jobs", missing),
+            services=_table(f, "services", missing),
+            endpointslices=_table(f, "endpointslices", missing),
+            kube_proxy=_table(f, "kube_proxy", missing),
+            network_series=_table(f, "network_series", missing),
             missing=missing,
         )
     if warn:

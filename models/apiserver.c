@@ -24,7 +24,7 @@ const char *ks_api_component_name(ks_api_component c)
     static const char *names[] = {"deployment-controller",     "replicaset-controller",     "scheduler",
                                   "kubelet",                   "node-lifecycle-controller", "taint-eviction-controller",
                                   "user",                      "job-controller",            "ttl-after-finished-controller",
-                                  "garbage-collector"};
+                                  "garbage-collector",         "endpointslice-controller"};
     return c < KS_COMP_COUNT ? names[c] : "?";
 }
 

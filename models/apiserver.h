@@ -40,6 +40,7 @@ typedef enum ks_api_component {
     KS_COMP_JOB,
     KS_COMP_TTL_AFTER_FINISHED,
     KS_COMP_GARBAGE_COLLECTOR, /* clients added by ks_api_add_client */
+    KS_COMP_ENDPOINTSLICE,
     KS_COMP_COUNT
 } ks_api_component;
 
@@ -98,6 +99,9 @@ enum {
 
 void ks_apiserver_init(ks_apiserver *a, ks_sim *sim, gsl_rng *rng, const ks_timings *t, size_t nnodes);
 void ks_apiserver_free(ks_apiserver *a);
+/* Adds a client with LIMITS for component COMP (after the fixed ones and the kubelets); returns its
+ * id. For components that exist only in some experiments (the EndpointSlice controller). */
+uint32_t ks_api_add_client(ks_apiserver *a, const ks_client_limits *limits, ks_api_component comp);
 
 /* Adds a client with its own token bucket (a controller that builds its own clientset) after the
  * fixed ones and the kubelets; returns its id. Call before the run starts. */

@@ -488,6 +488,7 @@ static void on_pod_ready(ks_sim *sim, void *ctx, const ks_event *ev)
     if (!p->terminating) ks_cluster_pod_ready(c, ev->target, true, ks_sim_now(sim));
     p->resource_version = ks_cluster_bump(c);
     ks_controllers_pod_changed(w, ev->target, true);
+    ks_endpoints_pod_ready_changed(w, ev->target, true);
 }
 
 static bool will_restart(const ks_pod_spec *s, int32_t exit_code)
@@ -569,6 +570,7 @@ static void on_status(ks_sim *sim, void *ctx, const ks_event *ev)
     p->phase = KS_PHASE_RUNNING;
     c->pods_pending--;
     c->pods_running++;
+    ks_endpoints_pod_ready_changed(w, ev->target, p->ready != KS_NEVER); /* the pod IP comes with it */
 }
 
 /* A container status change (terminated, waiting, running again) has committed. */
@@ -578,6 +580,14 @@ static void on_ctr_status(ks_sim *sim, void *ctx, const ks_event *ev)
     ks_world *w = ctx;
     w->cluster.pods[ev->target].resource_version = ks_cluster_bump(&w->cluster);
     ks_jobs_pod_updated(w, ev->target); /* restartCount, for OnFailure Jobs */
+    const ks_pod *p = &w->cluster.pods[ev->target];
+    /* The status carries the Ready condition: every container ready — passed its probes, or
+     * running when it has none (pkg/kubelet/status/generate.go GeneratePodReadyCondition). */
+    if (p->ready == KS_NEVER || p->ctr_base == KS_NONE) return;
+    bool ready = p->phase == KS_PHASE_RUNNING;
+    for (uint32_t i = 0; ready && i < p->spec->ncontainers; i++)
+        ready = p->spec->has_probes ? ctr_state(w, ev->target, i)->ready : ctr_state(w, ev->target, i)->running;
+    ks_endpoints_pod_ready_changed(w, ev->target, ready);
 }
 
 /* Every container has terminated for good: the pod is Succeeded if all exited 0, else Failed
@@ -599,6 +609,7 @@ static void on_pod_finished(ks_sim *sim, void *ctx, const ks_event *ev)
     ks_cluster_pod_ready(c, ev->target, false, ks_sim_now(sim));
     forget(w, ev->target);
     ks_controllers_pod_inactive(w, ev->target);
+    ks_endpoints_pod_ready_changed(w, ev->target, false);
 }
 
 /* The node's heartbeats, every nodeStatusUpdateFrequency (10 s; the Lease's renew interval is a
@@ -644,6 +655,8 @@ void ks_kubelet_node_down(ks_world *w, uint32_t node, ks_fail_mode mode)
 {
     ks_cluster *c = &w->cluster;
     w->node_down[node] = (uint8_t)(1 + mode);
+    /* kube-proxy stops programming: it is off, or cannot watch the API server. */
+    ks_kube_proxy_node_changed(w, node, false);
     if (mode != KS_FAIL_POWER_OFF) return;
     /* Power off: every container stops; events of their runs in flight are stale. */
     for (uint32_t q = c->nodes.pod_head[node]; q != KS_NONE; q = c->pods[q].node_next) {
@@ -662,6 +675,7 @@ void ks_kubelet_node_up(ks_world *w, uint32_t node)
     ks_cluster *c = &w->cluster;
     bool power = w->node_down[node] == 1 + KS_FAIL_POWER_OFF;
     w->node_down[node] = 0;
+    ks_kube_proxy_node_changed(w, node, true);
     ks_time now = ks_sim_now(w->sim);
     ks_api_call(&w->api, now, KS_CLIENT_KUBELET0 + node, KS_VERB_UPDATE, w->ev.kubelet_lease_renewed, node, 0);
     c->nodes.status_posted[node] = now;

@@ -417,6 +417,34 @@ typedef struct ks_failure_process {
     ks_dist between, repair;
     ks_fail_mode mode;
 } ks_failure_process;
+/* A Service (v1). Only what the EndpointSlice controller and kube-proxy need is kept: the
+ * selector (has_selector false: a Service without a selector, whose EndpointSlices someone else
+ * manages, so the controller leaves it alone), whether it is headless (clusterIP: None: no
+ * virtual IP, so kube-proxy does not program it), and its port count. Every other type
+ * (NodePort, LoadBalancer) is modelled as ClusterIP; ExternalName has no endpoints. */
+typedef struct ks_service_spec {
+    char *name, *namespace;
+    ks_labels selector;
+    bool has_selector;
+    bool headless;      /* spec.clusterIP: None */
+    bool external_name; /* spec.type ExternalName: no selector-managed endpoints */
+    int32_t nports;
+} ks_service_spec;
+
+void ks_service_spec_free(ks_service_spec *s);
+
+/* The EndpointSlice controller's and kube-proxy's knobs (ControlPlane spec.endpointSliceController
+ * and spec.kubeProxy; defaults and sources in ks_timings_default). */
+typedef struct ks_service_timings {
+    int32_t max_endpoints_per_slice; /* --max-endpoints-per-slice: 100 */
+    ks_time endpoint_updates_batch_period; /* --endpointslice-updates-batch-period: 0 */
+    ks_time proxy_min_sync_period;   /* iptables.minSyncPeriod: 1 s */
+    ks_time proxy_sync_period;       /* iptables.syncPeriod: 30 s (periodic full sync) */
+    int32_t proxy_burst_syncs;       /* BoundedFrequencyRunner burst: 2 */
+    ks_time proxy_sync_cost_base;    /* per sync (kubesim's cost model) */
+    ks_time proxy_sync_cost_per_service;
+    ks_time proxy_sync_cost_per_endpoint;
+} ks_service_timings;
 
 /* A client's rate limit: client-go's token bucket (rest.Config QPS and Burst). */
 typedef struct ks_client_limits {
@@ -449,6 +477,7 @@ typedef struct ks_timings {
     int64_t default_not_ready_toleration_s, default_unreachable_toleration_s;
     int64_t max_requests_inflight, max_mutating_requests_inflight; /* 0: no limit */
     ks_client_limits controller_manager, scheduler, kubelet;       /* per client */
+    ks_service_timings services; /* EndpointSlice controller and kube-proxy */
 } ks_timings;
 
 void ks_timings_default(ks_timings *t);

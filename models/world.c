@@ -9,6 +9,8 @@
 
 #include "alloc.h"
 #include "job.h"
+#include "endpointslice.h"
+#include "kubeproxy.h"
 
 ks_time ks_world_watch(ks_world *w) { return ks_dist_sample_ns(&w->timings->watch_delay, w->rng_api); }
 
@@ -161,6 +163,7 @@ static void on_pod_removed(ks_sim *sim, void *ctx, const ks_event *ev)
     else if (p->phase == KS_PHASE_RUNNING) c->pods_running--;
     ks_world_release_pod(w, ev->target); /* the scheduler's cache drops it */
     ks_controllers_pod_changed(w, ev->target, false);
+    ks_endpoints_pod_changed(w, ev->target);
 }
 
 /* The DELETE has committed. */
@@ -184,6 +187,7 @@ static void on_pod_deleting(ks_sim *sim, void *ctx, const ks_event *ev)
     }
     ks_cluster_set_terminating(&w->cluster, ev->target);
     p->resource_version = ks_cluster_bump(&w->cluster);
+    ks_endpoints_pod_changed(w, ev->target);
     ks_kubelet_pod_deleting(w, ev->target);
 }
 
@@ -336,6 +340,8 @@ ks_world *ks_world_create(ks_sim *sim, ks_rngs *rngs, const ks_world_params *p)
     w->failure_procs = p->failure_procs;
     w->nfailure_procs = p->nfailure_procs;
     ks_nodelifecycle_start(w);
+    w->eps = ks_eps_create(w, p->services, p->nservices);
+    w->proxy = ks_proxy_create(w, p->trace, p->sample_interval);
     return w;
 }
 
@@ -345,6 +351,8 @@ void ks_world_destroy(ks_world *w)
     ks_nodelifecycle_free(w);
     ks_free(w->node_down);
     ks_jobs_destroy(w->jobs);
+    ks_proxy_destroy(w->proxy);
+    ks_eps_destroy(w->eps);
     ks_scheduler_free(&w->sched);
     ks_apiserver_free(&w->api);
     ks_free(w->ctrs);
@@ -454,6 +462,8 @@ void ks_world_write_tables(ks_world *w, ks_trace *t)
 {
     write_deployments(w, t);
     ks_jobs_write_table(w->jobs, t);
+    ks_eps_write_tables(w->eps, t);
+    ks_proxy_write_tables(w->proxy, t);
     const ks_cluster *c = &w->cluster;
     ks_table *pods = ks_trace_table(t, "/pods", pod_columns, sizeof pod_columns / sizeof *pod_columns,
                                     sizeof(pod_row), 4096);

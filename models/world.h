@@ -44,6 +44,8 @@ typedef struct ks_world_params {
     size_t npdbs;
     const ks_job_spec *jobs; /* Job documents */
     size_t njobs;
+    const ks_service_spec *services;
+    size_t nservices;
     const ks_timings *timings;
     ks_time sample_interval;
     ks_trace *trace; /* may be NULL: no events or series are recorded */
@@ -92,6 +94,8 @@ typedef struct ks_world {
     char **template_hashes;
     size_t ntemplates, templates_cap, hashes_cap;
     struct ks_jobs *jobs; /* the Job and TTL-after-finished controllers (controllers/job.h) */
+    struct ks_eps *eps;     /* Services and the EndpointSlice controller (endpointslice.h) */
+    struct ks_proxy *proxy; /* kube-proxy on every node (kubeproxy.h) */
 } ks_world;
 
 /* Builds the cluster at t = 0 (nodes, pre-bound and pending pods, Deployments) and schedules the
@@ -142,5 +146,18 @@ void ks_kubelet_node_down(ks_world *w, uint32_t node, ks_fail_mode mode);
 void ks_kubelet_node_up(ks_world *w, uint32_t node);
 
 
+/* Services: a pod's Ready condition changed to READY, as committed to the API — the kubelet's
+ * status (probes, a crashed container), or the node lifecycle controller's MarkPodsNotReady when
+ * a node stops reporting (pkg/controller/nodelifecycle). The pod's endpoints follow: the
+ * EndpointSlice controller sees it after a watch delay and rewrites the slices, and every
+ * kube-proxy programs them (endpointslice.h, kubeproxy.h). The change's time starts the
+ * network programming latency SLI. Cheap when no Service selects the pod. */
+void ks_endpoints_pod_ready_changed(ks_world *w, uint32_t pod, bool ready);
+/* Another part of the pod that endpoints depend on changed (its IP reported, deletionTimestamp
+ * set, terminal phase, removal); its Ready condition stays as last reported. */
+void ks_endpoints_pod_changed(ks_world *w, uint32_t pod);
+/* The kube-proxy of NODE stopped (RUNNING false: its node failed) or runs again (it resyncs in
+ * full; the changes it missed meanwhile are left out of the network programming SLI). */
+void ks_kube_proxy_node_changed(ks_world *w, uint32_t node, bool running);
 
 #endif

@@ -73,6 +73,7 @@ typedef struct loader {
     struct action_ref *failure_refs; /* where each random failure process named its pool */
     schedref *prio_refs;            /* where each priorityClassName was written */
     size_t nprio_refs, cap_prio_refs, cap_classes, cap_pdbs;
+    size_t cap_services;
     size_t cap_action_refs;
     objref *objs;
     size_t nobjs, cap_objs;
@@ -3402,11 +3403,17 @@ static void cp_fraction(ctx *c, const ks_ynode *v, void *obj, int arg)
     *(double *)((char *)obj + arg) = q;
 }
 
-
+/* A duration that must be positive (kube-proxy's syncPeriod; validation.go in pkg/proxy/apis/config;
+ * the node monitor periods). */
 static void cp_positive_duration(ctx *c, const ks_ynode *v, void *obj, int arg)
 {
     int64_t ns;
-    if (get_positive_duration(c, v, &ns)) *(int64_t *)((char *)obj + arg) = ns;
+    if (!get_duration(c, v, &ns)) return;
+    if (ns <= 0) {
+        expect_text(c, v, "a positive duration");
+        return;
+    }
+    *(int64_t *)((char *)obj + arg) = ns;
 }
 
 static const field cp_controller_manager_fields[] = {
@@ -3421,10 +3428,43 @@ static const field cp_controller_manager_fields[] = {
     {NULL, NULL, 0, 0},
 };
 
+/* --max-endpoints-per-slice: 1..1000 (cmd/kube-controller-manager/app/options/
+ * endpointslicecontroller.go Validate). */
+static void cp_max_endpoints(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    int64_t x;
+    if (get_int(c, v, 1, 1000, "an integer in 1..1000", &x)) *(int32_t *)((char *)obj + arg) = (int32_t)x;
+}
+
+static void cp_burst_syncs(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    int64_t x;
+    if (get_int(c, v, 1, 1000, "an integer in 1..1000", &x)) *(int32_t *)((char *)obj + arg) = (int32_t)x;
+}
+
+#define SVC_TIMING(f) ((int)(offsetof(ks_timings, services) + offsetof(ks_service_timings, f)))
+
+static const field cp_endpointslice_fields[] = {
+    {"maxEndpointsPerSlice", cp_max_endpoints, 0, SVC_TIMING(max_endpoints_per_slice)},
+    {"endpointUpdatesBatchPeriod", cp_duration, 0, SVC_TIMING(endpoint_updates_batch_period)},
+    {NULL, NULL, 0, 0},
+};
+
+static const field cp_kube_proxy_fields[] = {
+    {"minSyncPeriod", cp_duration, 0, SVC_TIMING(proxy_min_sync_period)},
+    {"syncPeriod", cp_positive_duration, 0, SVC_TIMING(proxy_sync_period)},
+    {"burstSyncs", cp_burst_syncs, 0, SVC_TIMING(proxy_burst_syncs)},
+    {"syncCostBase", cp_duration, 0, SVC_TIMING(proxy_sync_cost_base)},
+    {"syncCostPerService", cp_duration, 0, SVC_TIMING(proxy_sync_cost_per_service)},
+    {"syncCostPerEndpoint", cp_duration, 0, SVC_TIMING(proxy_sync_cost_per_endpoint)},
+    {NULL, NULL, 0, 0},
+};
+
 static void cp_section(ctx *c, const ks_ynode *v, void *obj, int arg)
 {
     static const field *const sections[] = {cp_apiserver_fields, cp_kubelet_fields, cp_scheduler_fields,
-                                            cp_controller_manager_fields};
+                                            cp_controller_manager_fields, cp_endpointslice_fields,
+                                            cp_kube_proxy_fields};
     walk_map(c, v, sections[arg], obj);
 }
 
@@ -3433,6 +3473,8 @@ static const field cpspec_fields[] = {
     {"kubelet", cp_section, 0, 1},
     {"scheduler", cp_section, 0, 2},
     {"controllerManager", cp_section, 0, 3},
+    {"endpointSliceController", cp_section, 0, 4},
+    {"kubeProxy", cp_section, 0, 5},
     {NULL, NULL, 0, 0},
 };
 
@@ -5009,6 +5051,148 @@ typedef struct kind_def {
     void (*load)(ctx *c, const ks_ynode *root);
 } kind_def;
 
+/* ---------------------------------------------------------------------------------------------
+ * Service (v1; k8s.io/api/core/v1 ServiceSpec, validation in pkg/apis/core/validation/
+ * validation.go ValidateService). Modelled: selector, clusterIP None (headless), type
+ * ExternalName (no endpoints); ports are checked and counted. NodePort and LoadBalancer are
+ * modelled as ClusterIP (kube-proxy's extra rules for them are not), and the other fields are
+ * listed as ignored.
+ * ------------------------------------------------------------------------------------------- */
+
+typedef struct svc_build {
+    ks_service_spec s;
+    meta_build meta;
+    size_t cap_selector;
+} svc_build;
+
+static void svc_metadata(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_meta(c, v, &((svc_build *)obj)->meta);
+}
+
+static void svc_selector(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    svc_build *b = obj;
+    parse_labels(c, v, &b->s.selector, &b->cap_selector);
+    /* selector is `omitempty`: an empty map is no selector (the controller skips the Service). */
+    b->s.has_selector = b->s.selector.n > 0;
+}
+
+static void svc_cluster_ip(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    const char *ip = get_str(c, v);
+    if (ip) ((svc_build *)obj)->s.headless = strcmp(ip, "None") == 0;
+}
+
+static void svc_type(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    static const char *const types[] = {"ClusterIP", "NodePort", "LoadBalancer", "ExternalName", NULL};
+    int t = get_enum(c, v, types);
+    if (t == 1 || t == 2) note_ignored_text(c, "Service spec.type %s (modelled as ClusterIP)", types[t]);
+    if (t == 3) ((svc_build *)obj)->s.external_name = true;
+}
+
+static void svc_port_number(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)obj, (void)arg;
+    int64_t port;
+    get_int(c, v, 1, 65535, "a port number in 1..65535", &port);
+}
+
+static void svc_port_protocol(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)obj, (void)arg;
+    static const char *const protocols[] = {"TCP", "UDP", "SCTP", NULL};
+    get_enum(c, v, protocols);
+}
+
+/* ServicePort: port is required; targetPort (a number or a container port's name) and nodePort
+ * do not change what kubesim models. */
+static const field svc_port_fields[] = {
+    {"name", NULL, 0, 0},
+    {"protocol", svc_port_protocol, 0, 0},
+    {"appProtocol", NULL, 0, 0},
+    {"port", svc_port_number, F_REQUIRED, 0},
+    {"targetPort", NULL, 0, 0},
+    {"nodePort", NULL, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void svc_port(ctx *c, const ks_ynode *item, void *obj)
+{
+    if (walk_map(c, item, svc_port_fields, obj)) ((svc_build *)obj)->s.nports++;
+}
+
+static void svc_ports(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_seq(c, v, svc_port, obj);
+}
+
+static const field svc_spec_fields[] = {
+    {"selector", svc_selector, 0, 0},
+    {"ports", svc_ports, 0, 0},
+    {"clusterIP", svc_cluster_ip, 0, 0},
+    {"type", svc_type, 0, 0},
+    {"clusterIPs", NULL, 0, 0},
+    {"externalIPs", NULL, 0, 0},
+    {"externalName", NULL, 0, 0},
+    {"externalTrafficPolicy", NULL, 0, 0},
+    {"internalTrafficPolicy", NULL, 0, 0},
+    {"healthCheckNodePort", NULL, 0, 0},
+    {"publishNotReadyAddresses", NULL, 0, 0},
+    {"sessionAffinity", NULL, 0, 0},
+    {"sessionAffinityConfig", NULL, 0, 0},
+    {"ipFamilies", NULL, 0, 0},
+    {"ipFamilyPolicy", NULL, 0, 0},
+    {"loadBalancerIP", NULL, 0, 0},
+    {"loadBalancerSourceRanges", NULL, 0, 0},
+    {"loadBalancerClass", NULL, 0, 0},
+    {"allocateLoadBalancerNodePorts", NULL, 0, 0},
+    {"trafficDistribution", NULL, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void svc_spec(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_map(c, v, svc_spec_fields, obj);
+}
+
+static const field svc_fields[] = {
+    {"apiVersion", f_skip, 0, 0},
+    {"kind", f_skip, 0, 0},
+    {"metadata", svc_metadata, F_REQUIRED, 0},
+    {"spec", svc_spec, 0, 0},
+    {"status", NULL, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void load_service(ctx *c, const ks_ynode *root)
+{
+    loader *L = c->L;
+    int errors = L->nerrors;
+    svc_build b = {0};
+    walk_map(c, root, svc_fields, &b);
+    bool named = require_name(c, &b.meta);
+    const char *ns = b.meta.ns ? b.meta.ns->text : "default";
+    if (named) register_object(c, "Service", ns, b.meta.name, 0);
+    if (L->nerrors == errors) {
+        b.s.name = dup(b.meta.name->text);
+        b.s.namespace = dup(ns);
+        ks_config *cfg = L->cfg;
+        ks_grow(cfg_mem(), (void **)&cfg->services, &L->cap_services, cfg->nservices + 1, sizeof *cfg->services);
+        cfg->services[cfg->nservices++] = b.s;
+    } else {
+        ks_service_spec_free(&b.s);
+    }
+    meta_free(&b.meta);
+}
+
 static void load_list(ctx *c, const ks_ynode *root);
 
 static const kind_def kinds[] = {
@@ -5026,9 +5210,9 @@ static const kind_def kinds[] = {
     {"DaemonSet", "apps/v1", K_UNSUPPORTED, NULL},
     {"Job", "batch/v1", K_MODELLED, load_job},
     {"CronJob", "batch/v1", K_UNSUPPORTED, NULL},
-    {"Service", "v1", K_UNSUPPORTED, NULL},
     {"EndpointSlice", "discovery.k8s.io/v1", K_UNSUPPORTED, NULL},
     {"PodDisruptionBudget", "policy/v1", K_MODELLED, load_pdb},
+    {"Service", "v1", K_MODELLED, load_service},
     {"PriorityClass", "scheduling.k8s.io/v1", K_MODELLED, load_priority_class},
     {"Scenario", "kubesim.io/v1alpha1", K_MODELLED, load_scenario},
     {"Workload", "kubesim.io/v1alpha1", K_UNSUPPORTED, NULL},
@@ -5381,6 +5565,8 @@ void ks_config_free(ks_config *cfg)
     ks_free(cfg->priority_classes);
     for (size_t i = 0; i < cfg->npdbs; i++) ks_pdb_spec_free(&cfg->pdbs[i]);
     ks_free(cfg->pdbs);
+    for (size_t i = 0; i < cfg->nservices; i++) ks_service_spec_free(&cfg->services[i]);
+    ks_free(cfg->services);
     for (size_t i = 0; i < cfg->nactions; i++) {
         ks_scenario_action_free(&cfg->actions[i]);
     }

@@ -2,7 +2,7 @@
  *
  * Accepted kinds (apiVersion in brackets):
  *   Experiment, NodePool, ControlPlane, Scenario [kubesim.io/v1alpha1] (Scenario: scale, update)
- *   Node, Pod                                   [v1]
+ *   Node, Pod, Service                          [v1]
  *   Deployment                                  [apps/v1]
  *   Job                                         [batch/v1]
  *   PriorityClass                               [scheduling.k8s.io/v1]
@@ -10,7 +10,7 @@
  *   KubeSchedulerConfiguration                  [kubescheduler.config.k8s.io/v1]
  * Upstream kinds that kubesim does not model (ConfigMap, Secret, ServiceAccount, Namespace, …)
  * are accepted, skipped, and listed once as ignored. Kinds that kubesim will model but this
- * version does not (ReplicaSet, Service, Workload, TraceReplay …) are errors that say so: silently dropping them would change the
+ * version does not (ReplicaSet, Workload, TraceReplay …) are errors that say so: silently dropping them would change the
  * experiment.
  *
  * Validation is strict like `kubectl apply --validate=strict`: unknown fields, wrong types,
@@ -60,6 +60,8 @@ typedef struct ks_config {
     size_t npriority_classes;
     ks_pdb_spec *pdbs; /* PodDisruptionBudget documents */
     size_t npdbs;
+    ks_service_spec *services; /* Service documents */
+    size_t nservices;
     ks_scenario_action *actions; /* every Scenario's, in file order */
     size_t nactions;
     ks_failure_process *failure_procs; /* every Scenario's randomFailures */

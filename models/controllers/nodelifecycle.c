@@ -348,6 +348,7 @@ static void on_pod_status(ks_sim *sim, void *ctx, const ks_event *ev)
     p->resource_version = ks_cluster_bump(&w->cluster);
     p->marked_not_ready = 1;
     ks_cluster_pod_ready(&w->cluster, ev->target, false, ks_sim_now(sim));
+    ks_endpoints_pod_ready_changed(w, ev->target, false); /* its endpoints stop being ready */
 }
 
 static void mark_pods_not_ready(ks_world *w, uint32_t node, ks_time now)

@@ -13,6 +13,8 @@
 #include "job.h"
 #include "trace.h"
 #include "world.h"
+#include "endpointslice.h"
+#include "kubeproxy.h"
 
 static ks_mem_id summary_mem(void)
 {
@@ -142,6 +144,12 @@ ks_summary ks_summarize(const ks_world *w, const ks_sim *sim, double wall_s)
     percentiles(sli, s.started, pct, 3, s.sli);
     percentiles(ready, s.readied, pct, 3, s.ready);
     percentiles(placed, s.sched_placed, pct_sched, 2, s.sched_latency);
+    s.net_latency[0] = s.net_latency[1] = NAN;
+    if (w->eps && w->eps->nservices) {
+        s.services = w->eps->nservices;
+        s.net_changes = w->eps->ready_changes;
+        ks_proxy_latency(w->proxy, &s.net_latency[0], &s.net_latency[1], &s.net_pairs);
+    }
     ks_free(placed);
     ks_free(ready);
     ks_free(sli);
@@ -239,6 +247,10 @@ void ks_summary_print(FILE *out, const ks_config *cfg, const ks_summary *s, ks_t
             fprintf(out, "; start -> completion p50 %.3f s, p99 %.3f s", s->job_completion[0], s->job_completion[1]);
         fprintf(out, "\n");
     }
+    if (s->services)
+        fprintf(out, "  network      %" PRId64 " Services, %" PRIu64 " endpoint readiness changes, %" PRIu64
+                     " (change, node) pairs programmed; network programming latency p50 %.3f s, p99 %.3f s\n",
+                s->services, s->net_changes, s->net_pairs, s->net_latency[0], s->net_latency[1]);
     fprintf(out, "  events       %" PRIu64 " Kubernetes events recorded\n", s->k8s_events);
     fprintf(out, "  memory       peak RSS %.1f MiB (%.1f MiB counted by purpose)\n", (double)s->peak_rss / 1048576.0,
             (double)s->peak_counted / 1048576.0);
@@ -297,6 +309,11 @@ void ks_summary_write(ks_trace *t, const ks_summary *s, bool wall_figures)
     ks_trace_attr_i64(t, "/summary", "jobs_failed", s->jobs_failed);
     ks_trace_attr_f64(t, "/summary", "job_completion_p50_s", s->job_completion[0]);
     ks_trace_attr_f64(t, "/summary", "job_completion_p99_s", s->job_completion[1]);
+    ks_trace_attr_i64(t, "/summary", "services", s->services);
+    ks_trace_attr_i64(t, "/summary", "endpoint_ready_changes", (int64_t)s->net_changes);
+    ks_trace_attr_i64(t, "/summary", "network_programming_pairs", (int64_t)s->net_pairs);
+    ks_trace_attr_f64(t, "/summary", "network_programming_p50_s", s->net_latency[0]);
+    ks_trace_attr_f64(t, "/summary", "network_programming_p99_s", s->net_latency[1]);
     if (!wall_figures) return;
     /* Wall-clock figures vary from run to run; they live in /summary attributes only, never in a
      * dataset, so that datasets stay byte-identical for a seed. */

@@ -38,6 +38,11 @@ typedef struct ks_summary {
     double cpu_fragmentation; /* see ks_summary_fragmentation */
     uint64_t attempts, unschedulable_attempts, preemptions, victims, events, k8s_events, api_requests, etcd_writes;
     double api_p50, api_p99, etcd_writes_per_s;
+    /* Services: the network programming latency SLI over every (endpoint readiness change, node)
+     * pair programmed (kubeproxy.h), p50 and p99 in seconds (NaN without any). */
+    int64_t services;
+    uint64_t net_changes, net_pairs;
+    double net_latency[2];
     double wall_s, events_per_s;
     size_t peak_rss, peak_counted;
     bool incident; /* a node failed or was drained: NODES holds what happened */

@@ -95,6 +95,8 @@ ks_world_params ks_cli_world_params(const ks_config *cfg)
         .npdbs = cfg->npdbs,
         .jobs = cfg->jobs,
         .njobs = cfg->njobs,
+        .services = cfg->services,
+        .nservices = cfg->nservices,
         .timings = &cfg->timings,
         .sample_interval = cfg->experiment.sample_interval,
         .trace = NULL,
