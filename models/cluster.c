@@ -635,7 +635,7 @@ bool ks_cluster_node_add_taint(ks_cluster *c, uint32_t node, const char *key, co
 {
     if (ks_cluster_node_has_taint(c, node, key, effect)) return false;
     ks_node_spec *s = &c->nodes.spec[node];
-    s->taints = s->ntaints ? ks_realloc(s->taints, (s->ntaints + 1) * sizeof *s->taints)
+    s->taints = s->taints ? ks_realloc(s->taints, (s->ntaints + 1) * sizeof *s->taints)
                            : ks_malloc(mem_nodes, sizeof *s->taints);
     s->taints[s->ntaints++] = (ks_taint){ks_strdup(mem_nodes, key), ks_strdup(mem_nodes, value), effect};
     node_changed(c, node);
@@ -679,7 +679,7 @@ void ks_cluster_node_set_label(ks_cluster *c, uint32_t node, const char *key, co
         ks_free(l->items[i].value);
         l->items[i].value = ks_strdup(mem_nodes, value);
     } else {
-        l->items = l->n ? ks_realloc(l->items, (l->n + 1) * sizeof *l->items) : ks_malloc(mem_nodes, sizeof *l->items);
+        l->items = l->items ? ks_realloc(l->items, (l->n + 1) * sizeof *l->items) : ks_malloc(mem_nodes, sizeof *l->items);
         l->items[l->n++] = (ks_kv){ks_strdup(mem_nodes, key), ks_strdup(mem_nodes, value)};
     }
     topologies_free(c); /* the interned label values are rebuilt on next use */
