@@ -397,6 +397,53 @@ static void test_random_failures(void **state)
     ks_tc_free_strings(node, nn);
 }
 
+/* The failure modes seen from the pods: one node of four fails at 100 s and comes back at 200 s,
+ * before any eviction. After a power off its pod's container starts again (restart count 1);
+ * after a kubelet hang or a partition the container ran on (restart count 0). Either way the
+ * node went NotReady and came back Ready, and no pod was replaced. */
+static void check_mode(const char *mode, uint32_t want_restarts)
+{
+    char name[64], actions[256];
+    snprintf(name, sizeof name, "mode-%c%s", mode[0], mode[1] == 'o' ? "off" : mode[1] == 'u' ? "hang" : "part");
+    snprintf(actions, sizeof actions,
+             "  - at: 100s\n    failNodes: {names: [general-2], mode: %s}\n"
+             "  - at: 200s\n    recoverNodes: {names: [general-2]}\n",
+             mode);
+    const char *out = run_cluster(name, "general:4:zone-a", 4, actions, "10m");
+    events e = load_events(out);
+    double t[8];
+    assert_int_equal(times_of(&e, "NodeNotReady", "general-2", t, 8), 1);
+    assert_int_equal(times_of(&e, "NodeReady", "general-2", t, 8), 1);
+    assert_int_equal(times_of(&e, "TaintManagerEviction", NULL, t, 8), 1); /* scheduled, then cancelled */
+    free_events(&e);
+    size_t n, nn, nr;
+    char **node = ks_tc_strings(out, "/pods", "node", &nn);
+    int64_t *restarts = ks_tc_i64(out, "/pods", "restarts", &nr);
+    double *requested = ks_tc_f64(out, "/pods", "deletion_requested", &n);
+    assert_int_equal(n, 4);
+    for (size_t i = 0; i < n; i++) {
+        assert_true(isnan(requested[i]));
+        assert_int_equal(restarts[i], strcmp(node[i], "general-2") ? 0 : want_restarts);
+    }
+    int64_t ready_end = -1;
+    size_t ns;
+    int64_t *ready = ks_tc_i64(out, "/cluster_series", "pods_ready", &ns);
+    ready_end = ready[ns - 1];
+    assert_int_equal(ready_end, 4);
+    free(ready);
+    ks_tc_free_strings(node, nn);
+    free(restarts);
+    free(requested);
+}
+
+static void test_failure_modes(void **state)
+{
+    (void)state;
+    check_mode("powerOff", 1);
+    check_mode("kubeletHang", 0);
+    check_mode("partition", 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -404,6 +451,7 @@ int main(void)
         cmocka_unit_test(test_every_zone_down),      cmocka_unit_test(test_partial_disruption),
         cmocka_unit_test(test_half_zone_is_normal),  cmocka_unit_test(test_recovery_cancels_evictions),
         cmocka_unit_test(test_drain_honours_pdb),    cmocka_unit_test(test_random_failures),
+        cmocka_unit_test(test_failure_modes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
