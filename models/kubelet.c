@@ -179,7 +179,7 @@ static void on_pod(ks_sim *sim, void *ctx, const ks_event *ev)
     if (p->terminating) return; /* its deletion reached the kubelet first */
     p->kubelet_seen = ks_sim_now(sim);
     if (!admit(w, ev->target)) { /* the status manager reports the pod Failed */
-        ks_api_call(&w->api, ks_sim_now(sim), KS_CLIENT_KUBELET0 + p->node, KS_VERB_PATCH, w->ev.kubelet_pod_finished,
+        ks_api_call(&w->api, ks_sim_now(sim), ks_kubelet_client(w, p->node), KS_VERB_PATCH, w->ev.kubelet_pod_finished,
                     ev->target, 0);
         return;
     }
@@ -203,7 +203,7 @@ static ks_time next_relist(const ks_world *w, uint32_t node, ks_time t)
 static void patch_status(ks_world *w, uint32_t pod, ks_time t, uint32_t done)
 {
     const ks_pod *p = &w->cluster.pods[pod];
-    ks_api_call(&w->api, next_relist(w, p->node, t), KS_CLIENT_KUBELET0 + p->node, KS_VERB_PATCH, done, pod, 0);
+    ks_api_call(&w->api, next_relist(w, p->node, t), ks_kubelet_client(w, p->node), KS_VERB_PATCH, done, pod, 0);
 }
 
 static void start_next_container(ks_world *w, uint32_t pod)
@@ -465,7 +465,7 @@ static void on_ctr_ready(ks_sim *sim, void *ctx, const ks_event *ev)
     if (!cs->running || cs->gen != (uint32_t)(ev->arg >> 32) || cs->ready) return;
     cs->ready = 1;
     if (--p->unready == 0)
-        ks_api_call(&w->api, ks_sim_now(sim), KS_CLIENT_KUBELET0 + p->node, KS_VERB_PATCH, w->ev.kubelet_pod_ready,
+        ks_api_call(&w->api, ks_sim_now(sim), ks_kubelet_client(w, p->node), KS_VERB_PATCH, w->ev.kubelet_pod_ready,
                     ev->target, 0);
 }
 
@@ -627,11 +627,11 @@ static void on_node_tick(ks_sim *sim, void *ctx, const ks_event *ev)
         ks_sim_after(sim, (ks_time)ev->arg, ev->type, node, ev->arg);
         return;
     }
-    ks_api_call(&w->api, now, KS_CLIENT_KUBELET0 + node, KS_VERB_UPDATE, w->ev.kubelet_lease_renewed, node, 0);
+    ks_api_call(&w->api, now, ks_kubelet_client(w, node), KS_VERB_UPDATE, w->ev.kubelet_lease_renewed, node, 0);
     if (n->status_dirty[node] || now - n->status_posted[node] >= w->timings->node_status_report_frequency) {
         n->status_dirty[node] = 0;
         n->status_posted[node] = now;
-        ks_api_call(&w->api, now, KS_CLIENT_KUBELET0 + node, KS_VERB_PATCH, w->ev.kubelet_node_status, node, 0);
+        ks_api_call(&w->api, now, ks_kubelet_client(w, node), KS_VERB_PATCH, w->ev.kubelet_node_status, node, 0);
     }
     ks_sim_after(sim, (ks_time)ev->arg, ev->type, node, ev->arg);
 }
@@ -677,9 +677,9 @@ void ks_kubelet_node_up(ks_world *w, uint32_t node)
     w->node_down[node] = 0;
     ks_kube_proxy_node_changed(w, node, true);
     ks_time now = ks_sim_now(w->sim);
-    ks_api_call(&w->api, now, KS_CLIENT_KUBELET0 + node, KS_VERB_UPDATE, w->ev.kubelet_lease_renewed, node, 0);
+    ks_api_call(&w->api, now, ks_kubelet_client(w, node), KS_VERB_UPDATE, w->ev.kubelet_lease_renewed, node, 0);
     c->nodes.status_posted[node] = now;
-    ks_api_call(&w->api, now, KS_CLIENT_KUBELET0 + node, KS_VERB_PATCH, w->ev.kubelet_node_status, node, 0);
+    ks_api_call(&w->api, now, ks_kubelet_client(w, node), KS_VERB_PATCH, w->ev.kubelet_node_status, node, 0);
     for (uint32_t q = c->nodes.pod_head[node]; q != KS_NONE; q = c->pods[q].node_next) {
         ks_pod *p = &c->pods[q];
         if (p->phase == KS_PHASE_SUCCEEDED || p->phase == KS_PHASE_FAILED) continue;
@@ -689,7 +689,7 @@ void ks_kubelet_node_up(ks_world *w, uint32_t node)
             ks_kubelet_watch_pod(w, q); /* bound while the node was down */
         } else if (!power && p->marked_not_ready && p->ready != KS_NEVER) {
             /* Its containers ran on: the kubelet's status sync reports the pod Ready again. */
-            ks_api_call(&w->api, now, KS_CLIENT_KUBELET0 + node, KS_VERB_PATCH, w->ev.kubelet_pod_ready, q, 0);
+            ks_api_call(&w->api, now, ks_kubelet_client(w, node), KS_VERB_PATCH, w->ev.kubelet_pod_ready, q, 0);
         } else if (power && p->admitted) {
             /* The containers start again from the first (a new sandbox), after the kubelet's
              * sync of its pods. */
@@ -710,17 +710,25 @@ static void on_resync(ks_sim *sim, void *ctx, const ks_event *ev)
     start_next_container(w, ev->target);
 }
 
+/* The heartbeat period: the faster of the lease renewal and the status computation. */
+static ks_time heartbeat_period(const ks_timings *t)
+{
+    ks_time lease = KS_SEC(t->node_lease_duration_s) / 4, status = t->node_status_update_frequency;
+    return lease < status ? lease : status;
+}
+
 void ks_kubelet_start(ks_world *w)
 {
-    const ks_timings *t = w->timings;
-    /* The heartbeat period: the faster of the lease renewal and the status computation. */
-    ks_time lease = KS_SEC(t->node_lease_duration_s) / 4, status = t->node_status_update_frequency;
-    ks_time period = lease < status ? lease : status;
+    for (size_t i = 0; i < w->cluster.nodes.n; i++) ks_kubelet_start_node(w, (uint32_t)i);
+}
+
+void ks_kubelet_start_node(ks_world *w, uint32_t node)
+{
+    ks_time period = heartbeat_period(w->timings);
     if (period <= 0) return;
     gsl_rng *g = ks_rng_stream(w->rngs, "kubelet.heartbeat");
-    for (size_t i = 0; i < w->cluster.nodes.n; i++)
-        ks_sim_at(w->sim, (ks_time)ks_rng_below(g, (uint64_t)period), w->ev.kubelet_node_tick, (uint32_t)i,
-                  (uint64_t)period);
+    ks_sim_at(w->sim, ks_sim_now(w->sim) + (ks_time)ks_rng_below(g, (uint64_t)period), w->ev.kubelet_node_tick, node,
+              (uint64_t)period);
 }
 
 /* Graceful deletion, the kubelet's side. Its watch delivers the pod with a deletionTimestamp; it
@@ -787,7 +795,7 @@ static void on_stop_reported(ks_sim *sim, void *ctx, const ks_event *ev)
 {
     ks_world *w = ctx;
     const ks_pod *p = &w->cluster.pods[ev->target];
-    ks_api_call(&w->api, ks_sim_now(sim), KS_CLIENT_KUBELET0 + p->node, KS_VERB_DELETE, w->ev.pod_removed,
+    ks_api_call(&w->api, ks_sim_now(sim), ks_kubelet_client(w, p->node), KS_VERB_DELETE, w->ev.pod_removed,
                 ev->target, 0);
 }
 

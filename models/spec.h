@@ -375,6 +375,7 @@ typedef enum ks_action_kind {
     KS_ACTION_TAINT,
     KS_ACTION_UNTAINT,
     KS_ACTION_DRAIN,
+    KS_ACTION_ADD_NODES,
 } ks_action_kind;
 
 /* How a node fails: its power goes (kubelet, leases and containers stop), its kubelet hangs

@@ -191,6 +191,37 @@ static void on_pod_deleting(ks_sim *sim, void *ctx, const ks_event *ev)
     ks_kubelet_pod_deleting(w, ev->target);
 }
 
+void ks_world_add_nodes(ks_world *w, const char *pool_name, int64_t count)
+{
+    ks_cluster *c = &w->cluster;
+    size_t k = 0;
+    while (k < w->npools && strcmp(w->pools[k].name, pool_name)) k++;
+    if (k == w->npools) return; /* the config loader checked the name */
+    const ks_node_pool *pool = &w->pools[k];
+    ks_time now = ks_sim_now(w->sim);
+    gsl_rng *pleg = ks_rng_stream(w->rngs, "kubelet.pleg");
+    char name[512];
+    for (int64_t j = 0; j < count; j++) {
+        int64_t index = w->pool_made[k]++;
+        snprintf(name, sizeof name, "%s-%lld", pool->name, (long long)index);
+        const char *zone = pool->nzones ? pool->zones[(size_t)index % pool->nzones] : pool->template.zone;
+        ks_node_spec n = node_copy(&pool->template, name, pool->name, zone);
+        uint32_t node = ks_cluster_add_node(c, &n, now);
+        c->nodes.pleg_phase[node] = w->timings->pleg_relist_period
+                                        ? (ks_time)ks_rng_below(pleg, (uint64_t)w->timings->pleg_relist_period)
+                                        : 0;
+        size_t added = node - w->initial_nodes;
+        w->added_clients = w->added_clients ? ks_realloc(w->added_clients, (added + 1) * sizeof *w->added_clients)
+                                            : ks_malloc(ks_mem_purpose("nodes"), sizeof *w->added_clients);
+        w->added_clients[added] = ks_api_add_client(&w->api, &w->timings->kubelet, KS_COMP_KUBELET);
+        w->node_down = ks_realloc(w->node_down, c->nodes.n + 1);
+        w->node_down[node] = 0;
+        ks_kubelet_start_node(w, node);
+        ks_nodelifecycle_node_added(w, node);
+    }
+    ks_sim_after(w->sim, ks_world_watch(w), w->ev.sched_move, 0, 0); /* NodeAdd */
+}
+
 /* A Scenario action's time has come; the user's write commits now. */
 static void on_scenario_action(ks_sim *sim, void *ctx, const ks_event *ev)
 {
@@ -198,6 +229,10 @@ static void on_scenario_action(ks_sim *sim, void *ctx, const ks_event *ev)
     ks_world *w = ctx;
     const ks_scenario_action *a = &w->actions[ev->target];
     ks_cluster *c = &w->cluster;
+    if (a->kind == KS_ACTION_ADD_NODES) {
+        ks_world_add_nodes(w, a->nodes.pool, a->nodes.count);
+        return;
+    }
     if (a->kind != KS_ACTION_SCALE && a->kind != KS_ACTION_UPDATE) { /* the node actions */
         ks_nodelifecycle_action(w, a);
         return;
@@ -269,6 +304,11 @@ ks_world *ks_world_create(ks_sim *sim, ks_rngs *rngs, const ks_world_params *p)
     }
 
     ks_apiserver_init(&w->api, sim, w->rng_api, p->timings, c->nodes.n);
+    w->initial_nodes = c->nodes.n;
+    w->pools = p->pools;
+    w->npools = p->npools;
+    w->pool_made = ks_calloc(ks_mem_purpose("nodes"), p->npools + 1, sizeof *w->pool_made);
+    for (size_t i = 0; i < p->npools; i++) w->pool_made[i] = p->pools[i].count;
     /* Kubelets did not all start at the same instant: each node's PLEG relists at its own phase. */
     gsl_rng *pleg = ks_rng_stream(rngs, "kubelet.pleg");
     for (size_t i = 0; i < c->nodes.n; i++)
@@ -350,6 +390,8 @@ void ks_world_destroy(ks_world *w)
     if (!w) return;
     ks_nodelifecycle_free(w);
     ks_free(w->node_down);
+    ks_free(w->added_clients);
+    ks_free(w->pool_made);
     ks_jobs_destroy(w->jobs);
     ks_proxy_destroy(w->proxy);
     ks_eps_destroy(w->eps);

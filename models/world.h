@@ -87,6 +87,14 @@ typedef struct ks_world {
     ks_ctr_state *ctrs; /* kubelet.c: indexed by ks_pod.ctr_base + container */
     size_t nctrs, ctrs_cap;
     uint8_t *node_down;      /* per node: 0 up, else 1 + the ks_fail_mode of its failure */
+    /* Nodes added during the run (Scenario addNodes): their kubelets' API clients, which
+     * ks_api_add_client appends after the others (node i < initial_nodes has
+     * KS_CLIENT_KUBELET0 + i); the pools and how many nodes each has made so far. */
+    size_t initial_nodes;
+    uint32_t *added_clients;
+    const ks_node_pool *pools;
+    size_t npools;
+    int64_t *pool_made;
     const ks_failure_process *failure_procs; /* Scenario randomFailures */
     size_t nfailure_procs;
     struct ks_nlc *nlc;      /* node lifecycle and taint eviction (nodelifecycle.c) */
@@ -117,6 +125,19 @@ void ks_kubelet_pod_deleting(ks_world *w, uint32_t pod);
 /* A terminal or deleted pod stops counting on its node; the scheduler, told by its informer,
  * moves the unschedulable pods back to its queues (the AssignedPodDelete cluster event). */
 void ks_world_release_pod(ks_world *w, uint32_t pod);
+
+/* The API client of NODE's kubelet. */
+static inline uint32_t ks_kubelet_client(const ks_world *w, uint32_t node)
+{
+    return node < w->initial_nodes ? KS_CLIENT_KUBELET0 + node : w->added_clients[node - w->initial_nodes];
+}
+
+/* Scenario addNodes: COUNT more nodes of the NodePool POOL join now, named on from its count,
+ * zones round-robin; each kubelet starts its heartbeats, the node lifecycle controller registers
+ * it, and the scheduler moves its unschedulable pods (NodeAdd). */
+void ks_world_add_nodes(ks_world *w, const char *pool, int64_t count);
+/* A node joined: its kubelet starts (Lease and status loop at a random phase). */
+void ks_kubelet_start_node(ks_world *w, uint32_t node);
 
 /* Latency of one watch delivery (writes go through w->api: ks_api_call). */
 ks_time ks_world_watch(ks_world *w);

@@ -3518,7 +3518,7 @@ typedef struct action_ref {
 
 typedef struct action_build {
     ks_scenario_action a;
-    const ks_ynode *deployment_n, *nodes_n;
+    const ks_ynode *deployment_n, *nodes_n, *pool_n;
     const ks_ynode **name_nodes; /* where each of a.nodes.names was written */
     size_t cap_names, cap_name_nodes;
     bool has_at, has_action, has_labels;
@@ -3615,7 +3615,7 @@ static void act_unsupported(ctx *c, const ks_ynode *v, void *obj, int arg)
     ((action_build *)obj)->has_action = true;
     err_at(c, v,
            "this action is not supported by this version of kubesim (supported: scale, update, failNodes, "
-           "recoverNodes, cordon, uncordon, drain, label, taint, untaint)");
+           "recoverNodes, cordon, uncordon, drain, label, taint, untaint, addNodes)");
 }
 
 /* ---- the node actions: which nodes (ks_node_selection), and what happens to them */
@@ -3742,6 +3742,34 @@ static const field taint_action_fields[] = {NODE_SELECTION_FIELDS,
                                             {"effect", act_taint_effect, 0, 0},
                                             {NULL, NULL, 0, 0}};
 
+/* addNodes: {pool, count}: COUNT more nodes of a NodePool, named on from the pool's count. */
+static void add_pool(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    action_build *b = obj;
+    if (!get_subdomain(c, v)) return;
+    b->a.nodes.pool = dup(v->text);
+    b->pool_n = v;
+}
+
+static const field add_nodes_fields[] = {
+    {"pool", add_pool, F_REQUIRED, 0},
+    {"count", sel_count, F_REQUIRED, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void act_add_nodes(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    action_build *b = obj;
+    b->a.kind = KS_ACTION_ADD_NODES;
+    b->has_action = true;
+    b->a.nodes.count = -1;
+    b->a.nodes.fraction = -1;
+    b->nodes_n = v;
+    walk_map(c, v, add_nodes_fields, obj);
+}
+
 /* The node actions; ARG is the ks_action_kind. failNodes: {names|selector|zone|pool, count |
  * fraction, mode}; recoverNodes, cordon, uncordon: the selection; label: and labels; taint:
  * and key, value, effect (required); untaint: and key, effect (optional: every effect). */
@@ -3777,7 +3805,7 @@ static const field action_fields[] = {
     {"label", act_nodes, 0, KS_ACTION_LABEL},
     {"taint", act_nodes, 0, KS_ACTION_TAINT},
     {"untaint", act_nodes, 0, KS_ACTION_UNTAINT},
-    {"addNodes", act_unsupported, 0, 0},
+    {"addNodes", act_add_nodes, 0, 0},
     {"update", act_update, 0, 0},
     {"create", act_unsupported, 0, 0},
     {"delete", act_unsupported, 0, 0},
@@ -3793,7 +3821,7 @@ static void add_action(ctx *c, const ks_ynode *item, void *obj)
     walk_map(c, item, action_fields, &b);
     if (item->kind == KS_YMAPPING && !b.has_action && L->nerrors == errors)
         err_at(c, item, "expected one action (scale, update, failNodes, recoverNodes, cordon, uncordon, drain, label, "
-                        "taint or untaint)");
+                        "taint, untaint or addNodes)");
     if (L->nerrors != errors || !b.has_action) {
         ks_scenario_action_free(&b.a);
         ks_free(b.name_nodes);
@@ -3805,10 +3833,10 @@ static void add_action(ctx *c, const ks_ynode *item, void *obj)
     ks_grow(cfg_mem(), (void **)&L->action_refs, &L->cap_action_refs, cfg->nactions + 1, sizeof *L->action_refs);
     char path[600];
     bool dep = b.a.kind == KS_ACTION_SCALE || b.a.kind == KS_ACTION_UPDATE;
-    const ks_ynode *at = dep ? b.deployment_n : b.nodes_n;
+    const ks_ynode *at = dep ? b.deployment_n : b.a.kind == KS_ACTION_ADD_NODES && b.pool_n ? b.pool_n : b.nodes_n;
     static const char *const action_paths[] = {".scale.deployment", ".update.deployment", ".failNodes", ".recoverNodes",
                                                ".cordon",           ".uncordon",          ".label",     ".taint",
-                                               ".untaint",          ".drain"};
+                                               ".untaint",          ".drain",             ".addNodes.pool"};
     snprintf(path, sizeof path, "%s%s", c->path, action_paths[b.a.kind]);
     L->action_refs[cfg->nactions] = (action_ref){c->file, at->line, at->col, dup(c->name ? c->name : ""), dup(path), NULL};
     /* A node named in names must exist: checked with the nodes (check_actions), at the name. */
@@ -3972,6 +4000,17 @@ static void check_actions(loader *L)
     }
     for (size_t i = 0; i < cfg->nactions; i++) {
         const ks_scenario_action *a = &cfg->actions[i];
+        if (a->kind == KS_ACTION_ADD_NODES) {
+            bool found = false;
+            for (size_t j = 0; j < cfg->npools && !found; j++) found = !strcmp(cfg->pools[j].name, a->nodes.pool);
+            if (!found) {
+                const action_ref *r = &L->action_refs[i];
+                char msg[400];
+                snprintf(msg, sizeof msg, "expected the name of a NodePool of this experiment, got \"%.200s\"", a->nodes.pool);
+                report(L, r->file, r->line, r->col, "Scenario", r->scenario, r->path, msg);
+            }
+            continue;
+        }
         if (a->kind != KS_ACTION_SCALE && a->kind != KS_ACTION_UPDATE) {
             const action_ref *r = &L->action_refs[i];
             for (size_t k = 0; k < a->nodes.nnames; k++) {

@@ -843,6 +843,52 @@ static void on_rf_repair(ks_sim *sim, void *ctx, const ks_event *ev)
 
 /* ---------------------------------------------------------------- set-up */
 
+/* NODE's place in a zone (created on first use), growing the zone list. */
+static void place_in_zone(ks_nlc *s, const ks_world *w, uint32_t node)
+{
+    const char *z = w->cluster.nodes.spec[node].zone ? w->cluster.nodes.spec[node].zone : "";
+    size_t k = 0;
+    while (k < s->nzones && strcmp(s->zones[k].name, z)) k++;
+    if (k == s->nzones) {
+        s->zones = s->nzones ? ks_realloc(s->zones, (s->nzones + 1) * sizeof *s->zones)
+                             : ks_malloc(mem_nlc(), sizeof *s->zones);
+        /* A new zone's limiter: the normal rate, full (NewRateLimitedTimedQueue). */
+        s->zones[s->nzones++] =
+            (zone){.name = ks_strdup(mem_nlc(), z), .state = ZONE_NORMAL, .qps = w->timings->node_eviction_rate};
+    }
+    s->zone_of[node] = (uint32_t)k;
+    s->zones[k].size++;
+}
+
+void ks_nodelifecycle_node_added(ks_world *w, uint32_t node)
+{
+    ks_nlc *s = w->nlc;
+    size_t n = node + 1;
+#define GROW(a) s->a = ks_realloc(s->a, (n + 1) * sizeof *s->a)
+    GROW(probe);
+    GROW(seen_renew);
+    GROW(cond);
+    GROW(queued);
+    GROW(noexec);
+    GROW(zone_of);
+    GROW(epoch);
+    GROW(open);
+#undef GROW
+    ks_time now = ks_sim_now(w->sim);
+    s->probe[node] = now;
+    s->seen_renew[node] = w->cluster.nodes.lease_renewed[node];
+    s->cond[node] = KS_COND_TRUE;
+    s->queued[node] = s->noexec[node] = 0;
+    s->epoch[node] = 0;
+    s->open[node] = KS_NONE;
+    place_in_zone(s, w, node);
+    s->nnodes = n;
+    /* node_lifecycle_controller.go: RecordNodeEvent(…, "RegisteredNode", "Registered Node <n> in
+     * Controller"), formatted "Node <n> event: <message>". */
+    ks_cluster_event(&w->cluster, now, "Node", "", node_name(w, node), "Normal", "RegisteredNode", "node-controller",
+                     "Node %s event: Registered Node %s in Controller", node_name(w, node), node_name(w, node));
+}
+
 void ks_nodelifecycle_start(ks_world *w)
 {
     ks_mem_id mem = mem_nlc();
@@ -863,16 +909,7 @@ void ks_nodelifecycle_start(ks_world *w)
     s->rng = ks_rng_stream(w->rngs, "scenario");
     for (size_t i = 0; i < n; i++) {
         s->seen_renew[i] = w->cluster.nodes.lease_renewed[i];
-        const char *z = w->cluster.nodes.spec[i].zone ? w->cluster.nodes.spec[i].zone : "";
-        size_t k = 0;
-        while (k < s->nzones && strcmp(s->zones[k].name, z)) k++;
-        if (k == s->nzones) {
-            s->zones = s->nzones ? ks_realloc(s->zones, (s->nzones + 1) * sizeof *s->zones) : ks_malloc(mem, sizeof *s->zones);
-            /* A new zone's limiter: the normal rate, full (NewRateLimitedTimedQueue). */
-            s->zones[s->nzones++] = (zone){.name = ks_strdup(mem, z), .state = ZONE_NORMAL, .qps = w->timings->node_eviction_rate};
-        }
-        s->zone_of[i] = (uint32_t)k;
-        s->zones[k].size++;
+        place_in_zone(s, w, (uint32_t)i);
     }
     s->t_monitor = ks_sim_register(w->sim, "nodelifecycle.monitor", on_monitor, w);
     s->t_poll = ks_sim_register(w->sim, "nodelifecycle.noexecute_pass", on_poll, w);

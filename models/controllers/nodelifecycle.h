@@ -33,6 +33,9 @@ typedef struct ks_nlc_stats {
 void ks_nodelifecycle_start(struct ks_world *w);
 void ks_nodelifecycle_free(struct ks_world *w);
 
+/* NODE has just joined (Scenario addNodes): the controller registers it (RegisteredNode). */
+void ks_nodelifecycle_node_added(struct ks_world *w, uint32_t node);
+
 /* A Scenario node action has come (kubectl's write, or the failure itself). */
 void ks_nodelifecycle_action(struct ks_world *w, const ks_scenario_action *a);
 

@@ -444,6 +444,42 @@ static void test_failure_modes(void **state)
     check_mode("partition", 0);
 }
 
+/* Scenario addNodes: 6 one-cpu pods on 3 one-cpu nodes leave 3 Pending; 2 nodes join the pool at
+ * 60 s (general-3, general-4: RegisteredNode), the scheduler moves the Pending pods (NodeAdd) and
+ * places two, and the new nodes' kubelets keep their Leases fresh: no NodeNotReady in 10 min. */
+static void test_add_nodes(void **state)
+{
+    (void)state;
+    const char *out = run_cluster("add-nodes", "general:3:zone-a", 6, "  - at: 60s\n    addNodes: {pool: general, count: 2}\n",
+                                  "10m");
+    events e = load_events(out);
+    double t[8];
+    assert_int_equal(times_of(&e, "RegisteredNode", "general-3", t, 8), 1);
+    assert_true(near(t[0], 60));
+    assert_int_equal(times_of(&e, "RegisteredNode", "general-4", t, 8), 1);
+    assert_int_equal(times_of(&e, "NodeNotReady", NULL, t, 8), 0);
+    free_events(&e);
+    size_t n, nn;
+    char **node = ks_tc_strings(out, "/pods", "node", &nn);
+    double *scheduled = ks_tc_f64(out, "/pods", "scheduled", &n);
+    int on_new = 0, pending = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(node[i], "general-3") || !strcmp(node[i], "general-4")) {
+            on_new++;
+            assert_true(scheduled[i] > 60);
+        }
+        pending += !node[i][0];
+    }
+    assert_int_equal(on_new, 2);
+    assert_int_equal(pending, 1);
+    size_t nnodes;
+    char **names = ks_tc_strings(out, "/nodes", "name", &nnodes);
+    assert_int_equal(nnodes, 5);
+    ks_tc_free_strings(names, nnodes);
+    ks_tc_free_strings(node, nn);
+    free(scheduled);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -451,7 +487,7 @@ int main(void)
         cmocka_unit_test(test_every_zone_down),      cmocka_unit_test(test_partial_disruption),
         cmocka_unit_test(test_half_zone_is_normal),  cmocka_unit_test(test_recovery_cancels_evictions),
         cmocka_unit_test(test_drain_honours_pdb),    cmocka_unit_test(test_random_failures),
-        cmocka_unit_test(test_failure_modes),
+        cmocka_unit_test(test_failure_modes),        cmocka_unit_test(test_add_nodes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
