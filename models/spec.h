@@ -237,6 +237,7 @@ typedef struct ks_node_spec {
 typedef struct ks_pod_doc {
     char *name;
     ks_pod_spec spec;
+    ks_time at; /* when it is created: 0 for a document, the action's time for a Scenario create */
 } ks_pod_doc;
 
 /* An IntOrString of a rolling update: an absolute count, or a percentage of the replicas. */
@@ -376,6 +377,7 @@ typedef enum ks_action_kind {
     KS_ACTION_UNTAINT,
     KS_ACTION_DRAIN,
     KS_ACTION_ADD_NODES,
+    KS_ACTION_DELETE,
 } ks_action_kind;
 
 /* How a node fails: its power goes (kubelet, leases and containers stop), its kubelet hangs

@@ -222,6 +222,28 @@ void ks_world_add_nodes(ks_world *w, const char *pool_name, int64_t count)
     ks_sim_after(w->sim, ks_world_watch(w), w->ev.sched_move, 0, 0); /* NodeAdd */
 }
 
+/* A Pod document's object is created at NOW (committed). */
+static void create_pod_doc(ks_world *w, const ks_pod_doc *d, ks_time now)
+{
+    ks_cluster *c = &w->cluster;
+    uint32_t pod = ks_cluster_add_pod(c, d->name, &d->spec, KS_NONE, now);
+    uint32_t node = d->spec.node_name && *d->spec.node_name ? find_node(c, d->spec.node_name) : KS_NONE;
+    if (node != KS_NONE) {
+        ks_cluster_assign(c, pod, node);
+        c->pods[pod].scheduled = c->pods[pod].bound = now;
+        c->pods[pod].queue_state = KS_Q_DONE;
+        ks_kubelet_watch_pod(w, pod);
+    } else {
+        ks_sim_after(w->sim, ks_world_watch(w), w->ev.sched_watch, pod, 0);
+    }
+}
+
+static void on_create_pod(ks_sim *sim, void *ctx, const ks_event *ev)
+{
+    ks_world *w = ctx;
+    create_pod_doc(w, &w->pod_docs[ev->target], ks_sim_now(sim));
+}
+
 /* A Scenario action's time has come; the user's write commits now. */
 static void on_scenario_action(ks_sim *sim, void *ctx, const ks_event *ev)
 {
@@ -231,6 +253,17 @@ static void on_scenario_action(ks_sim *sim, void *ctx, const ks_event *ev)
     ks_cluster *c = &w->cluster;
     if (a->kind == KS_ACTION_ADD_NODES) {
         ks_world_add_nodes(w, a->nodes.pool, a->nodes.count);
+        return;
+    }
+    if (a->kind == KS_ACTION_DELETE) { /* kubectl delete pod NAME -n NAMESPACE */
+        for (uint32_t i = 0; i < c->npods; i++) {
+            const ks_pod *pod = &c->pods[i];
+            if (pod->deleted != KS_NEVER || pod->terminating || strcmp(pod->name, a->deployment) ||
+                strcmp(pod->spec->namespace, a->namespace))
+                continue;
+            ks_world_delete_pod(w, KS_CLIENT_USER, i);
+            break;
+        }
         return;
     }
     if (a->kind != KS_ACTION_SCALE && a->kind != KS_ACTION_UPDATE) { /* the node actions */
@@ -334,26 +367,21 @@ ks_world *ks_world_create(ks_sim *sim, ks_rngs *rngs, const ks_world_params *p)
         ks_sim_at(sim, 0, sample, 0, 0);
     }
 
-    /* Pod documents exist at t = 0. With spec.nodeName they are bound from the start and go to the
-     * kubelet; otherwise the scheduler's informer delivers them. */
+    /* Pod documents exist at t = 0; a Scenario's create makes one later. With spec.nodeName they
+     * are bound from the start and go to the kubelet; otherwise the scheduler's informer
+     * delivers them. */
+    w->pod_docs = p->pods;
+    w->ev.pod_doc = ks_sim_register(sim, "scenario.create_pod", on_create_pod, w);
     for (size_t i = 0; i < p->npods; i++) {
         const ks_pod_doc *d = &p->pods[i];
-        uint32_t pod = ks_cluster_add_pod(c, d->name, &d->spec, KS_NONE, 0);
-        if (d->spec.node_name && *d->spec.node_name) {
-            uint32_t node = find_node(c, d->spec.node_name);
-            if (node == KS_NONE) {
-                fprintf(stderr, "kubesim: error: Pod \"%s\": spec.nodeName: node \"%s\" does not exist\n", d->name,
-                        d->spec.node_name);
-                ks_world_destroy(w);
-                return NULL;
-            }
-            ks_cluster_assign(c, pod, node);
-            c->pods[pod].scheduled = c->pods[pod].bound = 0;
-            c->pods[pod].queue_state = KS_Q_DONE;
-            ks_kubelet_watch_pod(w, pod);
-        } else {
-            ks_sim_after(sim, ks_world_watch(w), w->ev.sched_watch, pod, 0);
+        if (d->spec.node_name && *d->spec.node_name && find_node(c, d->spec.node_name) == KS_NONE) {
+            fprintf(stderr, "kubesim: error: Pod \"%s\": spec.nodeName: node \"%s\" does not exist\n", d->name,
+                    d->spec.node_name);
+            ks_world_destroy(w);
+            return NULL;
         }
+        if (d->at > 0) ks_sim_at(sim, d->at, w->ev.pod_doc, (uint32_t)i, 0);
+        else create_pod_doc(w, d, 0);
     }
 
     c->ndeployments = p->ndeployments;

@@ -58,7 +58,7 @@ typedef struct ks_world_types {
         kubelet_node_status, kubelet_exited, kubelet_exit_seen, kubelet_restart, kubelet_ctr_status,
         kubelet_pod_finished, kubelet_ctr_ready, kubelet_pod_ready, kubelet_killed, pod_deleting, pod_removed,
         kubelet_kill, kubelet_stopped, kubelet_stop_reported, scenario_action, sched_move,
-        kubelet_pulled, kubelet_created, kubelet_started, kubelet_status, kubelet_resync, sample;
+        kubelet_pulled, kubelet_created, kubelet_started, kubelet_status, kubelet_resync, pod_doc, sample;
 } ks_world_types;
 
 /* A container's runtime state, for pods whose containers exit (kubelet.c). */
@@ -87,6 +87,7 @@ typedef struct ks_world {
     ks_ctr_state *ctrs; /* kubelet.c: indexed by ks_pod.ctr_base + container */
     size_t nctrs, ctrs_cap;
     uint8_t *node_down;      /* per node: 0 up, else 1 + the ks_fail_mode of its failure */
+    const ks_pod_doc *pod_docs; /* Pod documents, some created by Scenario actions later */
     /* Nodes added during the run (Scenario addNodes): their kubelets' API clients, which
      * ks_api_add_client appends after the others (node i < initial_nodes has
      * KS_CLIENT_KUBELET0 + i); the pools and how many nodes each has made so far. */

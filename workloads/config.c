@@ -2106,7 +2106,7 @@ static void load_pod(ctx *c, const ks_ynode *root)
     if (L->nerrors == errors) {
         ks_config *cfg = L->cfg;
         ks_grow(cfg_mem(), (void **)&cfg->pods, &L->cap_pods, cfg->npods + 1, sizeof *cfg->pods);
-        cfg->pods[cfg->npods++] = (ks_pod_doc){dup(b.meta.name->text), spec};
+        cfg->pods[cfg->npods++] = (ks_pod_doc){dup(b.meta.name->text), spec, 0};
     } else {
         ks_pod_spec_free(&spec);
     }
@@ -3522,6 +3522,8 @@ typedef struct action_build {
     const ks_ynode **name_nodes; /* where each of a.nodes.names was written */
     size_t cap_names, cap_name_nodes;
     bool has_at, has_action, has_labels;
+    bool creates;       /* create: the action made a Pod document (CREATED_POD) */
+    int64_t created_pod; /* its index in cfg->pods, -1 if none */
 } action_build;
 
 static void act_at(ctx *c, const ks_ynode *v, void *obj, int arg)
@@ -3608,15 +3610,6 @@ static void act_scale(ctx *c, const ks_ynode *v, void *obj, int arg)
     walk_map(c, v, scale_fields, obj);
 }
 
-/* Actions of the design that a later version will model. */
-static void act_unsupported(ctx *c, const ks_ynode *v, void *obj, int arg)
-{
-    (void)arg;
-    ((action_build *)obj)->has_action = true;
-    err_at(c, v,
-           "this action is not supported by this version of kubesim (supported: scale, update, failNodes, "
-           "recoverNodes, cordon, uncordon, drain, label, taint, untaint, addNodes)");
-}
 
 /* ---- the node actions: which nodes (ks_node_selection), and what happens to them */
 
@@ -3742,6 +3735,68 @@ static const field taint_action_fields[] = {NODE_SELECTION_FIELDS,
                                             {"effect", act_taint_effect, 0, 0},
                                             {NULL, NULL, 0, 0}};
 
+/* create: a Pod manifest, created at the action's time (the Pod kind's rules; its name must be
+ * unique among the experiment's Pods). Other kinds are errors. */
+static void act_create(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    action_build *b = obj;
+    b->has_action = true;
+    b->creates = true;
+    if (v->kind != KS_YMAPPING) {
+        expect(c, v, "a Pod manifest (apiVersion: v1, kind: Pod, metadata, spec)");
+        return;
+    }
+    const ks_ynode *kind = NULL, *api = NULL;
+    for (size_t i = 0; i + 1 < v->nkids; i += 2) {
+        if (!strcmp(v->kids[i]->text, "kind")) kind = v->kids[i + 1];
+        if (!strcmp(v->kids[i]->text, "apiVersion")) api = v->kids[i + 1];
+    }
+    if (!kind || kind->kind != KS_YSCALAR || strcmp(kind->text, "Pod") || !api || api->kind != KS_YSCALAR ||
+        strcmp(api->text, "v1")) {
+        err_at(c, kind ? kind : v, "create supports apiVersion v1, kind Pod in this version");
+        return;
+    }
+    loader *L = c->L;
+    size_t before = L->cfg->npods;
+    const char *name = c->name;
+    load_pod(c, v);
+    c->name = name;
+    if (L->cfg->npods > before) b->created_pod = (int64_t)before;
+}
+
+/* delete: {kind: Pod, name, namespace}: a DELETE of that Pod (graceful), as kubectl delete. */
+static void del_kind(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    (void)obj;
+    static const char *const names[] = {"Pod", NULL};
+    get_enum(c, v, names);
+}
+
+static void del_name(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    if (get_subdomain(c, v)) ((action_build *)obj)->a.deployment = dup(v->text);
+}
+
+static const field delete_fields[] = {
+    {"kind", del_kind, F_REQUIRED, 0},
+    {"name", del_name, F_REQUIRED, 0},
+    {"namespace", scale_namespace, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void act_delete(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    action_build *b = obj;
+    b->a.kind = KS_ACTION_DELETE;
+    b->has_action = true;
+    b->nodes_n = v;
+    walk_map(c, v, delete_fields, obj);
+}
+
 /* addNodes: {pool, count}: COUNT more nodes of a NodePool, named on from the pool's count. */
 static void add_pool(ctx *c, const ks_ynode *v, void *obj, int arg)
 {
@@ -3807,8 +3862,8 @@ static const field action_fields[] = {
     {"untaint", act_nodes, 0, KS_ACTION_UNTAINT},
     {"addNodes", act_add_nodes, 0, 0},
     {"update", act_update, 0, 0},
-    {"create", act_unsupported, 0, 0},
-    {"delete", act_unsupported, 0, 0},
+    {"create", act_create, 0, 0},
+    {"delete", act_delete, 0, 0},
     {NULL, NULL, 0, 0},
 };
 
@@ -3817,11 +3872,22 @@ static void add_action(ctx *c, const ks_ynode *item, void *obj)
     (void)obj;
     loader *L = c->L;
     int errors = L->nerrors;
-    action_build b = {0};
+    action_build b = {.created_pod = -1};
     walk_map(c, item, action_fields, &b);
+    if (b.creates) { /* the Pod document is the whole action: it is created at `at` */
+        if (b.created_pod >= 0) L->cfg->pods[b.created_pod].at = b.a.at;
+        if (item->kind == KS_YMAPPING && b.has_action && L->nerrors == errors) {
+            size_t nactions = 0;
+            for (size_t i = 0; i + 1 < item->nkids; i += 2) nactions += strcmp(item->kids[i]->text, "at") != 0;
+            if (nactions > 1) err_at(c, item, "expected one action per list item");
+        }
+        ks_scenario_action_free(&b.a);
+        ks_free(b.name_nodes);
+        return;
+    }
     if (item->kind == KS_YMAPPING && !b.has_action && L->nerrors == errors)
         err_at(c, item, "expected one action (scale, update, failNodes, recoverNodes, cordon, uncordon, drain, label, "
-                        "taint, untaint or addNodes)");
+                        "taint, untaint, addNodes, create or delete)");
     if (L->nerrors != errors || !b.has_action) {
         ks_scenario_action_free(&b.a);
         ks_free(b.name_nodes);
@@ -3836,7 +3902,8 @@ static void add_action(ctx *c, const ks_ynode *item, void *obj)
     const ks_ynode *at = dep ? b.deployment_n : b.a.kind == KS_ACTION_ADD_NODES && b.pool_n ? b.pool_n : b.nodes_n;
     static const char *const action_paths[] = {".scale.deployment", ".update.deployment", ".failNodes", ".recoverNodes",
                                                ".cordon",           ".uncordon",          ".label",     ".taint",
-                                               ".untaint",          ".drain",             ".addNodes.pool"};
+                                               ".untaint",          ".drain",             ".addNodes.pool",
+                                               ".delete"};
     snprintf(path, sizeof path, "%s%s", c->path, action_paths[b.a.kind]);
     L->action_refs[cfg->nactions] = (action_ref){c->file, at->line, at->col, dup(c->name ? c->name : ""), dup(path), NULL};
     /* A node named in names must exist: checked with the nodes (check_actions), at the name. */
@@ -4000,6 +4067,7 @@ static void check_actions(loader *L)
     }
     for (size_t i = 0; i < cfg->nactions; i++) {
         const ks_scenario_action *a = &cfg->actions[i];
+        if (a->kind == KS_ACTION_DELETE) continue; /* a Pod that does not exist then is a no-op, as kubectl's NotFound */
         if (a->kind == KS_ACTION_ADD_NODES) {
             bool found = false;
             for (size_t j = 0; j < cfg->npools && !found; j++) found = !strcmp(cfg->pools[j].name, a->nodes.pool);

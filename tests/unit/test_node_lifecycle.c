@@ -480,6 +480,41 @@ static void test_add_nodes(void **state)
     free(scheduled);
 }
 
+/* Scenario create and delete: Pod "late" is created at 30 s (its created time) and runs; Pod
+ * "early", Running since the start, gets its DELETE at 60 s and is gone shortly after. */
+static void test_create_and_delete(void **state)
+{
+    (void)state;
+    const char *out = ks_test_path("create-delete.h5");
+    const char *argv[] = {"run", ks_test_source_path("tests/configs/scenario-create-delete.yaml"), "-o", out, "-q", NULL};
+    ks_test_run r = ks_test_kubesim(argv);
+    if (r.status != 0) fail_msg("kubesim exited %d:\n%s", r.status, r.err);
+    ks_test_run_free(&r);
+    size_t n, nn, np;
+    char **name = ks_tc_strings(out, "/pods", "name", &nn);
+    char **phase = ks_tc_strings(out, "/pods", "phase", &np);
+    double *created = ks_tc_f64(out, "/pods", "created", &n);
+    double *requested = ks_tc_f64(out, "/pods", "deletion_requested", &n);
+    double *deleted = ks_tc_f64(out, "/pods", "deleted", &n);
+    assert_int_equal(n, 2);
+    for (size_t i = 0; i < n; i++) {
+        if (!strcmp(name[i], "late")) {
+            assert_true(near(created[i], 30));
+            assert_string_equal(phase[i], "Running");
+            assert_true(isnan(requested[i]));
+        } else {
+            assert_string_equal(name[i], "early");
+            assert_true(requested[i] >= 60 && requested[i] < 61);
+            assert_true(deleted[i] > requested[i] && deleted[i] < 65);
+        }
+    }
+    ks_tc_free_strings(name, nn);
+    ks_tc_free_strings(phase, np);
+    free(created);
+    free(requested);
+    free(deleted);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -488,6 +523,7 @@ int main(void)
         cmocka_unit_test(test_half_zone_is_normal),  cmocka_unit_test(test_recovery_cancels_evictions),
         cmocka_unit_test(test_drain_honours_pdb),    cmocka_unit_test(test_random_failures),
         cmocka_unit_test(test_failure_modes),        cmocka_unit_test(test_add_nodes),
+        cmocka_unit_test(test_create_and_delete),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
