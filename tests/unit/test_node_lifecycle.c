@@ -515,6 +515,89 @@ static void test_create_and_delete(void **state)
     free(deleted);
 }
 
+/* Random failure timelines: small clusters, Deployments with a PDB, and random sequences of every
+ * node action (failures in all modes, recoveries, cordons, drains, taints, labels, added nodes,
+ * random failures). Each run must succeed, keep its series consistent (Ready pods never more than
+ * pods, NotReady nodes never more than nodes, counts never negative) and be byte-identical when
+ * run again with the same seed. */
+static void test_random_timelines(void **state)
+{
+    (void)state;
+    static const char *const modes[] = {"powerOff", "kubeletHang", "partition"};
+    srand(12345);
+    for (int run = 0; run < 12; run++) {
+        char actions[4096] = "";
+        int t = 20;
+        for (int k = 0; k < 10; k++) {
+            size_t len = strlen(actions);
+            t += 10 + rand() % 120;
+            int node = rand() % 8;
+            switch (rand() % 9) {
+            case 0:
+            case 1:
+                snprintf(actions + len, sizeof actions - len, "  - at: %ds\n    failNodes: {names: [p-%d], mode: %s}\n", t,
+                         node, modes[rand() % 3]);
+                break;
+            case 2: snprintf(actions + len, sizeof actions - len, "  - at: %ds\n    recoverNodes: {fraction: 1}\n", t); break;
+            case 3: snprintf(actions + len, sizeof actions - len, "  - at: %ds\n    cordon: {names: [p-%d]}\n", t, node); break;
+            case 4: snprintf(actions + len, sizeof actions - len, "  - at: %ds\n    uncordon: {zone: zone-a}\n", t); break;
+            case 5: snprintf(actions + len, sizeof actions - len, "  - at: %ds\n    drain: {names: [p-%d]}\n", t, node); break;
+            case 6:
+                snprintf(actions + len, sizeof actions - len,
+                         "  - at: %ds\n    taint: {count: 2, key: dedicated, value: x, effect: %s}\n", t,
+                         rand() % 2 ? "NoExecute" : "NoSchedule");
+                break;
+            case 7: snprintf(actions + len, sizeof actions - len, "  - at: %ds\n    untaint: {fraction: 1, key: dedicated}\n", t); break;
+            default:
+                snprintf(actions + len, sizeof actions - len, "  - at: %ds\n    addNodes: {pool: p, count: 1}\n", t);
+                break;
+            }
+        }
+        char cfg[8192];
+        snprintf(cfg, sizeof cfg,
+                 "apiVersion: kubesim.io/v1alpha1\nkind: Experiment\nmetadata: {name: random}\n"
+                 "spec: {duration: 30m, seed: %d, sampleInterval: 5s}\n"
+                 "---\napiVersion: kubesim.io/v1alpha1\nkind: NodePool\nmetadata: {name: p}\n"
+                 "spec: {count: 8, zones: [zone-a, zone-b], template: {status: {allocatable: {cpu: \"4\", memory: 8Gi}}}}\n"
+                 "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n"
+                 "spec:\n  replicas: %d\n  selector: {matchLabels: {app: web}}\n"
+                 "  template:\n    metadata: {labels: {app: web}}\n"
+                 "    spec: {containers: [{name: c, image: \"web:1\", resources: {requests: {cpu: \"1\"}}}]}\n"
+                 "---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: web}\n"
+                 "spec: {minAvailable: 50%%, selector: {matchLabels: {app: web}}}\n"
+                 "---\napiVersion: kubesim.io/v1alpha1\nkind: Scenario\nmetadata: {name: s}\n"
+                 "spec:\n  randomFailures:\n  - {pool: p, timeBetweenFailures: {exponential: {mean: 2h}}, timeToRepair: 5m}\n"
+                 "  actions:\n%s",
+                 run + 1, 8 + rand() % 24, actions);
+        const char *path = ks_test_write_file("random-timeline.yaml", cfg);
+        const char *out[2] = {ks_test_path("random-a.h5"), ks_test_path("random-b.h5")};
+        for (int k = 0; k < 2; k++) {
+            const char *argv[] = {"run", path, "-o", out[k], "-q", NULL};
+            ks_test_run r = ks_test_kubesim(argv);
+            if (r.status != 0) fail_msg("run %d: kubesim exited %d:\n%s\n%s", run, r.status, r.err, cfg);
+            ks_test_run_free(&r);
+        }
+        char why[512];
+        if (ks_tc_compare_datasets(out[0], out[1], why, sizeof why) != 0) fail_msg("run %d: not reproducible: %s", run, why);
+        size_t n;
+        int64_t *pods = ks_tc_i64(out[0], "/cluster_series", "pods", &n);
+        int64_t *ready = ks_tc_i64(out[0], "/cluster_series", "pods_ready", &n);
+        int64_t *nodes = ks_tc_i64(out[0], "/cluster_series", "nodes", &n);
+        int64_t *not_ready = ks_tc_i64(out[0], "/cluster_series", "nodes_not_ready", &n);
+        int64_t *pending = ks_tc_i64(out[0], "/cluster_series", "pending", &n);
+        for (size_t i = 0; i < n; i++)
+            if (ready[i] < 0 || ready[i] > pods[i] || not_ready[i] < 0 || not_ready[i] > nodes[i] || pending[i] < 0)
+                fail_msg("run %d sample %zu: pods %lld ready %lld nodes %lld not ready %lld pending %lld\n%s", run, i,
+                         (long long)pods[i], (long long)ready[i], (long long)nodes[i], (long long)not_ready[i],
+                         (long long)pending[i], cfg);
+        free(pods);
+        free(ready);
+        free(nodes);
+        free(not_ready);
+        free(pending);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -523,7 +606,7 @@ int main(void)
         cmocka_unit_test(test_half_zone_is_normal),  cmocka_unit_test(test_recovery_cancels_evictions),
         cmocka_unit_test(test_drain_honours_pdb),    cmocka_unit_test(test_random_failures),
         cmocka_unit_test(test_failure_modes),        cmocka_unit_test(test_add_nodes),
-        cmocka_unit_test(test_create_and_delete),
+        cmocka_unit_test(test_create_and_delete),     cmocka_unit_test(test_random_timelines),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
