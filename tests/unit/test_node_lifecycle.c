@@ -565,6 +565,8 @@ static void test_random_timelines(void **state)
                  "    spec: {containers: [{name: c, image: \"web:1\", resources: {requests: {cpu: \"1\"}}}]}\n"
                  "---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: web}\n"
                  "spec: {minAvailable: 50%%, selector: {matchLabels: {app: web}}}\n"
+                 "---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\n"
+                 "spec: {selector: {app: web}, ports: [{port: 80}]}\n"
                  "---\napiVersion: kubesim.io/v1alpha1\nkind: Scenario\nmetadata: {name: s}\n"
                  "spec:\n  randomFailures:\n  - {pool: p, timeBetweenFailures: {exponential: {mean: 2h}}, timeToRepair: 5m}\n"
                  "  actions:\n%s",
