@@ -246,6 +246,49 @@ void ks_kube_proxy_node_changed(ks_world *w, uint32_t node, bool running)
     request_sync(p, node);
 }
 
+void ks_kube_proxy_node_added(ks_world *w, uint32_t node)
+{
+    ks_proxy *p = w->proxy;
+    if (!p || !p->nnodes || node != p->nnodes) return; /* no Service: no proxy runs */
+    uint32_t n = node + 1;
+#define GROW(a)                                                                                              \
+    do {                                                                                                     \
+        p->a = ks_realloc(p->a, (size_t)n * sizeof *p->a);                                                    \
+        memset(&p->a[node], 0, sizeof *p->a);                                                                 \
+    } while (0)
+    GROW(prog_w);
+    GROW(prog_chg);
+    GROW(last_run);
+    GROW(busy_until);
+    GROW(last_full);
+    GROW(tokens);
+    GROW(tokens_at);
+    GROW(gen);
+    GROW(pending);
+    GROW(need_full);
+    GROW(syncs);
+    GROW(full_syncs);
+    GROW(programmed);
+    GROW(last_programmed);
+    GROW(idle);
+    GROW(in_idle);
+    GROW(down);
+#undef GROW
+    p->nnodes = n;
+    ks_time now = ks_sim_now(w->sim);
+    /* A kube-proxy starting on a new node: a full sync of what exists (changes before it joined
+     * are not its to count), then the periodic resync at its own phase. */
+    p->tokens[node] = p->t->proxy_burst_syncs;
+    p->tokens_at[node] = now;
+    p->last_programmed[node] = KS_NEVER;
+    p->prog_w[node] = p->visible_w;
+    p->prog_chg[node] = p->visible_chg;
+    p->need_full[node] = 1;
+    request_sync(p, node);
+    gsl_rng *g = ks_rng_stream(w->rngs, "kubeproxy");
+    ks_sim_at(w->sim, now + (ks_time)ks_rng_below(g, (uint64_t)p->t->proxy_sync_period), p->ev_periodic, node, 0);
+}
+
 void ks_proxy_slice_committed(ks_proxy *p, uint32_t svc, const ks_time *changes, uint32_t n)
 {
     ks_grow(mem_proxy, (void **)&p->chg, &p->chg_cap, p->nchg + n, sizeof *p->chg);

@@ -218,6 +218,7 @@ void ks_world_add_nodes(ks_world *w, const char *pool_name, int64_t count)
         w->node_down[node] = 0;
         ks_kubelet_start_node(w, node);
         ks_nodelifecycle_node_added(w, node);
+        ks_kube_proxy_node_added(w, node);
     }
     ks_sim_after(w->sim, ks_world_watch(w), w->ev.sched_move, 0, 0); /* NodeAdd */
 }

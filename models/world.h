@@ -181,5 +181,7 @@ void ks_endpoints_pod_changed(ks_world *w, uint32_t pod);
 /* The kube-proxy of NODE stopped (RUNNING false: its node failed) or runs again (it resyncs in
  * full; the changes it missed meanwhile are left out of the network programming SLI). */
 void ks_kube_proxy_node_changed(ks_world *w, uint32_t node, bool running);
+/* NODE has just joined (Scenario addNodes): its kube-proxy starts with a full sync. */
+void ks_kube_proxy_node_added(ks_world *w, uint32_t node);
 
 #endif

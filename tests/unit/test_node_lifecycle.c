@@ -600,6 +600,44 @@ static void test_random_timelines(void **state)
     }
 }
 
+/* A node added during the run gets a kube-proxy: it syncs in full when it joins and programs the
+ * endpoint changes that come after (the Deployment scaled up at 120 s). */
+static void test_added_node_kube_proxy(void **state)
+{
+    (void)state;
+    const char *cfg =
+        "apiVersion: kubesim.io/v1alpha1\nkind: Experiment\nmetadata: {name: proxy-add}\n"
+        "spec: {duration: 5m, seed: 5, sampleInterval: 10s}\n"
+        "---\napiVersion: kubesim.io/v1alpha1\nkind: NodePool\nmetadata: {name: p}\n"
+        "spec: {count: 3, template: {status: {allocatable: {cpu: \"8\", memory: 16Gi}}}}\n"
+        "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n"
+        "spec:\n  replicas: 3\n  selector: {matchLabels: {app: web}}\n"
+        "  template:\n    metadata: {labels: {app: web}}\n"
+        "    spec: {containers: [{name: c, image: \"web:1\", resources: {requests: {cpu: \"1\"}}}]}\n"
+        "---\napiVersion: v1\nkind: Service\nmetadata: {name: web}\nspec: {selector: {app: web}, ports: [{port: 80}]}\n"
+        "---\napiVersion: kubesim.io/v1alpha1\nkind: Scenario\nmetadata: {name: s}\n"
+        "spec:\n  actions:\n  - at: 60s\n    addNodes: {pool: p, count: 1}\n"
+        "  - at: 120s\n    scale: {deployment: web, replicas: 6}\n";
+    const char *path = ks_test_write_file("proxy-add.yaml", cfg);
+    const char *out = ks_test_path("proxy-add.h5");
+    const char *argv[] = {"run", path, "-o", out, "-q", NULL};
+    ks_test_run r = ks_test_kubesim(argv);
+    if (r.status != 0) fail_msg("kubesim exited %d:\n%s", r.status, r.err);
+    ks_test_run_free(&r);
+    size_t n, nn;
+    char **node = ks_tc_strings(out, "/kube_proxy", "node", &nn);
+    int64_t *full = ks_tc_i64(out, "/kube_proxy", "full_syncs", &n);
+    int64_t *programmed = ks_tc_i64(out, "/kube_proxy", "changes_programmed", &n);
+    assert_int_equal(n, 4);
+    assert_string_equal(node[3], "p-3");
+    assert_true(full[3] >= 1);
+    assert_true(programmed[3] >= 3);            /* the three new endpoints becoming ready */
+    assert_true(programmed[3] < programmed[0]); /* not the first three, from before it joined */
+    ks_tc_free_strings(node, nn);
+    free(full);
+    free(programmed);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -609,6 +647,7 @@ int main(void)
         cmocka_unit_test(test_drain_honours_pdb),    cmocka_unit_test(test_random_failures),
         cmocka_unit_test(test_failure_modes),        cmocka_unit_test(test_add_nodes),
         cmocka_unit_test(test_create_and_delete),     cmocka_unit_test(test_random_timelines),
+        cmocka_unit_test(test_added_node_kube_proxy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
