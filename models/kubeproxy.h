@@ -34,7 +34,8 @@
  *
  * Simplifications: one watch delay per slice write for every node (events of one watch stream
  * arrive in order, so the log's order is the delivery order); Services' own changes are only
- * their creation at t = 0, programmed before the run; the nodes are those that exist at t = 0.
+ * their creation at t = 0, programmed before the run. A node added during the run
+ * (ks_kube_proxy_node_added) starts with a full sync; earlier changes are not its to count.
  * A node whose kube-proxy is down (its node failed: ks_kube_proxy_node_changed in world.h)
  * programs nothing; when it runs again it resyncs in full, and the changes it missed meanwhile
  * are left out of the SLI, which upstream measures on running proxies.
