@@ -712,3 +712,11 @@ void ks_cluster_incident(ks_cluster *c, ks_time now)
         d->dropped = d->ready_now < d->replicas;
     }
 }
+
+void ks_cluster_node_delete(ks_cluster *c, uint32_t node)
+{
+    if (c->nodes.spec[node].deleted) return;
+    c->nodes.spec[node].deleted = true;
+    c->nodes.ndeleted++;
+    node_changed(c, node);
+}

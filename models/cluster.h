@@ -63,6 +63,7 @@ typedef struct ks_pod {
     uint8_t marked_not_ready; /* Ready=False written by the node lifecycle controller (node lost) */
     uint8_t evicting;        /* an Eviction (drain) was admitted: no longer healthy for PDBs */
     uint8_t counted_ready;   /* counted in ks_cluster.pods_ready (ks_cluster_pod_ready) */
+    uint8_t podgc;           /* PodGC is force-deleting it (its node was deleted) */
     uint32_t aff_slot;       /* index in ks_cluster.aff_pods, KS_NONE if not there */
     uint64_t resource_version;
 } ks_pod;
@@ -99,6 +100,7 @@ typedef struct ks_nodes {
     uint32_t *pod_head;       /* first pod assigned here (ks_pod.node_next links the rest) */
     uint32_t *nominated_head; /* first pod nominated here (ks_pod.nom_next) */
     size_t nnominated;        /* pods with a nominatedNodeName, all nodes */
+    size_t ndeleted;          /* nodes whose Node object was deleted (spec.deleted) */
     /* What caches of per-node results need to stay current (the scheduler's kernel.c):
      * spec_epoch changes whenever a node is added or its spec (labels, taints, unschedulable,
      * allocatable) changes; the change log lists, in order, the nodes whose requested resources
@@ -263,6 +265,9 @@ bool ks_cluster_node_remove_taint(ks_cluster *c, uint32_t node, const char *key,
 bool ks_cluster_node_has_taint(const ks_cluster *c, uint32_t node, const char *key, ks_taint_effect effect);
 void ks_cluster_node_set_unschedulable(ks_cluster *c, uint32_t node, bool on);
 void ks_cluster_node_set_label(ks_cluster *c, uint32_t node, const char *key, const char *value);
+/* The Node object is deleted: it stays in the tables (indices are stable) marked deleted, which
+ * the scheduler, the node lifecycle controller and the summaries skip. */
+void ks_cluster_node_delete(ks_cluster *c, uint32_t node);
 
 /* Sets (NODE) or clears (KS_NONE) a pod's nominatedNodeName. */
 void ks_cluster_nominate(ks_cluster *c, uint32_t pod, uint32_t node);

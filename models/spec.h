@@ -227,6 +227,7 @@ typedef struct ks_node_spec {
     ks_taint *taints;
     size_t ntaints;
     bool unschedulable;
+    bool deleted; /* the Node object was deleted during the run (Scenario delete): in no one's view */
     int64_t cpu_milli, mem_bytes, eph_bytes, pods; /* status.allocatable */
     ks_ext ext[KS_MAX_EXT];                        /* allocatable extended resources */
     uint8_t next;
@@ -408,6 +409,7 @@ typedef struct ks_scenario_action {
     ks_labels labels;             /* label: values to set ("" values included) */
     ks_taint taint;               /* taint / untaint */
     bool any_effect;              /* untaint without an effect: every effect of the key */
+    uint8_t object_kind;          /* delete: 0 a Pod (deployment/namespace hold its name), 1 a Node */
 } ks_scenario_action;
 
 void ks_scenario_action_free(ks_scenario_action *a);

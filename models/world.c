@@ -117,7 +117,7 @@ static void on_sample(ks_sim *sim, void *ctx, const ks_event *ev)
         .pods = (int64_t)c->npods - c->pods_deleted,
         .pending = c->pods_pending,
         .running = c->pods_running,
-        .nodes = (int64_t)c->nodes.n,
+        .nodes = (int64_t)(c->nodes.n - c->nodes.ndeleted),
         .cpu_requested_milli = c->cpu_requested,
         .cpu_allocatable_milli = c->cpu_allocatable,
         .mem_requested_bytes = c->mem_requested,
@@ -254,6 +254,10 @@ static void on_scenario_action(ks_sim *sim, void *ctx, const ks_event *ev)
     ks_cluster *c = &w->cluster;
     if (a->kind == KS_ACTION_ADD_NODES) {
         ks_world_add_nodes(w, a->nodes.pool, a->nodes.count);
+        return;
+    }
+    if (a->kind == KS_ACTION_DELETE && a->object_kind == 1) { /* kubectl delete node NAME */
+        ks_nodelifecycle_delete_node(w, a->deployment);
         return;
     }
     if (a->kind == KS_ACTION_DELETE) { /* kubectl delete pod NAME -n NAMESPACE */

@@ -3765,13 +3765,14 @@ static void act_create(ctx *c, const ks_ynode *v, void *obj, int arg)
     if (L->cfg->npods > before) b->created_pod = (int64_t)before;
 }
 
-/* delete: {kind: Pod, name, namespace}: a DELETE of that Pod (graceful), as kubectl delete. */
+/* delete: {kind: Pod, name, namespace}: a DELETE of that Pod (graceful), as kubectl delete;
+ * {kind: Node, name}: the Node object goes (its pods are left to PodGC). */
 static void del_kind(ctx *c, const ks_ynode *v, void *obj, int arg)
 {
     (void)arg;
-    (void)obj;
-    static const char *const names[] = {"Pod", NULL};
-    get_enum(c, v, names);
+    static const char *const names[] = {"Pod", "Node", NULL};
+    int i = get_enum(c, v, names);
+    if (i >= 0) ((action_build *)obj)->a.object_kind = (uint8_t)i;
 }
 
 static void del_name(ctx *c, const ks_ynode *v, void *obj, int arg)
@@ -4067,6 +4068,12 @@ static void check_actions(loader *L)
     }
     for (size_t i = 0; i < cfg->nactions; i++) {
         const ks_scenario_action *a = &cfg->actions[i];
+        if (a->kind == KS_ACTION_DELETE && a->object_kind == 1 && !config_has_node(cfg, a->deployment)) {
+            const action_ref *r = &L->action_refs[i];
+            char msg[400];
+            snprintf(msg, sizeof msg, "expected the name of a node of this experiment, got \"%.200s\"", a->deployment);
+            report(L, r->file, r->line, r->col, "Scenario", r->scenario, r->path, msg);
+        }
         if (a->kind == KS_ACTION_DELETE) continue; /* a Pod that does not exist then is a no-op, as kubectl's NotFound */
         if (a->kind == KS_ACTION_ADD_NODES) {
             bool found = false;

@@ -80,7 +80,10 @@ typedef struct ks_nlc {
     ks_nlc_stats stats;
     gsl_rng *rng;
     uint32_t t_monitor, t_poll, t_status, t_notready_seen, t_taint, t_noexec_seen, t_evict_due, t_evict_patched,
-        t_pod_status, t_evict_try, t_evict_commit, t_rf_fail, t_rf_repair;
+        t_pod_status, t_evict_try, t_evict_commit, t_rf_fail, t_rf_repair, t_podgc, t_podgc_failed;
+    bool podgc_running;
+    ks_time *deleted_at; /* per node: when its Node object was deleted (KS_NEVER: it exists) */
+    size_t ndeleted_known; /* nodes deleted_at covers */
     gsl_rng *rng_failures;
 } ks_nlc;
 
@@ -370,11 +373,16 @@ static void handle_disruption(ks_world *w, ks_time now)
     ks_nlc *s = w->nlc;
     const ks_timings *t = w->timings;
     uint32_t *not_ready = ks_calloc(mem_nlc(), s->nzones + 1, sizeof *not_ready);
-    for (size_t i = 0; i < s->nnodes; i++) not_ready[s->zone_of[i]] += s->cond[i] != KS_COND_TRUE;
+    for (size_t i = 0; i < s->nnodes; i++)
+        not_ready[s->zone_of[i]] += s->cond[i] != KS_COND_TRUE && !w->cluster.nodes.spec[i].deleted;
     bool all_was = true, all_are = true;
     uint8_t *next = ks_malloc(mem_nlc(), s->nzones + 1);
     for (size_t k = 0; k < s->nzones; k++) {
         zone *z = &s->zones[k];
+        if (!z->size) { /* every node of it deleted: upstream drops the zone */
+            next[k] = z->state;
+            continue;
+        }
         uint32_t nr = not_ready[k], ready = z->size - nr;
         /* ComputeZoneState */
         next[k] = ready == 0 ? ZONE_FULL
@@ -427,6 +435,7 @@ static void on_monitor(ks_sim *sim, void *ctx, const ks_event *ev)
     ks_cluster *c = &w->cluster;
     ks_time now = ks_sim_now(sim), grace = w->timings->node_monitor_grace_period;
     for (uint32_t i = 0; i < s->nnodes; i++) {
+        if (c->nodes.spec[i].deleted) continue; /* gone from the informer */
         /* tryUpdateNodeHealth: the probe timestamp is when this controller saw a new Lease
          * renewal; past the grace period, Ready (and the pressure conditions) become Unknown. */
         if (c->nodes.lease_renewed[i] != s->seen_renew[i]) {
@@ -523,6 +532,7 @@ void ks_nodelifecycle_sample(const ks_world *w, int64_t *not_ready, int64_t *noe
     *not_ready = *noexecute = *evicted = 0;
     if (!s) return;
     for (size_t i = 0; i < s->nnodes; i++) {
+        if (w->cluster.nodes.spec[i].deleted) continue;
         *not_ready += s->cond[i] != KS_COND_TRUE;
         *noexecute += ks_cluster_node_has_taint(&w->cluster, (uint32_t)i, UNREACHABLE, KS_NO_EXECUTE) ||
                       ks_cluster_node_has_taint(&w->cluster, (uint32_t)i, NOT_READY, KS_NO_EXECUTE);
@@ -841,6 +851,80 @@ static void on_rf_repair(ks_sim *sim, void *ctx, const ks_event *ev)
     ks_sim_after(sim, ks_dist_sample_ns(&f->between, w->nlc->rng_failures), w->nlc->t_rf_fail, ev->target, ev->arg);
 }
 
+/* ---------------------------------------------------------------- Node deletion and PodGC */
+
+/* pkg/controller/podgc/gc_controller.go: gcCheckPeriod 20 s, quarantineTime 40 s. */
+#define PODGC_PERIOD KS_SEC(20)
+#define PODGC_QUARANTINE KS_SEC(40)
+
+void ks_nodelifecycle_delete_node(ks_world *w, const char *name)
+{
+    ks_nlc *s = w->nlc;
+    ks_cluster *c = &w->cluster;
+    uint32_t node = 0;
+    while (node < c->nodes.n && strcmp(c->nodes.spec[node].name, name)) node++;
+    if (node == c->nodes.n || c->nodes.spec[node].deleted) return; /* NotFound */
+    ks_time now = ks_sim_now(w->sim);
+    if (!w->node_down[node]) ks_kubelet_node_down(w, node, KS_FAIL_POWER_OFF); /* its machine goes too */
+    ks_cluster_node_delete(c, node);
+    dequeue(s, node);
+    s->zones[s->zone_of[node]].size--;
+    s->deleted_at = s->deleted_at ? ks_realloc(s->deleted_at, (s->nnodes + 1) * sizeof *s->deleted_at)
+                                  : ks_malloc(mem_nlc(), (s->nnodes + 1) * sizeof *s->deleted_at);
+    for (size_t i = s->ndeleted_known; i < s->nnodes; i++) s->deleted_at[i] = KS_NEVER;
+    s->ndeleted_known = s->nnodes;
+    s->deleted_at[node] = now;
+    /* node_lifecycle_controller.go on a Node delete: "RemovingNode" "Removing Node <n> from Controller". */
+    ks_cluster_event(c, now, "Node", "", node_name(w, node), "Normal", "RemovingNode", "node-controller",
+                     "Node %s event: Removing Node %s from Controller", node_name(w, node), node_name(w, node));
+    node_changed(w);
+    if (!s->podgc_running) { /* PodGC's loop (it runs from the start; nothing to do before this) */
+        s->podgc_running = true;
+        ks_sim_at(w->sim, (now / PODGC_PERIOD + 1) * PODGC_PERIOD, s->t_podgc, 0, 0);
+    }
+}
+
+/* gcOrphaned: pods bound to a node deleted at least quarantineTime ago are marked Failed
+ * (DisruptionTarget, DeletionByPodGC) and force-deleted (grace 0). */
+static void on_podgc(ks_sim *sim, void *ctx, const ks_event *ev)
+{
+    (void)ev;
+    ks_world *w = ctx;
+    ks_nlc *s = w->nlc;
+    ks_cluster *c = &w->cluster;
+    ks_time now = ks_sim_now(sim);
+    for (uint32_t node = 0; node < s->ndeleted_known && node < c->nodes.n; node++) {
+        if (s->deleted_at[node] == KS_NEVER || now - s->deleted_at[node] < PODGC_QUARANTINE) continue;
+        for (uint32_t q = c->nodes.pod_head[node]; q != KS_NONE; q = c->pods[q].node_next)
+            if (c->pods[q].deleted == KS_NEVER && !c->pods[q].podgc) {
+                c->pods[q].podgc = 1;
+                s->stats.podgc++;
+                ks_api_call(&w->api, now, KS_CLIENT_NODE_LIFECYCLE, KS_VERB_PATCH, s->t_podgc_failed, q, 0);
+            }
+    }
+    ks_sim_after(sim, PODGC_PERIOD, s->t_podgc, 0, 0);
+}
+
+static void on_podgc_failed(ks_sim *sim, void *ctx, const ks_event *ev)
+{
+    ks_world *w = ctx;
+    ks_cluster *c = &w->cluster;
+    ks_pod *p = &c->pods[ev->target];
+    if (p->deleted != KS_NEVER) return;
+    p->resource_version = ks_cluster_bump(c);
+    ks_cluster_pod_ready(c, ev->target, false, ks_sim_now(sim));
+    /* markFailedAndDeletePodWithCondition: phase Failed (its owner replaces it), then DELETE. */
+    if (p->phase == KS_PHASE_PENDING || p->phase == KS_PHASE_RUNNING) {
+        if (p->phase == KS_PHASE_RUNNING) c->pods_running--;
+        else c->pods_pending--;
+        p->phase = KS_PHASE_FAILED;
+        if (p->finished == KS_NEVER) p->finished = ks_sim_now(sim);
+        if (!p->terminating) ks_controllers_pod_inactive(w, ev->target);
+    }
+    /* The DELETE with grace 0: the object is gone when it commits. */
+    ks_api_call(&w->api, ks_sim_now(sim), KS_CLIENT_NODE_LIFECYCLE, KS_VERB_DELETE, w->ev.pod_removed, ev->target, 0);
+}
+
 /* ---------------------------------------------------------------- set-up */
 
 /* NODE's place in a zone (created on first use), growing the zone list. */
@@ -930,6 +1014,8 @@ void ks_nodelifecycle_start(ks_world *w)
     s->rng_failures = ks_rng_stream(w->rngs, "failures");
     s->t_rf_fail = ks_sim_register(w->sim, "failures.fail", on_rf_fail, w);
     s->t_rf_repair = ks_sim_register(w->sim, "failures.repair", on_rf_repair, w);
+    s->t_podgc = ks_sim_register(w->sim, "podgc.pass", on_podgc, w);
+    s->t_podgc_failed = ks_sim_register(w->sim, "podgc.failed_committed", on_podgc_failed, w);
     for (size_t k = 0; k < w->nfailure_procs; k++)
         for (uint32_t i = 0; i < n; i++)
             if (!strcmp(w->cluster.nodes.spec[i].pool ? w->cluster.nodes.spec[i].pool : "", w->failure_procs[k].pool))
@@ -945,7 +1031,7 @@ void ks_nodelifecycle_free(ks_world *w)
         ks_free(s->zones[k].queue);
     }
     void *cols[] = {s->zones, s->probe, s->seen_renew, s->cond,  s->queued, s->noexec,
-                    s->zone_of, s->epoch, s->pend,       s->fail, s->open};
+                    s->zone_of, s->epoch, s->pend,       s->fail, s->open, s->deleted_at};
     for (size_t i = 0; i < sizeof cols / sizeof *cols; i++) ks_free(cols[i]);
     ks_free(s);
     w->nlc = NULL;

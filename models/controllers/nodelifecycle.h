@@ -26,7 +26,7 @@ enum { KS_COND_TRUE, KS_COND_FALSE, KS_COND_UNKNOWN };
 /* Per-run counts for the summary. */
 typedef struct ks_nlc_stats {
     uint64_t nodes_failed, nodes_recovered, not_ready_transitions, noexecute_taints, evictions, evictions_cancelled,
-        drain_evictions, evictions_refused;
+        drain_evictions, evictions_refused, podgc;
 } ks_nlc_stats;
 
 /* Registers the handlers and starts the monitor loop (after the nodes exist). */
@@ -35,6 +35,11 @@ void ks_nodelifecycle_free(struct ks_world *w);
 
 /* NODE has just joined (Scenario addNodes): the controller registers it (RegisteredNode). */
 void ks_nodelifecycle_node_added(struct ks_world *w, uint32_t node);
+
+/* The Node object NAME is deleted (Scenario delete): the node's kubelet and kube-proxy are gone
+ * with it (as after a power off), the controllers stop watching it, and PodGC force-deletes the
+ * pods still bound to it once they have been orphans for its 40 s quarantine. */
+void ks_nodelifecycle_delete_node(struct ks_world *w, const char *name);
 
 /* A Scenario node action has come (kubectl's write, or the failure itself). */
 void ks_nodelifecycle_action(struct ks_world *w, const ks_scenario_action *a);

@@ -175,7 +175,7 @@ void ks_kernel_destroy(ks_kernel *k)
 
 static bool same_taints(const ks_node_spec *a, const ks_node_spec *b)
 {
-    if (a->unschedulable != b->unschedulable || a->ntaints != b->ntaints) return false;
+    if (a->unschedulable != b->unschedulable || a->deleted != b->deleted || a->ntaints != b->ntaints) return false;
     for (size_t t = 0; t < a->ntaints; t++)
         if (a->taints[t].effect != b->taints[t].effect || strcmp(a->taints[t].key, b->taints[t].key) ||
             strcmp(a->taints[t].value, b->taints[t].value))
@@ -209,7 +209,7 @@ static void rebuild_nodes(ks_kernel *k, const ks_cluster *c)
         const int64_t a[] = {nd->alloc_cpu[i], nd->alloc_mem[i], nd->alloc_eph[i], nd->alloc_pods[i]};
         for (int r = 0; r < 4; r++) k->exact = k->exact && a[r] >= 0 && a[r] < EXACT_LIMIT;
         const ks_node_spec *s = &nd->spec[i];
-        if (!s->unschedulable && s->ntaints == 0) continue;
+        if (!s->unschedulable && s->ntaints == 0 && !s->deleted) continue;
         size_t cl = 0;
         while (cl < k->nclasses && !same_taints(&nd->spec[k->class_rep[cl]], s)) cl++;
         if (cl == k->nclasses) k->class_rep[k->nclasses++] = (uint32_t)i;

@@ -310,6 +310,7 @@ bool ks_preempt(ks_world *w, const ks_sched_profile *prof, const ks_sched_pod *s
     uint32_t *potential = ks_malloc(mem_pre, (nnodes ? nnodes : 1) * sizeof *potential);
     uint32_t npot = 0, nuu = 0;
     for (uint32_t i = 0; i < nnodes; i++) {
+        if (c->nodes.spec[i].deleted) continue; /* not in the snapshot */
         if (s->unresolvable[i]) nuu++;
         else potential[npot++] = i;
     }

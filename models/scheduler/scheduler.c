@@ -441,6 +441,7 @@ enum {
     R_POD_AFFINITY,
     R_POD_ANTI,
     R_EXISTING_ANTI,
+    R_GONE, /* the Node was deleted: not in the scheduler's snapshot, no reason counted */
     R_COUNT
 };
 static const char *const reason_text_of[R_COUNT] = {
@@ -467,7 +468,7 @@ static const char *const reason_text_of[R_COUNT] = {
  * podtopologyspread's missing label; interpodaffinity's affinity rules). */
 #define R_UNRESOLVABLE                                                                                      \
     ((1u << R_UNSCHEDULABLE) | (1u << R_NODE_NAME) | (1u << R_TAINT) | (1u << R_AFFINITY) |                \
-     (1u << R_SPREAD_LABEL) | (1u << R_POD_AFFINITY))
+     (1u << R_SPREAD_LABEL) | (1u << R_POD_AFFINITY) | (1u << R_GONE))
 
 /* NodePorts (nodeports/node_ports.go, HostPortInfo.CheckConflict): a wanted host port conflicts
  * with a used one of the same protocol and number when either address is 0.0.0.0 or they are
@@ -546,6 +547,7 @@ static unsigned filter_node(const ks_cluster *c, const ks_sched_profile *prof, c
     const ks_node_spec *spec = &n->spec[i];
     const ks_taint *taint;
     dyn->n = 0;
+    if (spec->deleted) return 1u << R_GONE;
     if (prof->unschedulable_filter && spec->unschedulable) {
         /* The pod may tolerate the node.kubernetes.io/unschedulable:NoSchedule taint. */
         if (!tolerated(ps, &unschedulable_taint)) return 1u << R_UNSCHEDULABLE;
@@ -1121,6 +1123,7 @@ static bool affinity_key(const ks_sched_profile *prof, const ks_pod_spec *ps, bo
 static double kernel_taint_verdict(const void *ctx, const ks_node_spec *spec)
 {
     const kernel_ctx *k = ctx;
+    if (spec->deleted) return -1;
     if (k->prof->unschedulable_filter && spec->unschedulable && !tolerated(k->ps, &unschedulable_taint)) return -1;
     if (k->prof->taint_filter && untolerated_taint(spec, k->ps)) return -1;
     return k->prof->taint_weight ? (double)prefer_no_schedule_count(k->ps, spec) : 0;
@@ -1316,7 +1319,8 @@ static void on_cycle(ks_sim *sim, void *ctx, const ks_event *ev)
             reasons[nr] = fr.varying[j];
             all_counts[nr++] = fr.varying_counts[j];
         }
-        ks_fit_error_message(msg, sizeof msg, nnodes, reasons, all_counts, nr);
+        /* "0/N nodes": the nodes in the snapshot, deleted ones not among them. */
+        ks_fit_error_message(msg, sizeof msg, nnodes - (uint32_t)c->nodes.ndeleted, reasons, all_counts, nr);
         /* PostFilter: DefaultPreemption; its message follows the FitError's (framework/types.go
          * FitError.Error, v1.30+: one space, no extra period). */
         char post[1100];

@@ -516,7 +516,7 @@ static void test_create_and_delete(void **state)
 }
 
 /* Random failure timelines: small clusters, Deployments with a PDB, and random sequences of every
- * node action (failures in all modes, recoveries, cordons, drains, taints, labels, added nodes,
+ * node action (failures in all modes, recoveries, cordons, drains, taints, added and deleted nodes,
  * random failures). Each run must succeed, keep its series consistent (Ready pods never more than
  * pods, NotReady nodes never more than nodes, counts never negative) and be byte-identical when
  * run again with the same seed. */
@@ -532,7 +532,10 @@ static void test_random_timelines(void **state)
             size_t len = strlen(actions);
             t += 10 + rand() % 120;
             int node = rand() % 8;
-            switch (rand() % 9) {
+            switch (rand() % 10) {
+            case 9:
+                snprintf(actions + len, sizeof actions - len, "  - at: %ds\n    delete: {kind: Node, name: p-%d}\n", t, node);
+                break;
             case 0:
             case 1:
                 snprintf(actions + len, sizeof actions - len, "  - at: %ds\n    failNodes: {names: [p-%d], mode: %s}\n", t,
@@ -638,6 +641,48 @@ static void test_added_node_kube_proxy(void **state)
     free(programmed);
 }
 
+/* A dead node's Node object deleted at 200 s (RemovingNode): PodGC, passing every 20 s, finds its
+ * pod orphaned at 240 s (40 s of quarantine), marks it Failed and force-deletes it (10 ms each);
+ * the ReplicaSet's replacement finds no room on the 3 nodes left — the scheduler no longer counts
+ * the deleted one: "0/3 nodes are available". */
+static void test_node_deleted_podgc(void **state)
+{
+    (void)state;
+    const char *out = run_cluster("deleted", "general:4:zone-a", 4,
+                                  "  - at: 100s\n    failNodes: {names: [general-0]}\n"
+                                  "  - at: 200s\n    delete: {kind: Node, name: general-0}\n",
+                                  "6m");
+    events e = load_events(out);
+    double t[8];
+    assert_int_equal(times_of(&e, "RemovingNode", "general-0", t, 8), 1);
+    assert_true(near(t[0], 200));
+    assert_int_equal(times_of(&e, "TaintManagerEviction", NULL, t, 8), 0); /* PodGC came first */
+    bool found = false;
+    for (size_t i = 0; i < e.n; i++)
+        found |= !strcmp(e.reason[i], "FailedScheduling") &&
+                 !strcmp(e.message[i], "0/3 nodes are available: 3 Insufficient cpu. preemption: 0/3 nodes are "
+                                       "available: 3 No preemption victims found for incoming pod.");
+    assert_true(found);
+    free_events(&e);
+    size_t n, nn;
+    char **node = ks_tc_strings(out, "/pods", "node", &nn);
+    double *deleted = ks_tc_f64(out, "/pods", "deleted", &n);
+    assert_int_equal(n, 5);
+    int gone = 0;
+    for (size_t i = 0; i < n; i++)
+        if (!strcmp(node[i], "general-0")) {
+            assert_true(near(deleted[i], 240.02));
+            gone++;
+        }
+    assert_int_equal(gone, 1);
+    size_t ns;
+    int64_t *nodes = ks_tc_i64(out, "/cluster_series", "nodes", &ns);
+    assert_int_equal(nodes[ns - 1], 3);
+    free(nodes);
+    ks_tc_free_strings(node, nn);
+    free(deleted);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -647,7 +692,7 @@ int main(void)
         cmocka_unit_test(test_drain_honours_pdb),    cmocka_unit_test(test_random_failures),
         cmocka_unit_test(test_failure_modes),        cmocka_unit_test(test_add_nodes),
         cmocka_unit_test(test_create_and_delete),     cmocka_unit_test(test_random_timelines),
-        cmocka_unit_test(test_added_node_kube_proxy),
+        cmocka_unit_test(test_added_node_kube_proxy), cmocka_unit_test(test_node_deleted_podgc),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
