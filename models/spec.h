@@ -252,6 +252,7 @@ typedef enum ks_deploy_strategy { KS_STRATEGY_ROLLING_UPDATE, KS_STRATEGY_RECREA
 typedef struct ks_deployment_spec {
     char *name;
     char *namespace;
+    ks_time at; /* when it is created: 0 for a document, the action's time for a Scenario create */
     int32_t replicas;
     ks_labels selector; /* spec.selector.matchLabels */
     ks_pod_spec template;

@@ -3524,6 +3524,7 @@ typedef struct action_build {
     bool has_at, has_action, has_labels;
     bool creates;       /* create: the action made a Pod document (CREATED_POD) */
     int64_t created_pod; /* its index in cfg->pods, -1 if none */
+    int64_t created_dep; /* or in cfg->deployments */
 } action_build;
 
 static void act_at(ctx *c, const ks_ynode *v, void *obj, int arg)
@@ -3735,8 +3736,8 @@ static const field taint_action_fields[] = {NODE_SELECTION_FIELDS,
                                             {"effect", act_taint_effect, 0, 0},
                                             {NULL, NULL, 0, 0}};
 
-/* create: a Pod manifest, created at the action's time (the Pod kind's rules; its name must be
- * unique among the experiment's Pods). Other kinds are errors. */
+/* create: a Pod or Deployment manifest, created at the action's time (the kind's rules; its name
+ * must be unique among the experiment's objects of that kind). Other kinds are errors. */
 static void act_create(ctx *c, const ks_ynode *v, void *obj, int arg)
 {
     (void)arg;
@@ -3752,17 +3753,24 @@ static void act_create(ctx *c, const ks_ynode *v, void *obj, int arg)
         if (!strcmp(v->kids[i]->text, "kind")) kind = v->kids[i + 1];
         if (!strcmp(v->kids[i]->text, "apiVersion")) api = v->kids[i + 1];
     }
-    if (!kind || kind->kind != KS_YSCALAR || strcmp(kind->text, "Pod") || !api || api->kind != KS_YSCALAR ||
-        strcmp(api->text, "v1")) {
-        err_at(c, kind ? kind : v, "create supports apiVersion v1, kind Pod in this version");
+    bool pod = kind && kind->kind == KS_YSCALAR && !strcmp(kind->text, "Pod") && api && api->kind == KS_YSCALAR &&
+               !strcmp(api->text, "v1");
+    bool dep = kind && kind->kind == KS_YSCALAR && !strcmp(kind->text, "Deployment") && api &&
+               api->kind == KS_YSCALAR && !strcmp(api->text, "apps/v1");
+    if (!pod && !dep) {
+        err_at(c, kind ? kind : v, "create supports v1 Pod and apps/v1 Deployment in this version");
         return;
     }
     loader *L = c->L;
-    size_t before = L->cfg->npods;
+    size_t before = pod ? L->cfg->npods : L->cfg->ndeployments;
     const char *name = c->name;
-    load_pod(c, v);
+    const char *kind_name = c->kind;
+    if (pod) load_pod(c, v);
+    else load_deployment(c, v);
     c->name = name;
-    if (L->cfg->npods > before) b->created_pod = (int64_t)before;
+    c->kind = kind_name;
+    if (pod && L->cfg->npods > before) b->created_pod = (int64_t)before;
+    if (dep && L->cfg->ndeployments > before) b->created_dep = (int64_t)before;
 }
 
 /* delete: {kind: Pod, name, namespace}: a DELETE of that Pod (graceful), as kubectl delete;
@@ -3873,10 +3881,11 @@ static void add_action(ctx *c, const ks_ynode *item, void *obj)
     (void)obj;
     loader *L = c->L;
     int errors = L->nerrors;
-    action_build b = {.created_pod = -1};
+    action_build b = {.created_pod = -1, .created_dep = -1};
     walk_map(c, item, action_fields, &b);
     if (b.creates) { /* the Pod document is the whole action: it is created at `at` */
         if (b.created_pod >= 0) L->cfg->pods[b.created_pod].at = b.a.at;
+        if (b.created_dep >= 0) L->cfg->deployments[b.created_dep].at = b.a.at;
         if (item->kind == KS_YMAPPING && b.has_action && L->nerrors == errors) {
             size_t nactions = 0;
             for (size_t i = 0; i + 1 < item->nkids; i += 2) nactions += strcmp(item->kids[i]->text, "at") != 0;

@@ -548,5 +548,8 @@ void ks_controllers_pod_changed(ks_world *w, uint32_t pod, bool ready)
 
 void ks_controllers_start(ks_world *w)
 {
-    for (size_t i = 0; i < w->cluster.ndeployments; i++) deploy_request_sync(w, (uint32_t)i, ks_world_watch(w));
+    /* Each Deployment's first sync, once the controller's informer has seen it (a Scenario's
+     * create makes one later than t = 0). */
+    for (size_t i = 0; i < w->cluster.ndeployments; i++)
+        deploy_request_sync(w, (uint32_t)i, w->cluster.deployments[i].spec->at + ks_world_watch(w));
 }

@@ -481,7 +481,8 @@ static void test_add_nodes(void **state)
 }
 
 /* Scenario create and delete: Pod "late" is created at 30 s (its created time) and runs; Pod
- * "early", Running since the start, gets its DELETE at 60 s and is gone shortly after. */
+ * "early", Running since the start, gets its DELETE at 60 s and is gone shortly after; Deployment
+ * "later", created at 90 s, has its two pods created after that and running. */
 static void test_create_and_delete(void **state)
 {
     (void)state;
@@ -496,9 +497,14 @@ static void test_create_and_delete(void **state)
     double *created = ks_tc_f64(out, "/pods", "created", &n);
     double *requested = ks_tc_f64(out, "/pods", "deletion_requested", &n);
     double *deleted = ks_tc_f64(out, "/pods", "deleted", &n);
-    assert_int_equal(n, 2);
+    assert_int_equal(n, 4);
+    int later = 0;
     for (size_t i = 0; i < n; i++) {
-        if (!strcmp(name[i], "late")) {
+        if (!strncmp(name[i], "later-", 6)) { /* the Deployment's pods, after its creation */
+            assert_true(created[i] > 90 && created[i] < 91);
+            assert_string_equal(phase[i], "Running");
+            later++;
+        } else if (!strcmp(name[i], "late")) {
             assert_true(near(created[i], 30));
             assert_string_equal(phase[i], "Running");
             assert_true(isnan(requested[i]));
@@ -508,6 +514,7 @@ static void test_create_and_delete(void **state)
             assert_true(deleted[i] > requested[i] && deleted[i] < 65);
         }
     }
+    assert_int_equal(later, 2);
     ks_tc_free_strings(name, nn);
     ks_tc_free_strings(phase, np);
     free(created);
