@@ -150,6 +150,7 @@ typedef struct ks_deployment {
     int32_t ready_now, min_ready;
     ks_time back_at;
     bool dropped;
+    bool deleted; /* a Scenario deleted it: no more syncs; the garbage collector removes the rest */
 } ks_deployment;
 
 /* One Kubernetes Event, as written to /events. */

@@ -256,6 +256,13 @@ static void on_scenario_action(ks_sim *sim, void *ctx, const ks_event *ev)
         ks_world_add_nodes(w, a->nodes.pool, a->nodes.count);
         return;
     }
+    if (a->kind == KS_ACTION_DELETE && a->object_kind == 2) { /* kubectl delete deployment NAME */
+        for (size_t i = 0; i < c->ndeployments; i++)
+            if (!strcmp(c->deployments[i].spec->name, a->deployment) &&
+                !strcmp(c->deployments[i].spec->namespace, a->namespace))
+                ks_controllers_delete_deployment(w, (uint32_t)i);
+        return;
+    }
     if (a->kind == KS_ACTION_DELETE && a->object_kind == 1) { /* kubectl delete node NAME */
         ks_nodelifecycle_delete_node(w, a->deployment);
         return;

@@ -88,6 +88,7 @@ typedef struct ks_world {
     size_t nctrs, ctrs_cap;
     uint8_t *node_down;      /* per node: 0 up, else 1 + the ks_fail_mode of its failure */
     const ks_pod_doc *pod_docs; /* Pod documents, some created by Scenario actions later */
+    uint32_t gc_client;         /* the garbage collector's API client (0 until it is needed) */
     /* Nodes added during the run (Scenario addNodes): their kubelets' API clients, which
      * ks_api_add_client appends after the others (node i < initial_nodes has
      * KS_CLIENT_KUBELET0 + i); the pools and how many nodes each has made so far. */
@@ -148,6 +149,9 @@ void ks_controllers_register(ks_world *w);
 void ks_controllers_start(ks_world *w);
 /* A pod owned by a ReplicaSet stopped being active (terminal or deleting): its informer tells it. */
 void ks_controllers_pod_inactive(ks_world *w, uint32_t pod);
+/* The Deployment is deleted (kubectl delete, background propagation): the garbage collector
+ * deletes its ReplicaSets and their pods (pkg/controller/garbagecollector). */
+void ks_controllers_delete_deployment(ks_world *w, uint32_t deployment);
 /* spec.replicas of a Deployment has been changed to REPLICAS (committed now). */
 void ks_controllers_scale(ks_world *w, uint32_t deployment, int32_t replicas);
 /* spec.template changed (a new template and its hash, owned by the world): a rollout starts. */

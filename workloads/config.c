@@ -3778,7 +3778,7 @@ static void act_create(ctx *c, const ks_ynode *v, void *obj, int arg)
 static void del_kind(ctx *c, const ks_ynode *v, void *obj, int arg)
 {
     (void)arg;
-    static const char *const names[] = {"Pod", "Node", NULL};
+    static const char *const names[] = {"Pod", "Node", "Deployment", NULL};
     int i = get_enum(c, v, names);
     if (i >= 0) ((action_build *)obj)->a.object_kind = (uint8_t)i;
 }
@@ -4082,6 +4082,18 @@ static void check_actions(loader *L)
             char msg[400];
             snprintf(msg, sizeof msg, "expected the name of a node of this experiment, got \"%.200s\"", a->deployment);
             report(L, r->file, r->line, r->col, "Scenario", r->scenario, r->path, msg);
+        }
+        if (a->kind == KS_ACTION_DELETE && a->object_kind == 2) {
+            bool found = false;
+            for (size_t j = 0; j < cfg->ndeployments && !found; j++)
+                found = !strcmp(cfg->deployments[j].name, a->deployment) && !strcmp(cfg->deployments[j].namespace, a->namespace);
+            if (!found) {
+                const action_ref *r = &L->action_refs[i];
+                char msg[600];
+                snprintf(msg, sizeof msg, "expected the name of a Deployment of this experiment, got \"%.80s\" (namespace \"%.63s\")",
+                         a->deployment, a->namespace);
+                report(L, r->file, r->line, r->col, "Scenario", r->scenario, r->path, msg);
+            }
         }
         if (a->kind == KS_ACTION_DELETE) continue; /* a Pod that does not exist then is a no-op, as kubectl's NotFound */
         if (a->kind == KS_ACTION_ADD_NODES) {

@@ -248,6 +248,7 @@ static void on_deploy(ks_sim *sim, void *ctx, const ks_event *ev)
         ks_time now = ks_sim_now(sim);
         if (d->next_sync != now) return; /* superseded by an earlier sync */
         d->next_sync = KS_NEVER;
+        if (d->deleted) return;
         deployment_sync(w, dep);
         if (d->last_request != KS_NEVER && d->last_request > now) {
             d->next_sync = d->last_request;
@@ -429,6 +430,7 @@ static void on_rs_sync(ks_sim *sim, void *ctx, const ks_event *ev)
     ks_world *w = ctx;
     ks_replicaset *r = &w->cluster.rs[ev->target];
     r->sync_scheduled = false;
+    if (r->removed) return; /* deleted: nothing to reconcile */
     /* Expectations not yet satisfied: the observation of the last pod will resync. */
     if (r->expected_adds || r->batch_left) return;
     if ((int64_t)r->active > (int64_t)r->replicas) {
@@ -508,6 +510,29 @@ void ks_controllers_pod_inactive(ks_world *w, uint32_t pod)
     if (ks_jobs_pod_inactive(w, pod)) return; /* a Job's pod (job.c) */
     uint32_t rs = w->cluster.pods[pod].owner;
     if (rs != KS_NONE) ks_sim_after(w->sim, ks_world_watch(w), ev_rs_observe, rs, OBSERVE_GONE);
+}
+
+void ks_controllers_delete_deployment(ks_world *w, uint32_t deployment)
+{
+    ks_cluster *c = &w->cluster;
+    ks_deployment *d = &c->deployments[deployment];
+    if (d->deleted) return;
+    d->deleted = true;
+    d->replicas = 0;
+    d->resource_version = ks_cluster_bump(c);
+    if (w->gc_client == 0) w->gc_client = ks_api_add_client(&w->api, &w->timings->controller_manager, KS_COMP_GARBAGE_COLLECTOR);
+    for (size_t k = 0; k < c->nrs; k++) {
+        ks_replicaset *r = &c->rs[k];
+        if (r->deployment != deployment || r->removed) continue;
+        r->removed = true;
+        r->replicas = 0;
+        for (uint32_t q = 0; q < c->npods; q++) {
+            const ks_pod *p = &c->pods[q];
+            if (p->owner == k && p->deleted == KS_NEVER && !p->terminating && p->phase != KS_PHASE_SUCCEEDED &&
+                p->phase != KS_PHASE_FAILED)
+                ks_world_delete_pod(w, w->gc_client, q);
+        }
+    }
 }
 
 void ks_controllers_scale(ks_world *w, uint32_t deployment, int32_t replicas)
