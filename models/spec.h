@@ -276,6 +276,7 @@ typedef enum ks_completion_mode { KS_COMPLETION_NON_INDEXED, KS_COMPLETION_INDEX
  * restartPolicy is Never or OnFailure (pkg/apis/batch/validation ValidateJobTemplateSpec). */
 typedef struct ks_job_spec {
     char *name, *namespace;
+    ks_time at; /* when it is created: 0 for a document, the action's time for a Scenario create */
     int32_t parallelism;
     int32_t completions;             /* -1: unset (work-queue Job) */
     ks_completion_mode completion_mode;

@@ -3525,6 +3525,7 @@ typedef struct action_build {
     bool creates;       /* create: the action made a Pod document (CREATED_POD) */
     int64_t created_pod; /* its index in cfg->pods, -1 if none */
     int64_t created_dep; /* or in cfg->deployments */
+    int64_t created_job; /* or in cfg->jobs */
 } action_build;
 
 static void act_at(ctx *c, const ks_ynode *v, void *obj, int arg)
@@ -3757,20 +3758,24 @@ static void act_create(ctx *c, const ks_ynode *v, void *obj, int arg)
                !strcmp(api->text, "v1");
     bool dep = kind && kind->kind == KS_YSCALAR && !strcmp(kind->text, "Deployment") && api &&
                api->kind == KS_YSCALAR && !strcmp(api->text, "apps/v1");
-    if (!pod && !dep) {
-        err_at(c, kind ? kind : v, "create supports v1 Pod and apps/v1 Deployment in this version");
+    bool job = kind && kind->kind == KS_YSCALAR && !strcmp(kind->text, "Job") && api && api->kind == KS_YSCALAR &&
+               !strcmp(api->text, "batch/v1");
+    if (!pod && !dep && !job) {
+        err_at(c, kind ? kind : v, "create supports v1 Pod, apps/v1 Deployment and batch/v1 Job in this version");
         return;
     }
     loader *L = c->L;
-    size_t before = pod ? L->cfg->npods : L->cfg->ndeployments;
+    size_t before = pod ? L->cfg->npods : dep ? L->cfg->ndeployments : L->cfg->njobs;
     const char *name = c->name;
     const char *kind_name = c->kind;
     if (pod) load_pod(c, v);
-    else load_deployment(c, v);
+    else if (dep) load_deployment(c, v);
+    else load_job(c, v);
     c->name = name;
     c->kind = kind_name;
     if (pod && L->cfg->npods > before) b->created_pod = (int64_t)before;
     if (dep && L->cfg->ndeployments > before) b->created_dep = (int64_t)before;
+    if (job && L->cfg->njobs > before) b->created_job = (int64_t)before;
 }
 
 /* delete: {kind: Pod, name, namespace}: a DELETE of that Pod (graceful), as kubectl delete;
@@ -3881,11 +3886,12 @@ static void add_action(ctx *c, const ks_ynode *item, void *obj)
     (void)obj;
     loader *L = c->L;
     int errors = L->nerrors;
-    action_build b = {.created_pod = -1, .created_dep = -1};
+    action_build b = {.created_pod = -1, .created_dep = -1, .created_job = -1};
     walk_map(c, item, action_fields, &b);
     if (b.creates) { /* the Pod document is the whole action: it is created at `at` */
         if (b.created_pod >= 0) L->cfg->pods[b.created_pod].at = b.a.at;
         if (b.created_dep >= 0) L->cfg->deployments[b.created_dep].at = b.a.at;
+        if (b.created_job >= 0) L->cfg->jobs[b.created_job].at = b.a.at;
         if (item->kind == KS_YMAPPING && b.has_action && L->nerrors == errors) {
             size_t nactions = 0;
             for (size_t i = 0; i + 1 < item->nkids; i += 2) nactions += strcmp(item->kids[i]->text, "at") != 0;

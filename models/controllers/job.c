@@ -501,7 +501,7 @@ ks_jobs *ks_jobs_create(ks_world *w, const ks_job_spec *specs, size_t n)
     J->ev_job_deleted = ks_sim_register(w->sim, "apiserver.job_deleted", on_job_deleted, J);
     J->ev_gc = ks_sim_register(w->sim, "garbagecollector.job", on_gc, J);
     /* addJob: enqueueSyncJobImmediately, once the informer has delivered the Job. */
-    for (size_t i = 0; i < n; i++) request_sync(J, (uint32_t)i, ks_world_watch(w));
+    for (size_t i = 0; i < n; i++) request_sync(J, (uint32_t)i, specs[i].at + ks_world_watch(w));
     return J;
 }
 

@@ -483,7 +483,7 @@ static void test_add_nodes(void **state)
 /* Scenario create and delete: Pod "late" is created at 30 s (its created time) and runs; Pod
  * "early", Running since the start, gets its DELETE at 60 s and is gone shortly after; Deployment
  * "later", created at 90 s, has its two pods created after that, and deleted at 150 s takes them
- * with it (the garbage collector), none replaced. */
+ * with it (the garbage collector), none replaced; Job "batch", created at 160 s, completes. */
 static void test_create_and_delete(void **state)
 {
     (void)state;
@@ -498,14 +498,18 @@ static void test_create_and_delete(void **state)
     double *created = ks_tc_f64(out, "/pods", "created", &n);
     double *requested = ks_tc_f64(out, "/pods", "deletion_requested", &n);
     double *deleted = ks_tc_f64(out, "/pods", "deleted", &n);
-    assert_int_equal(n, 4);
-    int later = 0;
+    assert_int_equal(n, 5);
+    int later = 0, batch = 0;
     for (size_t i = 0; i < n; i++) {
         if (!strncmp(name[i], "later-", 6)) { /* the Deployment's pods, after its creation, gone with it */
             assert_true(created[i] > 90 && created[i] < 91);
             assert_true(requested[i] > 150 && requested[i] < 151);
             assert_true(deleted[i] > requested[i]);
             later++;
+        } else if (!strncmp(name[i], "batch-", 6)) { /* the Job created at 160 s ran to completion */
+            assert_true(created[i] > 160 && created[i] < 161);
+            assert_string_equal(phase[i], "Succeeded");
+            batch++;
         } else if (!strcmp(name[i], "late")) {
             assert_true(near(created[i], 30));
             assert_string_equal(phase[i], "Running");
@@ -517,6 +521,7 @@ static void test_create_and_delete(void **state)
         }
     }
     assert_int_equal(later, 2);
+    assert_int_equal(batch, 1);
     ks_tc_free_strings(name, nn);
     ks_tc_free_strings(phase, np);
     free(created);
