@@ -648,12 +648,22 @@ static void on_node_status(ks_sim *sim, void *ctx, const ks_event *ev)
     (void)sim;
     ks_world *w = ctx;
     w->cluster.nodes.resource_version[ev->target] = ks_cluster_bump(&w->cluster);
-    ks_nodelifecycle_kubelet_ready(w, ev->target); /* every post carries Ready=True */
+    /* Ready=True, or False while the container runtime is down (kubelet_node_status.go). */
+    if (w->runtime_down[ev->target]) ks_nodelifecycle_kubelet_not_ready(w, ev->target);
+    else ks_nodelifecycle_kubelet_ready(w, ev->target);
 }
 
 void ks_kubelet_node_down(ks_world *w, uint32_t node, ks_fail_mode mode)
 {
     ks_cluster *c = &w->cluster;
+    if (mode == KS_FAIL_RUNTIME_DOWN) {
+        /* The kubelet lives on: its next status computation (every nodeStatusUpdateFrequency)
+         * finds the runtime down and posts Ready=False ("container runtime is down"). */
+        if (w->runtime_down[node] || w->node_down[node]) return;
+        w->runtime_down[node] = 1;
+        c->nodes.status_dirty[node] = 1;
+        return;
+    }
     w->node_down[node] = (uint8_t)(1 + mode);
     /* kube-proxy stops programming: it is off, or cannot watch the API server. */
     ks_kube_proxy_node_changed(w, node, false);
@@ -673,6 +683,11 @@ void ks_kubelet_node_down(ks_world *w, uint32_t node, ks_fail_mode mode)
 void ks_kubelet_node_up(ks_world *w, uint32_t node)
 {
     ks_cluster *c = &w->cluster;
+    if (w->runtime_down[node]) { /* the runtime is back: Ready=True at the next status update */
+        w->runtime_down[node] = 0;
+        c->nodes.status_dirty[node] = 1;
+        if (!w->node_down[node]) return;
+    }
     bool power = w->node_down[node] == 1 + KS_FAIL_POWER_OFF;
     w->node_down[node] = 0;
     ks_kube_proxy_node_changed(w, node, true);

@@ -384,9 +384,10 @@ typedef enum ks_action_kind {
 } ks_action_kind;
 
 /* How a node fails: its power goes (kubelet, leases and containers stop), its kubelet hangs
- * (leases and status stop, containers keep running), or it is cut off from the API server (the
- * same, seen from the control plane). */
-typedef enum ks_fail_mode { KS_FAIL_POWER_OFF, KS_FAIL_KUBELET_HANG, KS_FAIL_PARTITION } ks_fail_mode;
+ * (leases and status stop, containers keep running), it is cut off from the API server (the
+ * same, seen from the control plane), or its container runtime goes down (the kubelet lives on,
+ * renews its Lease and reports Ready=False; running containers keep running). */
+typedef enum ks_fail_mode { KS_FAIL_POWER_OFF, KS_FAIL_KUBELET_HANG, KS_FAIL_PARTITION, KS_FAIL_RUNTIME_DOWN } ks_fail_mode;
 
 /* Which nodes an action applies to: those matching every filter given (names, a label selector,
  * a zone, a pool), then COUNT of them or FRACTION of them (rounded up) drawn at random from the

@@ -216,6 +216,8 @@ void ks_world_add_nodes(ks_world *w, const char *pool_name, int64_t count)
         w->added_clients[added] = ks_api_add_client(&w->api, &w->timings->kubelet, KS_COMP_KUBELET);
         w->node_down = ks_realloc(w->node_down, c->nodes.n + 1);
         w->node_down[node] = 0;
+        w->runtime_down = ks_realloc(w->runtime_down, c->nodes.n + 1);
+        w->runtime_down[node] = 0;
         ks_kubelet_start_node(w, node);
         ks_nodelifecycle_node_added(w, node);
         ks_kube_proxy_node_added(w, node);
@@ -417,6 +419,7 @@ ks_world *ks_world_create(ks_sim *sim, ks_rngs *rngs, const ks_world_params *p)
     w->jobs = ks_jobs_create(w, p->jobs, p->njobs);
     ks_kubelet_start(w);
     w->node_down = ks_calloc(ks_mem_purpose("nodes"), c->nodes.n + 1, 1);
+    w->runtime_down = ks_calloc(ks_mem_purpose("nodes"), c->nodes.n + 1, 1);
     w->failure_procs = p->failure_procs;
     w->nfailure_procs = p->nfailure_procs;
     ks_nodelifecycle_start(w);
@@ -430,6 +433,7 @@ void ks_world_destroy(ks_world *w)
     if (!w) return;
     ks_nodelifecycle_free(w);
     ks_free(w->node_down);
+    ks_free(w->runtime_down);
     ks_free(w->added_clients);
     ks_free(w->pool_made);
     ks_jobs_destroy(w->jobs);

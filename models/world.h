@@ -87,6 +87,7 @@ typedef struct ks_world {
     ks_ctr_state *ctrs; /* kubelet.c: indexed by ks_pod.ctr_base + container */
     size_t nctrs, ctrs_cap;
     uint8_t *node_down;      /* per node: 0 up, else 1 + the ks_fail_mode of its failure */
+    uint8_t *runtime_down;   /* per node: its container runtime is down (the kubelet reports Ready=False) */
     const ks_pod_doc *pod_docs; /* Pod documents, some created by Scenario actions later */
     uint32_t gc_client;         /* the garbage collector's API client (0 until it is needed) */
     /* Nodes added during the run (Scenario addNodes): their kubelets' API clients, which

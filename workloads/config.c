@@ -3676,7 +3676,7 @@ static void sel_fraction(ctx *c, const ks_ynode *v, void *obj, int arg)
 static void fail_mode(ctx *c, const ks_ynode *v, void *obj, int arg)
 {
     (void)arg;
-    static const char *const names[] = {"powerOff", "kubeletHang", "partition", NULL};
+    static const char *const names[] = {"powerOff", "kubeletHang", "partition", "runtimeDown", NULL};
     int i = get_enum(c, v, names);
     if (i >= 0) ((action_build *)obj)->a.mode = (ks_fail_mode)i;
 }
@@ -3966,7 +3966,7 @@ static void rf_dist(ctx *c, const ks_ynode *v, void *obj, int arg)
 static void rf_mode(ctx *c, const ks_ynode *v, void *obj, int arg)
 {
     (void)arg;
-    static const char *const names[] = {"powerOff", "kubeletHang", "partition", NULL};
+    static const char *const names[] = {"powerOff", "kubeletHang", "partition", "runtimeDown", NULL};
     int i = get_enum(c, v, names);
     if (i >= 0) ((failure_build *)obj)->f.mode = (ks_fail_mode)i;
 }

@@ -33,7 +33,14 @@ static const char *const UNSCHEDULABLE = "node.kubernetes.io/unschedulable";
 enum { ZONE_NORMAL, ZONE_PARTIAL, ZONE_FULL };
 
 /* The taint writes the controllers make, as event arguments. */
-enum { OP_ADD_NOSCHEDULE, OP_REMOVE_NOSCHEDULE, OP_ADD_NOEXECUTE, OP_REMOVE_NOEXECUTE };
+enum {
+    OP_ADD_NOSCHEDULE, /* unreachable (Ready Unknown) */
+    OP_REMOVE_NOSCHEDULE,
+    OP_ADD_NOEXECUTE,
+    OP_REMOVE_NOEXECUTE,
+    OP_ADD_NOSCHEDULE_NOT_READY, /* not-ready (Ready False) */
+    OP_ADD_NOEXECUTE_NOT_READY,
+};
 
 typedef struct zone {
     char *name;
@@ -66,7 +73,7 @@ typedef struct ks_nlc {
     ks_time *probe, *seen_renew;
     uint8_t *cond;    /* Ready, as the controller wrote it or the kubelet posted it */
     uint8_t *queued;  /* in its zone's NoExecute queue */
-    uint8_t *noexec;  /* the unreachable:NoExecute taint is on the node (or being written) */
+    uint8_t *noexec;  /* the controller's NoExecute taint is on the node (or being written): 1 unreachable, 2 not-ready */
     uint32_t *zone_of;
     uint32_t *epoch; /* bumped when the NoExecute taints go: pending evictions of older epochs are off */
     zone *zones;
@@ -90,6 +97,9 @@ typedef struct ks_nlc {
 static ks_mem_id mem_nlc(void) { return ks_mem_purpose("controllers"); }
 
 static void fail_node(ks_world *w, uint32_t node, ks_fail_mode mode);
+
+/* Whether NODE is failed in any mode (down, or its runtime down). */
+static bool failed(const ks_world *w, uint32_t node) { return w->node_down[node] || w->runtime_down[node]; }
 static void recover_node(ks_world *w, uint32_t node);
 
 static const char *node_name(const ks_world *w, uint32_t node) { return w->cluster.nodes.spec[node].name; }
@@ -177,9 +187,29 @@ static void on_taint(ks_sim *sim, void *ctx, const ks_event *ev)
     uint32_t node = ev->target;
     ks_cluster *c = &w->cluster;
     switch ((int)ev->arg) {
-    case OP_ADD_NOSCHEDULE: ks_cluster_node_add_taint(c, node, UNREACHABLE, "", KS_NO_SCHEDULE); break;
-    case OP_REMOVE_NOSCHEDULE:
-        if (ks_cluster_node_remove_taint(c, node, UNREACHABLE, KS_NO_SCHEDULE)) node_changed(w);
+    case OP_ADD_NOSCHEDULE:
+        ks_cluster_node_remove_taint(c, node, NOT_READY, KS_NO_SCHEDULE);
+        ks_cluster_node_add_taint(c, node, UNREACHABLE, "", KS_NO_SCHEDULE);
+        break;
+    case OP_ADD_NOSCHEDULE_NOT_READY:
+        ks_cluster_node_remove_taint(c, node, UNREACHABLE, KS_NO_SCHEDULE);
+        ks_cluster_node_add_taint(c, node, NOT_READY, "", KS_NO_SCHEDULE);
+        break;
+    case OP_REMOVE_NOSCHEDULE: {
+        bool a = ks_cluster_node_remove_taint(c, node, UNREACHABLE, KS_NO_SCHEDULE);
+        bool b = ks_cluster_node_remove_taint(c, node, NOT_READY, KS_NO_SCHEDULE);
+        if (a || b) node_changed(w);
+        break;
+    }
+    case OP_ADD_NOEXECUTE_NOT_READY:
+        /* SwapNodeControllerTaint: not-ready in, unreachable out. */
+        ks_cluster_node_remove_taint(c, node, UNREACHABLE, KS_NO_EXECUTE);
+        if (ks_cluster_node_add_taint(c, node, NOT_READY, "", KS_NO_EXECUTE)) {
+            s->stats.noexecute_taints++;
+            if (s->open[node] != KS_NONE && s->fail[s->open[node]].tainted == KS_NEVER)
+                s->fail[s->open[node]].tainted = ks_sim_now(sim);
+            ks_sim_after(w->sim, ks_world_watch(w), s->t_noexec_seen, node, 0);
+        }
         break;
     case OP_ADD_NOEXECUTE:
         /* SwapNodeControllerTaint: unreachable in, not-ready out. */
@@ -340,7 +370,9 @@ static void on_notready_seen(ks_sim *sim, void *ctx, const ks_event *ev)
 {
     (void)sim;
     ks_world *w = ctx;
-    if (w->nlc->cond[ev->target] == KS_COND_UNKNOWN) write_taint(w, ev->target, OP_ADD_NOSCHEDULE);
+    int cond = w->nlc->cond[ev->target];
+    if (cond == KS_COND_UNKNOWN) write_taint(w, ev->target, OP_ADD_NOSCHEDULE);
+    else if (cond == KS_COND_FALSE) write_taint(w, ev->target, OP_ADD_NOSCHEDULE_NOT_READY);
 }
 
 /* MarkPodsNotReady: a pod's Ready=False status has committed. */
@@ -447,8 +479,16 @@ static void on_monitor(ks_sim *sim, void *ctx, const ks_event *ev)
             s->cond[i] = KS_COND_UNKNOWN;
             ks_api_call(&w->api, now, KS_CLIENT_NODE_LIFECYCLE, KS_VERB_UPDATE, s->t_status, i, 0);
         }
-        /* processTaintBaseEviction, on the condition observed before this pass. */
-        if (observed == KS_COND_UNKNOWN && !s->noexec[i]) {
+        /* processTaintBaseEviction, on the condition observed before this pass: a node with the
+         * other condition's NoExecute taint has it swapped at once; one without joins its zone's
+         * queue. */
+        if (observed == KS_COND_UNKNOWN && s->noexec[i] == 2) {
+            s->noexec[i] = 1;
+            write_taint(w, i, OP_ADD_NOEXECUTE);
+        } else if (observed == KS_COND_FALSE && s->noexec[i] == 1) {
+            s->noexec[i] = 2;
+            write_taint(w, i, OP_ADD_NOEXECUTE_NOT_READY);
+        } else if (observed != KS_COND_TRUE && !s->noexec[i]) {
             enqueue(s, i);
         } else if (observed == KS_COND_TRUE) {
             dequeue(s, i); /* markNodeAsReachable */
@@ -503,9 +543,10 @@ static void on_poll(ks_sim *sim, void *ctx, const ks_event *ev)
             z->n--;
             if (!z->n) z->head = 0;
             s->queued[node] = 0;
-            if (s->cond[node] != KS_COND_UNKNOWN || s->noexec[node]) continue;
-            s->noexec[node] = 1;
-            write_taint(w, node, OP_ADD_NOEXECUTE);
+            if (s->cond[node] == KS_COND_TRUE || s->noexec[node]) continue; /* recovered meanwhile */
+            bool unknown = s->cond[node] == KS_COND_UNKNOWN;
+            s->noexec[node] = unknown ? 1 : 2;
+            write_taint(w, node, unknown ? OP_ADD_NOEXECUTE : OP_ADD_NOEXECUTE_NOT_READY);
         }
     }
     poll_later(w, now);
@@ -615,7 +656,7 @@ void ks_nodelifecycle_write_table(const ks_world *w, struct ks_trace *t)
 {
     const ks_nlc *s = w->nlc;
     if (!s) return;
-    static const char *const modes[] = {"powerOff", "kubeletHang", "partition"};
+    static const char *const modes[] = {"powerOff", "kubeletHang", "partition", "runtimeDown"};
     ks_table *tab = ks_trace_table(t, "/node_failures", failure_columns, sizeof failure_columns / sizeof *failure_columns,
                                    sizeof(failure_row), 256);
     for (size_t i = 0; i < s->nfail; i++) {
@@ -625,6 +666,22 @@ void ks_nodelifecycle_write_table(const ks_world *w, struct ks_trace *t)
                          when(f->tainted), when(f->recovered), f->evicted};
         ks_table_append(tab, &r);
     }
+}
+
+void ks_nodelifecycle_kubelet_not_ready(ks_world *w, uint32_t node)
+{
+    ks_nlc *s = w->nlc;
+    if (!s || s->cond[node] == KS_COND_FALSE) return;
+    s->cond[node] = KS_COND_FALSE;
+    ks_time now = ks_sim_now(w->sim);
+    /* The kubelet's recordNodeStatusEvent; the controller's node-update workers add the
+     * not-ready NoSchedule taint (doNoScheduleTaintingPass). Pods' readiness stays the kubelet's
+     * to report: MarkPodsNotReady is for nodes the controller itself marks. */
+    ks_cluster_event(&w->cluster, now, "Node", "", node_name(w, node), "Normal", "NodeNotReady", "kubelet",
+                     "Node %s status is now: NodeNotReady", node_name(w, node));
+    s->stats.not_ready_transitions++;
+    if (s->open[node] != KS_NONE && s->fail[s->open[node]].not_ready == KS_NEVER) s->fail[s->open[node]].not_ready = now;
+    ks_sim_after(w->sim, ks_world_watch(w), s->t_notready_seen, node, 1);
 }
 
 int ks_nodelifecycle_condition(const ks_world *w, uint32_t node)
@@ -661,8 +718,8 @@ static size_t select_nodes(ks_world *w, const ks_scenario_action *a, uint32_t *o
     size_t n = 0;
     for (uint32_t i = 0; i < nd->n; i++) {
         const ks_node_spec *spec = &nd->spec[i];
-        if (a->kind == KS_ACTION_FAIL_NODES && w->node_down[i]) continue;
-        if (a->kind == KS_ACTION_RECOVER_NODES && !w->node_down[i]) continue;
+        if (a->kind == KS_ACTION_FAIL_NODES && failed(w, i)) continue;
+        if (a->kind == KS_ACTION_RECOVER_NODES && !failed(w, i)) continue;
         if (sel->nnames) {
             bool named = false;
             for (size_t k = 0; k < sel->nnames && !named; k++) named = !strcmp(sel->names[k], spec->name);
@@ -835,7 +892,7 @@ static void on_rf_fail(ks_sim *sim, void *ctx, const ks_event *ev)
 {
     ks_world *w = ctx;
     const ks_failure_process *f = &w->failure_procs[ev->arg];
-    if (w->node_down[ev->target]) { /* down already (a Scenario action): try again later */
+    if (failed(w, ev->target)) { /* down already (a Scenario action): try again later */
         ks_sim_after(sim, ks_dist_sample_ns(&f->between, w->nlc->rng_failures), w->nlc->t_rf_fail, ev->target, ev->arg);
         return;
     }
@@ -847,7 +904,7 @@ static void on_rf_repair(ks_sim *sim, void *ctx, const ks_event *ev)
 {
     ks_world *w = ctx;
     const ks_failure_process *f = &w->failure_procs[ev->arg];
-    if (w->node_down[ev->target]) recover_node(w, ev->target);
+    if (failed(w, ev->target)) recover_node(w, ev->target);
     ks_sim_after(sim, ks_dist_sample_ns(&f->between, w->nlc->rng_failures), w->nlc->t_rf_fail, ev->target, ev->arg);
 }
 

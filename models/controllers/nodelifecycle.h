@@ -46,6 +46,8 @@ void ks_nodelifecycle_action(struct ks_world *w, const ks_scenario_action *a);
 
 /* The kubelet's node status (Ready) has committed: the node is healthy again if it was not. */
 void ks_nodelifecycle_kubelet_ready(struct ks_world *w, uint32_t node);
+/* The kubelet's node status with Ready=False has committed (its container runtime is down). */
+void ks_nodelifecycle_kubelet_not_ready(struct ks_world *w, uint32_t node);
 
 /* For /cluster_series: nodes whose Ready is not True, nodes with a NoExecute taint, and pods
  * evicted so far (taint eviction and drain). */

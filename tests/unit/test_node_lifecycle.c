@@ -537,7 +537,7 @@ static void test_create_and_delete(void **state)
 static void test_random_timelines(void **state)
 {
     (void)state;
-    static const char *const modes[] = {"powerOff", "kubeletHang", "partition"};
+    static const char *const modes[] = {"powerOff", "kubeletHang", "partition", "runtimeDown"};
     srand(12345);
     for (int run = 0; run < 12; run++) {
         char actions[4096] = "";
@@ -553,7 +553,7 @@ static void test_random_timelines(void **state)
             case 0:
             case 1:
                 snprintf(actions + len, sizeof actions - len, "  - at: %ds\n    failNodes: {names: [p-%d], mode: %s}\n", t,
-                         node, modes[rand() % 3]);
+                         node, modes[rand() % 4]);
                 break;
             case 2: snprintf(actions + len, sizeof actions - len, "  - at: %ds\n    recoverNodes: {fraction: 1}\n", t); break;
             case 3: snprintf(actions + len, sizeof actions - len, "  - at: %ds\n    cordon: {names: [p-%d]}\n", t, node); break;
@@ -697,6 +697,46 @@ static void test_node_deleted_podgc(void **state)
     free(deleted);
 }
 
+/* A node's container runtime goes down at 100 s: the kubelet lives on, renews its Lease and at
+ * its next status update (every 10 s) posts Ready=False — NodeNotReady from the kubelet, in
+ * (100, 110.01] s. The node lifecycle controller taints it not-ready:NoSchedule, and at its next
+ * pass queues it: not-ready:NoExecute 100 ms later (+10 ms commit), the pod's deletion 300 s
+ * after the taint eviction controller sees it (+1 ms). The kubelet is alive, so the evicted pod
+ * really goes, unlike on a dead node; there is never an Unknown. */
+static void test_runtime_down(void **state)
+{
+    (void)state;
+    const char *out = run_cluster("runtime-down", "general:4:zone-a", 4,
+                                  "  - at: 100s\n    failNodes: {names: [general-1], mode: runtimeDown}\n", "10m");
+    events e = load_events(out);
+    size_t ns;
+    char **source = ks_tc_strings(out, "/events", "source", &ns);
+    double nr = -1, evict = -1;
+    for (size_t i = 0; i < e.n; i++) {
+        if (!strcmp(e.reason[i], "NodeNotReady")) {
+            assert_string_equal(e.name[i], "general-1");
+            assert_string_equal(source[i], "kubelet");
+            assert_true(nr < 0);
+            nr = e.time[i];
+        }
+        if (!strcmp(e.reason[i], "TaintManagerEviction")) evict = e.time[i];
+    }
+    if (!(nr > 100 && nr <= 110.01 + 1e-9)) fail_msg("NodeNotReady at %.3f", nr);
+    double pass = ceil(nr / 5) * 5;
+    if (!near(evict, pass + 0.111 + 300)) fail_msg("eviction at %.4f, want %.4f", evict, pass + 300.111);
+    ks_tc_free_strings(source, ns);
+    free_events(&e);
+    size_t n, nn;
+    char **node = ks_tc_strings(out, "/pods", "node", &nn);
+    double *deleted = ks_tc_f64(out, "/pods", "deleted", &n);
+    assert_int_equal(n, 5);
+    int gone = 0;
+    for (size_t i = 0; i < n; i++) gone += !strcmp(node[i], "general-1") && !isnan(deleted[i]);
+    assert_int_equal(gone, 1);
+    ks_tc_free_strings(node, nn);
+    free(deleted);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -707,6 +747,7 @@ int main(void)
         cmocka_unit_test(test_failure_modes),        cmocka_unit_test(test_add_nodes),
         cmocka_unit_test(test_create_and_delete),     cmocka_unit_test(test_random_timelines),
         cmocka_unit_test(test_added_node_kube_proxy), cmocka_unit_test(test_node_deleted_podgc),
+        cmocka_unit_test(test_runtime_down),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
