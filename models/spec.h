@@ -412,7 +412,7 @@ typedef struct ks_scenario_action {
     ks_labels labels;             /* label: values to set ("" values included) */
     ks_taint taint;               /* taint / untaint */
     bool any_effect;              /* untaint without an effect: every effect of the key */
-    uint8_t object_kind;          /* delete: 0 a Pod (deployment/namespace hold its name), 1 a Node, 2 a Deployment */
+    uint8_t object_kind;          /* delete: 0 a Pod (deployment/namespace hold its name), 1 a Node, 2 a Deployment, 3 a Job */
 } ks_scenario_action;
 
 void ks_scenario_action_free(ks_scenario_action *a);

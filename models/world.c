@@ -258,6 +258,10 @@ static void on_scenario_action(ks_sim *sim, void *ctx, const ks_event *ev)
         ks_world_add_nodes(w, a->nodes.pool, a->nodes.count);
         return;
     }
+    if (a->kind == KS_ACTION_DELETE && a->object_kind == 3) { /* kubectl delete job NAME */
+        ks_jobs_delete(w, a->deployment, a->namespace, KS_CLIENT_USER);
+        return;
+    }
     if (a->kind == KS_ACTION_DELETE && a->object_kind == 2) { /* kubectl delete deployment NAME */
         for (size_t i = 0; i < c->ndeployments; i++)
             if (!strcmp(c->deployments[i].spec->name, a->deployment) &&

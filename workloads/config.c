@@ -68,9 +68,10 @@ typedef struct loader {
     FILE *err;
     int nerrors;
     size_t cap_jobs;
-    size_t cap_pools, cap_nodes, cap_pods, cap_deps, cap_ignored, cap_text, len_text, cap_actions, cap_failure_procs, cap_failure_refs;
+    size_t cap_pools, cap_nodes, cap_pods, cap_deps, cap_ignored, cap_text, len_text, cap_actions, cap_failure_procs, cap_failure_refs, cap_at_refs, nat_refs;
     struct action_ref *action_refs; /* where each action's deployment was named */
     struct action_ref *failure_refs; /* where each random failure process named its pool */
+    struct action_ref *at_refs;      /* every action's `at`: where, and the time */
     schedref *prio_refs;            /* where each priorityClassName was written */
     size_t nprio_refs, cap_prio_refs, cap_classes, cap_pdbs;
     size_t cap_services;
@@ -3514,6 +3515,7 @@ typedef struct action_ref {
     int line, col;
     char *scenario, *path;
     int *name_lines; /* node actions: line and column of each name */
+    ks_time at;      /* at_refs: the action's time */
 } action_ref;
 
 typedef struct action_build {
@@ -3522,6 +3524,7 @@ typedef struct action_build {
     const ks_ynode **name_nodes; /* where each of a.nodes.names was written */
     size_t cap_names, cap_name_nodes;
     bool has_at, has_action, has_labels;
+    const ks_ynode *at_n;
     bool creates;       /* create: the action made a Pod document (CREATED_POD) */
     int64_t created_pod; /* its index in cfg->pods, -1 if none */
     int64_t created_dep; /* or in cfg->deployments */
@@ -3540,6 +3543,7 @@ static void act_at(ctx *c, const ks_ynode *v, void *obj, int arg)
     }
     b->a.at = ns;
     b->has_at = true;
+    b->at_n = v;
 }
 
 static void scale_deployment(ctx *c, const ks_ynode *v, void *obj, int arg)
@@ -3783,7 +3787,7 @@ static void act_create(ctx *c, const ks_ynode *v, void *obj, int arg)
 static void del_kind(ctx *c, const ks_ynode *v, void *obj, int arg)
 {
     (void)arg;
-    static const char *const names[] = {"Pod", "Node", "Deployment", NULL};
+    static const char *const names[] = {"Pod", "Node", "Deployment", "Job", NULL};
     int i = get_enum(c, v, names);
     if (i >= 0) ((action_build *)obj)->a.object_kind = (uint8_t)i;
 }
@@ -3888,6 +3892,13 @@ static void add_action(ctx *c, const ks_ynode *item, void *obj)
     int errors = L->nerrors;
     action_build b = {.created_pod = -1, .created_dep = -1, .created_job = -1};
     walk_map(c, item, action_fields, &b);
+    if (b.at_n && L->nerrors == errors) { /* checked against the experiment's duration later */
+        ks_grow(cfg_mem(), (void **)&L->at_refs, &L->cap_at_refs, L->nat_refs + 1, sizeof *L->at_refs);
+        char path[600];
+        snprintf(path, sizeof path, "%s.at", c->path);
+        L->at_refs[L->nat_refs++] =
+            (action_ref){c->file, b.at_n->line, b.at_n->col, dup(c->name ? c->name : ""), dup(path), NULL, b.a.at};
+    }
     if (b.creates) { /* the Pod document is the whole action: it is created at `at` */
         if (b.created_pod >= 0) L->cfg->pods[b.created_pod].at = b.a.at;
         if (b.created_dep >= 0) L->cfg->deployments[b.created_dep].at = b.a.at;
@@ -3921,7 +3932,7 @@ static void add_action(ctx *c, const ks_ynode *item, void *obj)
                                                ".untaint",          ".drain",             ".addNodes.pool",
                                                ".delete"};
     snprintf(path, sizeof path, "%s%s", c->path, action_paths[b.a.kind]);
-    L->action_refs[cfg->nactions] = (action_ref){c->file, at->line, at->col, dup(c->name ? c->name : ""), dup(path), NULL};
+    L->action_refs[cfg->nactions] = (action_ref){c->file, at->line, at->col, dup(c->name ? c->name : ""), dup(path), NULL, 0};
     /* A node named in names must exist: checked with the nodes (check_actions), at the name. */
     if (b.a.nodes.nnames) {
         L->action_refs[cfg->nactions].name_lines = ks_malloc(cfg_mem(), 2 * b.a.nodes.nnames * sizeof(int));
@@ -3999,7 +4010,7 @@ static void add_random_failure(ctx *c, const ks_ynode *item, void *obj)
     char path[600];
     snprintf(path, sizeof path, "%s.pool", c->path);
     L->failure_refs[cfg->nfailure_procs] =
-        (action_ref){c->file, b.pool_n->line, b.pool_n->col, dup(c->name ? c->name : ""), dup(path), NULL};
+        (action_ref){c->file, b.pool_n->line, b.pool_n->col, dup(c->name ? c->name : ""), dup(path), NULL, 0};
     cfg->failure_procs[cfg->nfailure_procs++] = b.f;
 }
 
@@ -4071,6 +4082,14 @@ static bool config_has_node(const ks_config *cfg, const char *name)
 static void check_actions(loader *L)
 {
     const ks_config *cfg = L->cfg;
+    for (size_t i = 0; i < L->nat_refs; i++) { /* an action after the end would be lost silently */
+        const action_ref *r = &L->at_refs[i];
+        if (r->at <= cfg->experiment.duration) continue;
+        char msg[300], d[32];
+        ks_duration_format(cfg->experiment.duration, d, sizeof d);
+        snprintf(msg, sizeof msg, "expected a time within the experiment's duration (%s)", d);
+        report(L, r->file, r->line, r->col, "Scenario", r->scenario, r->path, msg);
+    }
     for (size_t i = 0; i < cfg->nfailure_procs; i++) {
         bool found = false;
         for (size_t j = 0; j < cfg->npools && !found; j++) found = !strcmp(cfg->pools[j].name, cfg->failure_procs[i].pool);
@@ -4097,6 +4116,18 @@ static void check_actions(loader *L)
                 const action_ref *r = &L->action_refs[i];
                 char msg[600];
                 snprintf(msg, sizeof msg, "expected the name of a Deployment of this experiment, got \"%.80s\" (namespace \"%.63s\")",
+                         a->deployment, a->namespace);
+                report(L, r->file, r->line, r->col, "Scenario", r->scenario, r->path, msg);
+            }
+        }
+        if (a->kind == KS_ACTION_DELETE && a->object_kind == 3) {
+            bool found = false;
+            for (size_t j = 0; j < cfg->njobs && !found; j++)
+                found = !strcmp(cfg->jobs[j].name, a->deployment) && !strcmp(cfg->jobs[j].namespace, a->namespace);
+            if (!found) {
+                const action_ref *r = &L->action_refs[i];
+                char msg[600];
+                snprintf(msg, sizeof msg, "expected the name of a Job of this experiment, got \"%.80s\" (namespace \"%.63s\")",
                          a->deployment, a->namespace);
                 report(L, r->file, r->line, r->col, "Scenario", r->scenario, r->path, msg);
             }
@@ -5659,8 +5690,14 @@ int ks_config_load(ks_config *cfg, const char *const *paths, size_t npaths, FILE
         ks_free(L.failure_refs[i].scenario);
         ks_free(L.failure_refs[i].path);
     }
+    for (size_t i = 0; i < L.nat_refs; i++) {
+        ks_free(L.at_refs[i].scenario);
+        ks_free(L.at_refs[i].path);
+        ks_free(L.at_refs[i].name_lines);
+    }
     ks_free(L.action_refs);
     ks_free(L.failure_refs);
+    ks_free(L.at_refs);
     if (!cfg->experiment.name) cfg->experiment.name = dup("kubesim");
     if (!cfg->experiment.output) {
         size_t n = strlen(cfg->experiment.name) + 4;

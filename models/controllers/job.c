@@ -52,6 +52,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "alloc.h"
 #include "stats.h"
@@ -470,6 +471,17 @@ static void on_gc(ks_sim *sim, void *ctx, const ks_event *ev)
         const ks_pod *p = &J->w->cluster.pods[j->pods[i]];
         if (p->deleted != KS_NEVER || p->terminating || p->deletion_requested != KS_NEVER) continue;
         delete_pod(J, j->pods[i], J->gc_client, 1);
+    }
+}
+
+void ks_jobs_delete(ks_world *w, const char *name, const char *namespace, uint32_t client)
+{
+    ks_jobs *J = w->jobs;
+    for (size_t i = 0; J && i < J->njobs; i++) {
+        ks_job *j = &J->jobs[i];
+        if (strcmp(j->spec->name, name) || strcmp(j->spec->namespace, namespace) || j->deleted != KS_NEVER) continue;
+        ks_api_call(&w->api, ks_sim_now(w->sim), client, KS_VERB_DELETE, J->ev_job_deleted, (uint32_t)i, 0);
+        return;
     }
 }
 

@@ -64,6 +64,9 @@ typedef struct ks_jobs ks_jobs;
  * sync for when the controller's informer sees it. */
 ks_jobs *ks_jobs_create(struct ks_world *w, const ks_job_spec *specs, size_t n);
 void ks_jobs_destroy(ks_jobs *j);
+/* kubectl delete job NAME -n NAMESPACE (a Scenario action): the DELETE through CLIENT, then the
+ * garbage collector deletes its pods; no-op when there is no such Job (NotFound). */
+void ks_jobs_delete(struct ks_world *w, const char *name, const char *namespace, uint32_t client);
 
 bool ks_jobs_pod_inactive(struct ks_world *w, uint32_t pod);
 void ks_jobs_pod_updated(struct ks_world *w, uint32_t pod);

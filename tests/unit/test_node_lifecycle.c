@@ -483,7 +483,8 @@ static void test_add_nodes(void **state)
 /* Scenario create and delete: Pod "late" is created at 30 s (its created time) and runs; Pod
  * "early", Running since the start, gets its DELETE at 60 s and is gone shortly after; Deployment
  * "later", created at 90 s, has its two pods created after that, and deleted at 150 s takes them
- * with it (the garbage collector), none replaced; Job "batch", created at 160 s, completes. */
+ * with it (the garbage collector), none replaced; Job "batch", created at 160 s, completes; Job
+ * "long" is deleted at 170 s and its pod with it. */
 static void test_create_and_delete(void **state)
 {
     (void)state;
@@ -498,8 +499,8 @@ static void test_create_and_delete(void **state)
     double *created = ks_tc_f64(out, "/pods", "created", &n);
     double *requested = ks_tc_f64(out, "/pods", "deletion_requested", &n);
     double *deleted = ks_tc_f64(out, "/pods", "deleted", &n);
-    assert_int_equal(n, 5);
-    int later = 0, batch = 0;
+    assert_int_equal(n, 6);
+    int later = 0, batch = 0, lng = 0;
     for (size_t i = 0; i < n; i++) {
         if (!strncmp(name[i], "later-", 6)) { /* the Deployment's pods, after its creation, gone with it */
             assert_true(created[i] > 90 && created[i] < 91);
@@ -510,6 +511,9 @@ static void test_create_and_delete(void **state)
             assert_true(created[i] > 160 && created[i] < 161);
             assert_string_equal(phase[i], "Succeeded");
             batch++;
+        } else if (!strncmp(name[i], "long-", 5)) { /* Job "long", deleted at 170 s: its pod goes */
+            assert_true(requested[i] > 170 && requested[i] < 171);
+            lng++;
         } else if (!strcmp(name[i], "late")) {
             assert_true(near(created[i], 30));
             assert_string_equal(phase[i], "Running");
@@ -522,6 +526,7 @@ static void test_create_and_delete(void **state)
     }
     assert_int_equal(later, 2);
     assert_int_equal(batch, 1);
+    assert_int_equal(lng, 1);
     ks_tc_free_strings(name, nn);
     ks_tc_free_strings(phase, np);
     free(created);
