@@ -412,7 +412,7 @@ typedef struct ks_scenario_action {
     ks_labels labels;             /* label: values to set ("" values included) */
     ks_taint taint;               /* taint / untaint */
     bool any_effect;              /* untaint without an effect: every effect of the key */
-    uint8_t object_kind;          /* delete: 0 a Pod (deployment/namespace hold its name), 1 a Node, 2 a Deployment, 3 a Job */
+    uint8_t object_kind;          /* delete: 0 a Pod (deployment/namespace hold its name), 1 a Node, 2 a Deployment, 3 a Job, 4 a Service */
 } ks_scenario_action;
 
 void ks_scenario_action_free(ks_scenario_action *a);
@@ -432,6 +432,7 @@ typedef struct ks_failure_process {
  * (NodePort, LoadBalancer) is modelled as ClusterIP; ExternalName has no endpoints. */
 typedef struct ks_service_spec {
     char *name, *namespace;
+    ks_time at; /* when it is created: 0 for a document, the action's time for a Scenario create */
     ks_labels selector;
     bool has_selector;
     bool headless;      /* spec.clusterIP: None */

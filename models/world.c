@@ -258,6 +258,10 @@ static void on_scenario_action(ks_sim *sim, void *ctx, const ks_event *ev)
         ks_world_add_nodes(w, a->nodes.pool, a->nodes.count);
         return;
     }
+    if (a->kind == KS_ACTION_DELETE && a->object_kind == 4) { /* kubectl delete service NAME */
+        ks_eps_delete_service(w->eps, a->deployment, a->namespace);
+        return;
+    }
     if (a->kind == KS_ACTION_DELETE && a->object_kind == 3) { /* kubectl delete job NAME */
         ks_jobs_delete(w, a->deployment, a->namespace, KS_CLIENT_USER);
         return;

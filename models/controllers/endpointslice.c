@@ -155,6 +155,7 @@ static void on_pod_seen(ks_sim *sim, void *ctx, const ks_event *ev)
     for (uint32_t i = 0; i < e->class_count[k]; i++) {
         uint32_t svc = e->class_svcs[e->class_first[k] + i];
         ks_eps_service *s = &e->services[svc];
+        if (!s->live) continue;
         bool found;
         uint32_t m = member_find(s, pod, &found);
         if (!found) {
@@ -472,6 +473,8 @@ static void on_write_done(ks_sim *sim, void *ctx, const ks_event *ev)
     }
 }
 
+static void on_service_seen(ks_sim *sim, void *ctx, const ks_event *ev);
+
 ks_eps *ks_eps_create(ks_world *w, const ks_service_spec *services, size_t nservices)
 {
     mem_eps = ks_mem_purpose("endpointslice");
@@ -482,14 +485,54 @@ ks_eps *ks_eps_create(ks_world *w, const ks_service_spec *services, size_t nserv
     e->services = ks_calloc(mem_eps, nservices ? nservices : 1, sizeof *e->services);
     for (size_t i = 0; i < nservices; i++) {
         e->services[i].spec = &services[i];
-        e->proxied_services += proxied(&services[i]);
+        e->services[i].live = services[i].at == 0;
+        if (e->services[i].live) e->proxied_services += proxied(&services[i]);
     }
     if (!nservices) return e; /* nothing to do: no client, no handlers */
     e->client = ks_api_add_client(&w->api, &w->timings->controller_manager, KS_COMP_ENDPOINTSLICE);
     e->ev_pod_seen = ks_sim_register(w->sim, "endpointslice.pod_seen", on_pod_seen, e);
     e->ev_sync = ks_sim_register(w->sim, "endpointslice.sync", on_sync, e);
     e->ev_write_done = ks_sim_register(w->sim, "endpointslice.committed", on_write_done, e);
+    e->ev_service_seen = ks_sim_register(w->sim, "endpointslice.service_seen", on_service_seen, e);
+    /* Services a Scenario creates later: the controller's informer sees each one watch after. */
+    for (size_t i = 0; i < nservices; i++)
+        if (services[i].at > 0) ks_sim_at(w->sim, services[i].at + ks_world_watch(w), e->ev_service_seen, (uint32_t)i, 1);
     return e;
+}
+
+/* The controller's Service informer: a Service created during the run (ARG 1) takes as members
+ * the endpoint pods its selector matches now; one deleted (ARG 0) loses them all, and the sync
+ * deletes its EndpointSlices (the garbage collector's job upstream: they are its dependents). */
+static void on_service_seen(ks_sim *sim, void *ctx, const ks_event *ev)
+{
+    ks_eps *e = ctx;
+    ks_eps_service *s = &e->services[ev->target];
+    const ks_cluster *c = &e->w->cluster;
+    bool live = ev->arg != 0;
+    if (s->live == live) return;
+    s->live = live;
+    e->proxied_services += (live ? 1 : -1) * proxied(s->spec);
+    s->nmembers = 0;
+    if (live) {
+        ks_time now = ks_sim_now(sim);
+        for (uint32_t pod = 0; pod < c->npods && pod < e->pods_cap; pod++) {
+            uint8_t state = e->pod_state[pod];
+            if (!(state & 0x80) || !selects(s->spec, &c->classes[c->pods[pod].pclass])) continue;
+            ks_grow(mem_eps, (void **)&s->members, &s->members_cap, s->nmembers + 1, sizeof *s->members);
+            s->members[s->nmembers++] = (ks_eps_member){pod, (uint8_t)(state & 0x7f), 0, now};
+        }
+    }
+    enqueue(e, ev->target);
+}
+
+void ks_eps_delete_service(ks_eps *e, const char *name, const char *namespace)
+{
+    for (uint32_t i = 0; e && i < e->nservices; i++) {
+        const ks_service_spec *sp = e->services[i].spec;
+        if (strcmp(sp->name, name) || strcmp(sp->namespace, namespace) || !e->services[i].live) continue;
+        ks_sim_after(e->w->sim, ks_world_watch(e->w), e->ev_service_seen, i, 0);
+        return;
+    }
 }
 
 void ks_eps_destroy(ks_eps *e)

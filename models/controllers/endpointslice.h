@@ -85,6 +85,7 @@ typedef struct ks_eps_service {
     uint32_t nwrites, next_write;
     size_t writes_cap;
     bool queued, syncing, dirty;
+    bool live; /* created and not deleted (a Scenario may create or delete it during the run) */
     /* As committed: endpoints and ready endpoints over the live slices, and writes made. */
     int64_t endpoints, ready;
     uint64_t creates, updates, deletes;
@@ -99,7 +100,7 @@ typedef struct ks_eps {
     uint32_t client; /* the controller's API client */
     gsl_rng *rng; /* slice names */
     ks_time last_seen; /* the informer delivers in commit order */
-    uint32_t ev_pod_seen, ev_sync, ev_write_done;
+    uint32_t ev_pod_seen, ev_sync, ev_write_done, ev_service_seen;
     /* Per pod (grown with the pod table): Ready as the API shows it, whether its endpoint is
      * ready, and what the informer last delivered. */
     uint8_t *pod_ready, *pod_ep_ready;
@@ -121,6 +122,9 @@ typedef struct ks_eps {
 } ks_eps;
 
 /* Builds the controller over SERVICES (borrowed; they outlive it) and registers its handlers. */
+/* kubectl delete service NAME (a Scenario action): the controller sees it after a watch delay and
+ * deletes its EndpointSlices; no-op when there is no such live Service. */
+void ks_eps_delete_service(ks_eps *e, const char *name, const char *namespace);
 ks_eps *ks_eps_create(struct ks_world *w, const ks_service_spec *services, size_t nservices);
 void ks_eps_destroy(ks_eps *e);
 /* A pod's endpoint-relevant state (its IP, Ready condition, deletionTimestamp, phase, removal)

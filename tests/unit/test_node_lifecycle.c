@@ -551,7 +551,10 @@ static void test_random_timelines(void **state)
             size_t len = strlen(actions);
             t += 10 + rand() % 120;
             int node = rand() % 8;
-            switch (rand() % 10) {
+            switch (rand() % 11) {
+            case 10:
+                snprintf(actions + len, sizeof actions - len, "  - at: %ds\n    delete: {kind: Service, name: web}\n", t);
+                break;
             case 9:
                 snprintf(actions + len, sizeof actions - len, "  - at: %ds\n    delete: {kind: Node, name: p-%d}\n", t, node);
                 break;
@@ -742,6 +745,46 @@ static void test_runtime_down(void **state)
     free(deleted);
 }
 
+/* Scenario create and delete of a Service: created at 60 s, its EndpointSlice (one create) holds
+ * the Deployment's 4 Ready pods within a second and every kube-proxy programs them; deleted at
+ * 120 s, the slice goes (one delete). */
+static void test_service_create_delete(void **state)
+{
+    (void)state;
+    const char *out = ks_test_path("scenario-service.h5");
+    const char *argv[] = {"run", ks_test_source_path("tests/configs/scenario-service.yaml"), "-o", out, "-q", NULL};
+    ks_test_run r = ks_test_kubesim(argv);
+    if (r.status != 0) fail_msg("kubesim exited %d:\n%s", r.status, r.err);
+    ks_test_run_free(&r);
+    size_t n, nn;
+    char **name = ks_tc_strings(out, "/services", "name", &nn);
+    int64_t *creates = ks_tc_i64(out, "/services", "slice_creates", &n);
+    int64_t *deletes = ks_tc_i64(out, "/services", "slice_deletes", &n);
+    int64_t *endpoints = ks_tc_i64(out, "/services", "endpoints", &n);
+    assert_int_equal(n, 2);
+    assert_string_equal(name[1], "web");
+    assert_int_equal(creates[1], 1);
+    assert_int_equal(deletes[1], 1);
+    assert_int_equal(endpoints[1], 0);
+    size_t ns;
+    double *t = ks_tc_f64(out, "/network_series", "time", &ns);
+    int64_t *ready = ks_tc_i64(out, "/network_series", "ready_endpoints", &ns);
+    for (size_t i = 0; i < ns; i++) {
+        if (t[i] <= 60) assert_int_equal(ready[i], 0);
+        else if (t[i] >= 65 && t[i] <= 120) assert_int_equal(ready[i], 4);
+        else if (t[i] >= 125) assert_int_equal(ready[i], 0);
+    }
+    double p50;
+    assert_int_equal(ks_tc_attr_f64(out, "/summary", "network_programming_p50_s", &p50), 0);
+    assert_true(p50 > 0 && p50 < 1.5);
+    ks_tc_free_strings(name, nn);
+    free(creates);
+    free(deletes);
+    free(endpoints);
+    free(t);
+    free(ready);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -752,7 +795,7 @@ int main(void)
         cmocka_unit_test(test_failure_modes),        cmocka_unit_test(test_add_nodes),
         cmocka_unit_test(test_create_and_delete),     cmocka_unit_test(test_random_timelines),
         cmocka_unit_test(test_added_node_kube_proxy), cmocka_unit_test(test_node_deleted_podgc),
-        cmocka_unit_test(test_runtime_down),
+        cmocka_unit_test(test_runtime_down),         cmocka_unit_test(test_service_create_delete),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
