@@ -199,6 +199,7 @@ typedef struct ks_cluster {
     ks_deployment *deployments;
     size_t ndeployments;
     const ks_pdb_spec *pdbs; /* PodDisruptionBudgets (the config's) */
+    uint8_t *pdb_live;       /* per PDB: it exists now (a Scenario may create or delete one) */
     size_t npdbs;
     char *ext_names[KS_MAX_EXT_CLUSTER]; /* interned extended resource names; id = index */
     int next;

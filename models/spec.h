@@ -291,6 +291,7 @@ typedef struct ks_job_spec {
  * its selector matches in its namespace. */
 typedef struct ks_pdb_spec {
     char *name, *namespace;
+    ks_time at; /* when it is created: 0 for a document, the action's time for a Scenario create */
     ks_label_selector selector;
     bool has_min_available;
     ks_int_or_percent min_available, max_unavailable;
@@ -412,7 +413,7 @@ typedef struct ks_scenario_action {
     ks_labels labels;             /* label: values to set ("" values included) */
     ks_taint taint;               /* taint / untaint */
     bool any_effect;              /* untaint without an effect: every effect of the key */
-    uint8_t object_kind;          /* delete: 0 a Pod (deployment/namespace hold its name), 1 a Node, 2 a Deployment, 3 a Job, 4 a Service */
+    uint8_t object_kind;          /* delete: 0 a Pod (deployment/namespace hold its name), 1 a Node, 2 a Deployment, 3 a Job, 4 a Service, 5 a PodDisruptionBudget */
 } ks_scenario_action;
 
 void ks_scenario_action_free(ks_scenario_action *a);

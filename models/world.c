@@ -241,6 +241,14 @@ static void create_pod_doc(ks_world *w, const ks_pod_doc *d, ks_time now)
     }
 }
 
+/* A Scenario's create of a PodDisruptionBudget has committed: evictions and preemption see it. */
+static void on_create_pdb(ks_sim *sim, void *ctx, const ks_event *ev)
+{
+    (void)sim;
+    ks_world *w = ctx;
+    w->cluster.pdb_live[ev->target] = 1;
+}
+
 static void on_create_pod(ks_sim *sim, void *ctx, const ks_event *ev)
 {
     ks_world *w = ctx;
@@ -256,6 +264,11 @@ static void on_scenario_action(ks_sim *sim, void *ctx, const ks_event *ev)
     ks_cluster *c = &w->cluster;
     if (a->kind == KS_ACTION_ADD_NODES) {
         ks_world_add_nodes(w, a->nodes.pool, a->nodes.count);
+        return;
+    }
+    if (a->kind == KS_ACTION_DELETE && a->object_kind == 5) { /* kubectl delete pdb NAME */
+        for (size_t i = 0; i < c->npdbs; i++)
+            if (!strcmp(c->pdbs[i].name, a->deployment) && !strcmp(c->pdbs[i].namespace, a->namespace)) c->pdb_live[i] = 0;
         return;
     }
     if (a->kind == KS_ACTION_DELETE && a->object_kind == 4) { /* kubectl delete service NAME */
@@ -341,6 +354,8 @@ ks_world *ks_world_create(ks_sim *sim, ks_rngs *rngs, const ks_world_params *p)
     ks_cluster_init(c);
     c->pdbs = p->pdbs; /* after init, which clears the cluster */
     c->npdbs = p->npdbs;
+    c->pdb_live = ks_calloc(ks_mem_purpose("controllers"), p->npdbs + 1, 1);
+    for (size_t i = 0; i < p->npdbs; i++) c->pdb_live[i] = p->pdbs[i].at == 0;
 
     /* Nodes: pools first, in order, "<pool>-<index>" with zones round-robin; then Node documents. */
     char name[512];
@@ -394,6 +409,9 @@ ks_world *ks_world_create(ks_sim *sim, ks_rngs *rngs, const ks_world_params *p)
      * delivers them. */
     w->pod_docs = p->pods;
     w->ev.pod_doc = ks_sim_register(sim, "scenario.create_pod", on_create_pod, w);
+    uint32_t pdb_created = ks_sim_register(sim, "scenario.create_pdb", on_create_pdb, w);
+    for (size_t i = 0; i < c->npdbs; i++)
+        if (c->pdbs[i].at > 0) ks_sim_at(sim, c->pdbs[i].at, pdb_created, (uint32_t)i, 0);
     for (size_t i = 0; i < p->npods; i++) {
         const ks_pod_doc *d = &p->pods[i];
         if (d->spec.node_name && *d->spec.node_name && find_node(c, d->spec.node_name) == KS_NONE) {
@@ -444,6 +462,7 @@ void ks_world_destroy(ks_world *w)
     ks_free(w->runtime_down);
     ks_free(w->added_clients);
     ks_free(w->pool_made);
+    ks_free(w->cluster.pdb_live);
     ks_jobs_destroy(w->jobs);
     ks_proxy_destroy(w->proxy);
     ks_eps_destroy(w->eps);

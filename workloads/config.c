@@ -3530,6 +3530,7 @@ typedef struct action_build {
     int64_t created_dep; /* or in cfg->deployments */
     int64_t created_job; /* or in cfg->jobs */
     int64_t created_svc; /* or in cfg->services */
+    int64_t created_pdb; /* or in cfg->pdbs */
 } action_build;
 
 static void act_at(ctx *c, const ks_ynode *v, void *obj, int arg)
@@ -3743,6 +3744,7 @@ static const field taint_action_fields[] = {NODE_SELECTION_FIELDS,
                                             {NULL, NULL, 0, 0}};
 
 static void load_service(ctx *c, const ks_ynode *root);
+static void load_pdb(ctx *c, const ks_ynode *root);
 
 /* create: a Pod, Deployment, Job or Service manifest, created at the action's time (the kind's
  * rules; its name must be unique among the experiment's objects of that kind). Other kinds are
@@ -3770,19 +3772,25 @@ static void act_create(ctx *c, const ks_ynode *v, void *obj, int arg)
                !strcmp(api->text, "batch/v1");
     bool svc = kind && kind->kind == KS_YSCALAR && !strcmp(kind->text, "Service") && api && api->kind == KS_YSCALAR &&
                !strcmp(api->text, "v1");
-    if (!pod && !dep && !job && !svc) {
-        err_at(c, kind ? kind : v, "create supports v1 Pod, apps/v1 Deployment, batch/v1 Job and v1 Service in this version");
+    bool pdb = kind && kind->kind == KS_YSCALAR && !strcmp(kind->text, "PodDisruptionBudget") && api &&
+               api->kind == KS_YSCALAR && !strcmp(api->text, "policy/v1");
+    if (!pod && !dep && !job && !svc && !pdb) {
+        err_at(c, kind ? kind : v,
+               "create supports v1 Pod, apps/v1 Deployment, batch/v1 Job, v1 Service and policy/v1 PodDisruptionBudget "
+               "in this version");
         return;
     }
     loader *L = c->L;
-    size_t before = pod ? L->cfg->npods : dep ? L->cfg->ndeployments : job ? L->cfg->njobs : L->cfg->nservices;
+    size_t before = pod ? L->cfg->npods : dep ? L->cfg->ndeployments : job ? L->cfg->njobs : svc ? L->cfg->nservices : L->cfg->npdbs;
     const char *name = c->name;
     const char *kind_name = c->kind;
     if (pod) load_pod(c, v);
     else if (dep) load_deployment(c, v);
     else if (job) load_job(c, v);
-    else load_service(c, v);
+    else if (svc) load_service(c, v);
+    else load_pdb(c, v);
     if (svc && L->cfg->nservices > before) b->created_svc = (int64_t)before;
+    if (pdb && L->cfg->npdbs > before) b->created_pdb = (int64_t)before;
     c->name = name;
     c->kind = kind_name;
     if (pod && L->cfg->npods > before) b->created_pod = (int64_t)before;
@@ -3795,7 +3803,7 @@ static void act_create(ctx *c, const ks_ynode *v, void *obj, int arg)
 static void del_kind(ctx *c, const ks_ynode *v, void *obj, int arg)
 {
     (void)arg;
-    static const char *const names[] = {"Pod", "Node", "Deployment", "Job", "Service", NULL};
+    static const char *const names[] = {"Pod", "Node", "Deployment", "Job", "Service", "PodDisruptionBudget", NULL};
     int i = get_enum(c, v, names);
     if (i >= 0) ((action_build *)obj)->a.object_kind = (uint8_t)i;
 }
@@ -3898,7 +3906,7 @@ static void add_action(ctx *c, const ks_ynode *item, void *obj)
     (void)obj;
     loader *L = c->L;
     int errors = L->nerrors;
-    action_build b = {.created_pod = -1, .created_dep = -1, .created_job = -1, .created_svc = -1};
+    action_build b = {.created_pod = -1, .created_dep = -1, .created_job = -1, .created_svc = -1, .created_pdb = -1};
     walk_map(c, item, action_fields, &b);
     if (b.at_n && L->nerrors == errors) { /* checked against the experiment's duration later */
         ks_grow(cfg_mem(), (void **)&L->at_refs, &L->cap_at_refs, L->nat_refs + 1, sizeof *L->at_refs);
@@ -3912,6 +3920,7 @@ static void add_action(ctx *c, const ks_ynode *item, void *obj)
         if (b.created_dep >= 0) L->cfg->deployments[b.created_dep].at = b.a.at;
         if (b.created_job >= 0) L->cfg->jobs[b.created_job].at = b.a.at;
         if (b.created_svc >= 0) L->cfg->services[b.created_svc].at = b.a.at;
+        if (b.created_pdb >= 0) L->cfg->pdbs[b.created_pdb].at = b.a.at;
         if (item->kind == KS_YMAPPING && b.has_action && L->nerrors == errors) {
             size_t nactions = 0;
             for (size_t i = 0; i + 1 < item->nkids; i += 2) nactions += strcmp(item->kids[i]->text, "at") != 0;
@@ -4125,6 +4134,19 @@ static void check_actions(loader *L)
                 const action_ref *r = &L->action_refs[i];
                 char msg[600];
                 snprintf(msg, sizeof msg, "expected the name of a Deployment of this experiment, got \"%.80s\" (namespace \"%.63s\")",
+                         a->deployment, a->namespace);
+                report(L, r->file, r->line, r->col, "Scenario", r->scenario, r->path, msg);
+            }
+        }
+        if (a->kind == KS_ACTION_DELETE && a->object_kind == 5) {
+            bool found = false;
+            for (size_t j = 0; j < cfg->npdbs && !found; j++)
+                found = !strcmp(cfg->pdbs[j].name, a->deployment) && !strcmp(cfg->pdbs[j].namespace, a->namespace);
+            if (!found) {
+                const action_ref *r = &L->action_refs[i];
+                char msg[600];
+                snprintf(msg, sizeof msg,
+                         "expected the name of a PodDisruptionBudget of this experiment, got \"%.80s\" (namespace \"%.63s\")",
                          a->deployment, a->namespace);
                 report(L, r->file, r->line, r->col, "Scenario", r->scenario, r->path, msg);
             }

@@ -67,6 +67,7 @@ static void sort_important(const ks_cluster *c, uint32_t *v, size_t n, ks_time n
 bool ks_pdb_matches(const ks_cluster *c, const ks_pdb_spec *b, uint32_t pod)
 {
     const ks_pod *p = &c->pods[pod];
+    if (c->pdb_live && !c->pdb_live[b - c->pdbs]) return false; /* not created yet, or deleted */
     if (strcmp(b->namespace, p->spec->namespace) != 0) return false;
     /* filterPodsWithPDBViolation: a nil or empty selector matches nothing. */
     if (!b->selector.set || b->selector.n == 0) return false;

@@ -785,6 +785,67 @@ static void test_service_create_delete(void **state)
     free(ready);
 }
 
+/* PodDisruptionBudgets created and deleted by a Scenario: the drain of the earlier test with the
+ * PDB created at 55 s behaves the same (one eviction at once, the other after the replacement is
+ * Ready); with the PDB deleted at 58 s both pods are evicted at once (60.02 s). */
+static void drain_with(const char *name, const char *pdb_doc, const char *extra_actions, bool limited)
+{
+    char cfg[4096];
+    snprintf(cfg, sizeof cfg,
+             "apiVersion: kubesim.io/v1alpha1\nkind: Experiment\nmetadata: {name: %s}\n"
+             "spec: {duration: 5m, seed: 3, sampleInterval: 1s}\n"
+             "---\napiVersion: kubesim.io/v1alpha1\nkind: ControlPlane\nmetadata: {name: constant}\n"
+             "spec:\n  apiserver: {writeLatency: 10ms, watchLatency: 1ms}\n"
+             "  kubelet: {plegRelistPeriod: 0s, imagePullLatency: 2s, imagePullBandwidth: {constant: 1G},\n"
+             "            containerCreateLatency: 10ms, containerStartLatency: 10ms}\n"
+             "---\napiVersion: v1\nkind: Node\nmetadata: {name: a}\nstatus: {allocatable: {cpu: \"2\", memory: 4Gi}}\n"
+             "---\napiVersion: v1\nkind: Node\nmetadata: {name: b}\nstatus: {allocatable: {cpu: \"2\", memory: 4Gi}}\n"
+             "---\napiVersion: v1\nkind: Node\nmetadata: {name: c}\nspec: {unschedulable: true}\n"
+             "status: {allocatable: {cpu: \"2\", memory: 4Gi}}\n"
+             "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n"
+             "spec:\n  replicas: 4\n  selector: {matchLabels: {app: web}}\n"
+             "  template:\n    metadata: {labels: {app: web}}\n"
+             "    spec: {containers: [{name: c, image: \"web:1\", resources: {requests: {cpu: \"1\"}}}]}\n"
+             "%s"
+             "---\napiVersion: kubesim.io/v1alpha1\nkind: Scenario\nmetadata: {name: s}\n"
+             "spec:\n  actions:\n%s  - at: 50s\n    uncordon: {names: [c]}\n  - at: 60s\n    drain: {names: [a]}\n",
+             name, pdb_doc, extra_actions);
+    char file[64];
+    snprintf(file, sizeof file, "%s.yaml", name);
+    const char *path = ks_test_write_file(file, cfg);
+    snprintf(file, sizeof file, "%s.h5", name);
+    const char *out = ks_test_path(file);
+    const char *argv[] = {"run", path, "-o", out, "-q", NULL};
+    ks_test_run r = ks_test_kubesim(argv);
+    if (r.status != 0) fail_msg("kubesim exited %d:\n%s", r.status, r.err);
+    ks_test_run_free(&r);
+    size_t n;
+    double *requested = ks_tc_f64(out, "/pods", "deletion_requested", &n);
+    double evicted[2];
+    size_t ne = 0;
+    for (size_t i = 0; i < n && ne < 2; i++)
+        if (!isnan(requested[i])) evicted[ne++] = requested[i];
+    assert_int_equal(ne, 2);
+    qsort(evicted, 2, sizeof *evicted, cmp_double);
+    assert_true(near(evicted[0], 60.02));
+    if (limited) assert_true(evicted[1] > 62);
+    else assert_true(near(evicted[1], 60.02));
+    free(requested);
+}
+
+static void test_pdb_create_and_delete(void **state)
+{
+    (void)state;
+    static const char *const pdb = "---\napiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: web}\n"
+                                   "spec: {minAvailable: 3, selector: {matchLabels: {app: web}}}\n";
+    drain_with("pdb-created", "",
+               "  - at: 55s\n    create: {apiVersion: policy/v1, kind: PodDisruptionBudget, metadata: {name: web}, "
+               "spec: {minAvailable: 3, selector: {matchLabels: {app: web}}}}\n",
+               true);
+    drain_with("pdb-deleted", pdb, "  - at: 58s\n    delete: {kind: PodDisruptionBudget, name: web}\n", false);
+    drain_with("pdb-kept", pdb, "", true);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -796,6 +857,7 @@ int main(void)
         cmocka_unit_test(test_create_and_delete),     cmocka_unit_test(test_random_timelines),
         cmocka_unit_test(test_added_node_kube_proxy), cmocka_unit_test(test_node_deleted_podgc),
         cmocka_unit_test(test_runtime_down),         cmocka_unit_test(test_service_create_delete),
+        cmocka_unit_test(test_pdb_create_and_delete),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
