@@ -21,6 +21,15 @@
 #include "testutil.h"
 #include "tracecheck.h"
 
+/* Runs kubesim on the config at PATH, writing OUT; fails the test when it does not succeed. */
+static void run_ok(const char *path, const char *out)
+{
+    const char *argv[] = {"run", path, "-o", out, "-q", NULL};
+    ks_test_run r = ks_test_kubesim(argv);
+    if (r.status != 0) fail_msg("kubesim exited %d:\n%s", r.status, r.err);
+    ks_test_run_free(&r);
+}
+
 /* A cluster of POOLS (name:count:zone, …), one 1-cpu pod per node from a Deployment of REPLICAS,
  * and the scenario ACTIONS (YAML list items), run for DURATION; returns the trace path. */
 static const char *run_cluster(const char *name, const char *pools, int replicas, const char *actions,
@@ -60,10 +69,7 @@ static const char *run_cluster(const char *name, const char *pools, int replicas
     const char *path = ks_test_write_file(file, cfg);
     snprintf(file, sizeof file, "%s.h5", name);
     const char *out = ks_test_path(file);
-    const char *argv[] = {"run", path, "-o", out, "-q", NULL};
-    ks_test_run r = ks_test_kubesim(argv);
-    if (r.status != 0) fail_msg("kubesim exited %d:\n%s", r.status, r.err);
-    ks_test_run_free(&r);
+    run_ok(path, out);
     return out;
 }
 
@@ -317,10 +323,7 @@ static void test_drain_honours_pdb(void **state)
         "spec:\n  actions:\n  - at: 50s\n    uncordon: {names: [c]}\n  - at: 60s\n    drain: {names: [a]}\n";
     const char *path = ks_test_write_file("drain.yaml", cfg);
     const char *out = ks_test_path("drain.h5");
-    const char *argv[] = {"run", path, "-o", out, "-q", NULL};
-    ks_test_run r = ks_test_kubesim(argv);
-    if (r.status != 0) fail_msg("kubesim exited %d:\n%s", r.status, r.err);
-    ks_test_run_free(&r);
+    run_ok(path, out);
     size_t n, nn;
     char **node = ks_tc_strings(out, "/pods", "node", &nn);
     double *requested = ks_tc_f64(out, "/pods", "deletion_requested", &n);
@@ -376,10 +379,7 @@ static void test_random_failures(void **state)
         "spec:\n  randomFailures:\n  - {pool: general, timeBetweenFailures: {exponential: {mean: 1h}}, timeToRepair: 10m}\n";
     const char *path = ks_test_write_file("flaky.yaml", cfg);
     const char *out = ks_test_path("flaky.h5");
-    const char *argv[] = {"run", path, "-o", out, "-q", NULL};
-    ks_test_run r = ks_test_kubesim(argv);
-    if (r.status != 0) fail_msg("kubesim exited %d:\n%s", r.status, r.err);
-    ks_test_run_free(&r);
+    run_ok(path, out);
     size_t n, nn;
     double *failed = ks_tc_f64(out, "/node_failures", "failed", &n);
     double *recovered = ks_tc_f64(out, "/node_failures", "recovered", &n);
@@ -489,10 +489,7 @@ static void test_create_and_delete(void **state)
 {
     (void)state;
     const char *out = ks_test_path("create-delete.h5");
-    const char *argv[] = {"run", ks_test_source_path("tests/configs/scenario-create-delete.yaml"), "-o", out, "-q", NULL};
-    ks_test_run r = ks_test_kubesim(argv);
-    if (r.status != 0) fail_msg("kubesim exited %d:\n%s", r.status, r.err);
-    ks_test_run_free(&r);
+    run_ok(ks_test_source_path("tests/configs/scenario-create-delete.yaml"), out);
     size_t n, nn, np;
     char **name = ks_tc_strings(out, "/pods", "name", &nn);
     char **phase = ks_tc_strings(out, "/pods", "phase", &np);
@@ -645,10 +642,7 @@ static void test_added_node_kube_proxy(void **state)
         "  - at: 120s\n    scale: {deployment: web, replicas: 6}\n";
     const char *path = ks_test_write_file("proxy-add.yaml", cfg);
     const char *out = ks_test_path("proxy-add.h5");
-    const char *argv[] = {"run", path, "-o", out, "-q", NULL};
-    ks_test_run r = ks_test_kubesim(argv);
-    if (r.status != 0) fail_msg("kubesim exited %d:\n%s", r.status, r.err);
-    ks_test_run_free(&r);
+    run_ok(path, out);
     size_t n, nn;
     char **node = ks_tc_strings(out, "/kube_proxy", "node", &nn);
     int64_t *full = ks_tc_i64(out, "/kube_proxy", "full_syncs", &n);
@@ -752,10 +746,7 @@ static void test_service_create_delete(void **state)
 {
     (void)state;
     const char *out = ks_test_path("scenario-service.h5");
-    const char *argv[] = {"run", ks_test_source_path("tests/configs/scenario-service.yaml"), "-o", out, "-q", NULL};
-    ks_test_run r = ks_test_kubesim(argv);
-    if (r.status != 0) fail_msg("kubesim exited %d:\n%s", r.status, r.err);
-    ks_test_run_free(&r);
+    run_ok(ks_test_source_path("tests/configs/scenario-service.yaml"), out);
     size_t n, nn;
     char **name = ks_tc_strings(out, "/services", "name", &nn);
     int64_t *creates = ks_tc_i64(out, "/services", "slice_creates", &n);
@@ -815,10 +806,7 @@ static void drain_with(const char *name, const char *pdb_doc, const char *extra_
     const char *path = ks_test_write_file(file, cfg);
     snprintf(file, sizeof file, "%s.h5", name);
     const char *out = ks_test_path(file);
-    const char *argv[] = {"run", path, "-o", out, "-q", NULL};
-    ks_test_run r = ks_test_kubesim(argv);
-    if (r.status != 0) fail_msg("kubesim exited %d:\n%s", r.status, r.err);
-    ks_test_run_free(&r);
+    run_ok(path, out);
     size_t n;
     double *requested = ks_tc_f64(out, "/pods", "deletion_requested", &n);
     double evicted[2];
