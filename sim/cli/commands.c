@@ -115,9 +115,10 @@ int ks_cmd_validate(int argc, char **argv)
     if (w) {
         int64_t replicas = 0;
         for (size_t i = 0; i < cfg.ndeployments; i++) replicas += cfg.deployments[i].replicas;
-        printf("%s: valid — %zu nodes, %zu Pods, %zu Deployments (%" PRId64 " replicas), %zu scheduler profile(s)\n",
+        printf("%s: valid — %zu nodes, %zu Pods, %zu Deployments (%" PRId64 " replicas), %zu Jobs, %zu Services, "
+               "%zu PodDisruptionBudgets, %zu scheduler profile(s), %zu scenario actions\n",
                argc - optind == 1 ? argv[optind] : "configs", w->cluster.nodes.n, cfg.npods, cfg.ndeployments,
-               replicas, cfg.sched.nprofiles);
+               replicas, cfg.njobs, cfg.nservices, cfg.npdbs, cfg.sched.nprofiles, cfg.nactions);
     } else {
         rc = KS_EXIT_USAGE;
     }
