@@ -5419,6 +5419,7 @@ typedef struct trace_build {
     const char *ns;
     int order;
     int64_t limit;
+    double time_scale;
 } trace_build;
 
 static void trace_path(ctx *c, const ks_ynode *v, void *obj, int arg)
@@ -5452,12 +5453,28 @@ static void trace_limit(ctx *c, const ks_ynode *v, void *obj, int arg)
     get_int(c, v, 0, INT32_MAX, "a non-negative integer", &((trace_build *)obj)->limit);
 }
 
+/* Simulated seconds per trace second: the default trace spans 149 days, so 0.001 replays it
+ * in about 3.6 simulated hours. */
+static void trace_time_scale(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    ks_yscalar_type ty = v->kind == KS_YSCALAR ? ks_yscalar_resolve(v) : KS_YS_STR;
+    char *end = NULL;
+    double q = ty == KS_YS_INT || ty == KS_YS_FLOAT ? strtod(v->text, &end) : -1;
+    if (!end || *end || !(q > 0) || q > 1) { /* > 1 could overflow ks_time with the largest trace times */
+        expect(c, v, "a number in (0, 1] (simulated seconds per trace second)");
+        return;
+    }
+    ((trace_build *)obj)->time_scale = q;
+}
+
 static const field trace_spec_fields[] = {
     {"nodes", trace_path, 0, 0},
     {"pods", trace_path, 0, 1},
     {"order", trace_order, 0, 0},
     {"namespace", trace_namespace, 0, 0},
     {"limit", trace_limit, 0, 0},
+    {"timeScale", trace_time_scale, 0, 0},
     {NULL, NULL, 0, 0},
 };
 
@@ -5498,7 +5515,7 @@ static void load_trace_replay(ctx *c, const ks_ynode *root)
 {
     loader *L = c->L;
     int errors = L->nerrors;
-    trace_build b = {.ns = "default", .limit = -1};
+    trace_build b = {.ns = "default", .limit = -1, .time_scale = 1};
     walk_map(c, root, trace_fields, &b);
     bool named = require_name(c, &b.meta);
     const ks_ynode *spec = ks_ymap_get(root, "spec");
@@ -5510,7 +5527,7 @@ static void load_trace_replay(ctx *c, const ks_ynode *root)
     if (named) register_object(c, "TraceReplay", "", b.meta.name, 0);
     if (L->nerrors == errors) {
         char *nodes = b.nodes ? resolve_path(c->file, b.nodes) : NULL, *pods = b.pods ? resolve_path(c->file, b.pods) : NULL;
-        ks_trace_request req = {nodes, pods, b.ns, (ks_trace_order)b.order, b.limit};
+        ks_trace_request req = {nodes, pods, b.ns, (ks_trace_order)b.order, b.limit, b.time_scale};
         ks_trace_result r;
         L->nerrors += ks_trace_load(&req, &r, L->err, KS_CONFIG_MAX_ERRORS - L->nerrors);
         ks_free(nodes);

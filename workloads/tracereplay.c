@@ -14,6 +14,7 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <string.h>
 
@@ -414,6 +415,14 @@ static bool parse_gpu_spec(reader *r, int line, const cell *c, ks_pod_spec *s)
     return true;
 }
 
+/* Trace seconds to simulated nanoseconds. With the scale 1 exact; otherwise rounded to the
+ * nanosecond (times <= 2^32 s and scales <= 1 stay inside int64's range). */
+static ks_time scaled(int64_t seconds, double scale)
+{
+    if (scale == 1) return KS_SEC(seconds);
+    return (ks_time)llround((double)seconds * scale * 1e9);
+}
+
 static void load_pods(reader *r, const ks_trace_request *req, ks_trace_result *out)
 {
     size_t len = 0;
@@ -530,10 +539,11 @@ static void load_pods(reader *r, const ks_trace_request *req, ks_trace_result *o
             k->next = 1;
         }
         ks_pod_spec_finalize(s);
-        d->at = KS_SEC(created);
+        d->at = scaled(created, req->time_scale);
         /* A pod deleted the instant it was created (one row of the default list) is deleted
          * 1 ns later, so that its delete comes after its create whatever the event order. */
-        delete_at[n] = deleted < 0 ? -1 : deleted == created ? KS_SEC(created) + 1 : KS_SEC(deleted);
+        ks_time del = deleted < 0 ? -1 : scaled(deleted, req->time_scale);
+        delete_at[n] = del >= 0 && del <= d->at ? d->at + 1 : del;
         n++;
     }
     name_set_free(&names);

@@ -18,8 +18,8 @@
  *   pod: one container "main" requesting cpu_milli and memory_mib MiB; gpu_count = num_gpu and
  *   gpu_milli = gpu_milli in the pod spec; nvidia.com/gpu = num_gpu only when gpu_milli is 1000
  *   (whole GPUs; a GPU-sharing pod requests no extended resource yet); gpu_spec "A|B" becomes a
- *   required node affinity KS_TRACE_GPU_MODEL_LABEL In (A, B); creation_time is the pod's `at`,
- *   deletion_time its deletion (delete_at). qos, pod_phase and scheduled_time are validated and
+ *   required node affinity KS_TRACE_GPU_MODEL_LABEL In (A, B); creation_time x time_scale is the pod's `at`,
+ *   deletion_time x time_scale its deletion (delete_at). qos, pod_phase and scheduled_time are validated and
  *   not used.
  *
  * Errors are bad user input: each is printed to ERR as "file:LINE:COLUMN: error: ..." where
@@ -51,6 +51,7 @@ typedef struct ks_trace_request {
     const char *namespace;
     ks_trace_order order;
     int64_t limit; /* at most this many pods (the first in file order); -1: all */
+    double time_scale; /* simulated seconds per trace second, in (0, 1]; 1: the trace's own times */
 } ks_trace_request;
 
 /* What a replay loads. Owned by the caller after ks_trace_load; every string and array is
