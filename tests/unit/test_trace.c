@@ -219,6 +219,41 @@ static void test_bad_rows(void **state)
     }
 }
 
+/* Through the CLI: a bad row exits with status 2 and writes no output; a missing file and a
+ * spec without files are errors too. */
+static void test_cli_errors(void **state)
+{
+    (void)state;
+    char csv[1024];
+    snprintf(csv, sizeof csv, "%s", ks_test_write_file("cli.csv", NODE_HEADER "n-0,1000,-1,0,\n"));
+    const char *yaml = ks_test_write_file("cli.yaml", "apiVersion: kubesim.io/v1alpha1\nkind: TraceReplay\n"
+                                                      "metadata: {name: t}\nspec: {nodes: cli.csv}\n");
+    const char *out = ks_test_path("cli.h5");
+    const char *argv[] = {"run", yaml, "-o", out, "-q", NULL};
+    ks_test_run r = ks_test_kubesim(argv);
+    char want[1200];
+    snprintf(want, sizeof want, "%s:2:10: error: memory_mib: expected a non-negative integer, got negative \"-1\"", csv);
+    if (!strstr(r.err, want)) print_message("want %s\ngot:\n%s\n", want, r.err);
+    assert_int_equal(r.status, 2);
+    assert_non_null(strstr(r.err, want));
+    assert_false(ks_test_file_exists(out));
+    ks_test_run_free(&r);
+
+    ks_config cfg;
+    const char *missing = ks_test_write_file("missing.yaml", "apiVersion: kubesim.io/v1alpha1\nkind: TraceReplay\n"
+                                                              "metadata: {name: t}\nspec: {pods: no-such.csv}\n");
+    loaded l = load(&cfg, missing);
+    assert_int_equal(l.rc, 2);
+    assert_non_null(strstr(l.err, "no-such.csv: error: cannot read: No such file or directory"));
+    free(l.err);
+    const char *empty = ks_test_write_file("empty.yaml", "apiVersion: kubesim.io/v1alpha1\nkind: TraceReplay\n"
+                                                          "metadata: {name: t}\nspec: {namespace: x}\n");
+    l = load(&cfg, empty);
+    assert_int_equal(l.rc, 2);
+    assert_non_null(strstr(l.err, "empty.yaml:4:7: error: TraceReplay \"t\": spec: expected spec.nodes, spec.pods or both"));
+    free(l.err);
+}
+
 /* The fixture replayed through the binary: each pod is created at its creation_time, scheduled
  * where its GPUs and model fit, and its deletion requested at its deletion_time (the user's write
  * commits after the API server's latency, well under 0.1 s). */
@@ -387,6 +422,7 @@ int main(void)
         cmocka_unit_test(test_fixture_columns),
         cmocka_unit_test(test_limit_and_defaults),
         cmocka_unit_test(test_bad_rows),
+        cmocka_unit_test(test_cli_errors),
         cmocka_unit_test(test_replay_end_to_end),
         cmocka_unit_test(test_real_trace_counts),
         cmocka_unit_test(test_real_trace_runs),
