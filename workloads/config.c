@@ -5509,6 +5509,25 @@ static char *resolve_path(const char *file, const char *path)
     return out;
 }
 
+/* Registers a trace's Node or Pod NAME as if a document at AT (the spec.nodes or spec.pods value)
+ * defined it, so that a name another document also uses is an error either way round. Returns
+ * false after reporting a duplicate. */
+static bool register_trace_name(ctx *c, const char *kind, const char *ns, const char *name, const ks_ynode *at)
+{
+    loader *L = c->L;
+    const objref *prev = find_object(L, kind, ns, name);
+    if (prev) {
+        err_at(c, at, "duplicate name: the trace's %s \"%s\" is already defined at %s:%d:%d", kind, name, prev->file,
+               prev->line, prev->col);
+        return false;
+    }
+    grow_object_index(L);
+    ks_grow(cfg_mem(), (void **)&L->objs, &L->cap_objs, L->nobjs + 1, sizeof *L->objs);
+    L->objs[L->nobjs] = (objref){kind, dup(ns), dup(name), c->file, at->line, at->col, 0};
+    index_object(L, L->nobjs++);
+    return true;
+}
+
 /* The trace's nodes become Node specs, its pods Pod documents created at their `at`, and each
  * deletion a delete of the pod (a Scenario delete, object kind 0) at its time. */
 static void load_trace_replay(ctx *c, const ks_ynode *root)
@@ -5532,6 +5551,15 @@ static void load_trace_replay(ctx *c, const ks_ynode *root)
         L->nerrors += ks_trace_load(&req, &r, L->err, KS_CONFIG_MAX_ERRORS - L->nerrors);
         ks_free(nodes);
         ks_free(pods);
+        const ks_ynode *nodes_n = ks_ymap_get(spec, "nodes"), *pods_n = ks_ymap_get(spec, "pods");
+        size_t mark = path_push(c, "spec.nodes");
+        for (size_t i = 0; i < r.nnodes && L->nerrors < KS_CONFIG_MAX_ERRORS; i++)
+            register_trace_name(c, "Node", "", r.nodes[i].name, nodes_n);
+        path_pop(c, mark);
+        mark = path_push(c, "spec.pods");
+        for (size_t i = 0; i < r.npods && L->nerrors < KS_CONFIG_MAX_ERRORS; i++)
+            register_trace_name(c, "Pod", b.ns, r.pods[i].name, pods_n);
+        path_pop(c, mark);
         ks_config *cfg = L->cfg;
         if (r.nnodes) {
             ks_grow(cfg_mem(), (void **)&cfg->nodes, &L->cap_nodes, cfg->nnodes + r.nnodes, sizeof *cfg->nodes);

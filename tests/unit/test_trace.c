@@ -254,6 +254,33 @@ static void test_cli_errors(void **state)
     free(l.err);
 }
 
+/* A trace's node or pod name that another document also uses is an error, either way round. */
+static void test_duplicate_across_documents(void **state)
+{
+    (void)state;
+    char yaml[2048];
+    snprintf(yaml, sizeof yaml,
+             "apiVersion: v1\nkind: Node\nmetadata: {name: node-b}\nstatus: {allocatable: {cpu: \"1\", memory: 1Gi}}\n---\n"
+             "apiVersion: kubesim.io/v1alpha1\nkind: TraceReplay\nmetadata: {name: t}\n"
+             "spec: {namespace: gpu, nodes: %s, pods: %s}\n---\n"
+             "apiVersion: v1\nkind: Pod\nmetadata: {name: pod-3, namespace: gpu}\n"
+             "spec: {containers: [{name: c, image: x}]}\n",
+             ks_test_source_path("tests/data/trace-nodes.csv"), ks_test_source_path("tests/data/trace-pods.csv"));
+    const char *path = ks_test_write_file("dup.yaml", yaml);
+    ks_config cfg;
+    loaded l = load(&cfg, path);
+    assert_int_equal(l.rc, 2);
+    char want[1200];
+    snprintf(want, sizeof want,
+             "%s:9:31: error: TraceReplay \"t\": spec.nodes: duplicate name: the trace's Node \"node-b\" is already defined at %s:3:18",
+             path, path);
+    assert_non_null(strstr(l.err, want));
+    snprintf(want, sizeof want, "%s:13:18: error: Pod \"pod-3\": metadata.name: duplicate name: Pod \"pod-3\" in namespace \"gpu\" is already defined at %s:9:",
+             path, path);
+    assert_non_null(strstr(l.err, want));
+    free(l.err);
+}
+
 /* The fixture replayed through the binary: each pod is created at its creation_time, scheduled
  * where its GPUs and model fit, and its deletion requested at its deletion_time (the user's write
  * commits after the API server's latency, well under 0.1 s). */
@@ -423,6 +450,7 @@ int main(void)
         cmocka_unit_test(test_limit_and_defaults),
         cmocka_unit_test(test_bad_rows),
         cmocka_unit_test(test_cli_errors),
+        cmocka_unit_test(test_duplicate_across_documents),
         cmocka_unit_test(test_replay_end_to_end),
         cmocka_unit_test(test_real_trace_counts),
         cmocka_unit_test(test_real_trace_runs),
