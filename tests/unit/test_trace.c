@@ -404,7 +404,7 @@ static void test_real_trace_counts(void **state)
 
 /* kubesim runs the real default trace, its times scaled by 0.001, for 3 simulated hours: every
  * pod created by trace second 10,800,000 appears (2,208 of the 8,152: the trace is back-loaded,
- * 8,094 pods are created after day 104), and pods are bound. */
+ * 8,135 pods are created after day 104), and pods are bound. */
 static void test_real_trace_runs(void **state)
 {
     (void)state;
