@@ -320,7 +320,7 @@ static void load_nodes(reader *r, ks_trace_result *out)
         cell cells[MAX_COLS];
         int nf = split(ls, le, cells);
         if (nf != ncols) {
-            err_at(r, line, 1, "expected %d fields, got %d", ncols, nf > MAX_COLS ? nf : nf);
+            err_at(r, line, 1, "expected %d fields, got %s%d", ncols, nf > MAX_COLS ? "more than " : "", nf > MAX_COLS ? MAX_COLS : nf);
             continue;
         }
         const cell *c[N_COLS];
@@ -460,7 +460,7 @@ static void load_pods(reader *r, const ks_trace_request *req, ks_trace_result *o
         cell cells[MAX_COLS];
         int nf = split(ls, le, cells);
         if (nf != ncols) {
-            err_at(r, line, 1, "expected %d fields, got %d", ncols, nf);
+            err_at(r, line, 1, "expected %d fields, got %s%d", ncols, nf > MAX_COLS ? "more than " : "", nf > MAX_COLS ? MAX_COLS : nf);
             continue;
         }
         const cell *c[P_COLS];
