@@ -196,6 +196,10 @@ typedef struct ks_pod_spec {
      * per start; default 0). has_probes: some container has a startup or readiness probe. */
     ks_dist ready_after;
     bool has_probes;
+    /* GPUs as a trace gives them (TraceReplay, workloads/tracereplay.h): gpu_count GPUs, each used
+     * gpu_milli / 1000 (1000: whole GPUs, which are also requested as nvidia.com/gpu; < 1000: a
+     * GPU-sharing pod, which requests no extended resource yet). 0 and 0 for every other pod. */
+    int32_t gpu_count, gpu_milli;
 
     /* Derived by ks_pod_spec_finalize, per upstream's rules:
      * effective request = max(sum of app containers, max of init containers) + overhead, per

@@ -27,6 +27,7 @@
 
 #include "alloc.h"
 #include "quantity.h"
+#include "tracereplay.h"
 #include "yamltree.h"
 
 #define KS_CONFIG_MAX_ERRORS 20
@@ -5408,6 +5409,196 @@ static void load_service(ctx *c, const ks_ynode *root)
     meta_free(&b.meta);
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * TraceReplay: the Alibaba GPU 2023 trace (workloads/tracereplay.h reads the CSVs)
+ * ------------------------------------------------------------------------------------------- */
+
+typedef struct trace_build {
+    meta_build meta;
+    char *nodes, *pods; /* as written */
+    const char *ns;
+    int order;
+    int64_t limit;
+    double time_scale;
+} trace_build;
+
+static void trace_path(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    trace_build *b = obj;
+    const char *s = get_nonempty_str(c, v);
+    if (!s) return;
+    char **slot = arg ? &b->pods : &b->nodes;
+    ks_free(*slot);
+    *slot = dup(s);
+}
+
+static void trace_order(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    static const char *const orders[] = {"trace", NULL}; /* ks_trace_order */
+    int k = get_enum(c, v, orders);
+    if (k >= 0) ((trace_build *)obj)->order = k;
+}
+
+static void trace_namespace(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    const char *s = get_dns_label(c, v);
+    if (s) ((trace_build *)obj)->ns = s;
+}
+
+static void trace_limit(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    get_int(c, v, 0, INT32_MAX, "a non-negative integer", &((trace_build *)obj)->limit);
+}
+
+/* Simulated seconds per trace second: the default trace spans 149 days, so 0.001 replays it
+ * in about 3.6 simulated hours. */
+static void trace_time_scale(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    ks_yscalar_type ty = v->kind == KS_YSCALAR ? ks_yscalar_resolve(v) : KS_YS_STR;
+    char *end = NULL;
+    double q = ty == KS_YS_INT || ty == KS_YS_FLOAT ? strtod(v->text, &end) : -1;
+    if (!end || *end || !(q > 0) || q > 1) { /* > 1 could overflow ks_time with the largest trace times */
+        expect(c, v, "a number in (0, 1] (simulated seconds per trace second)");
+        return;
+    }
+    ((trace_build *)obj)->time_scale = q;
+}
+
+static const field trace_spec_fields[] = {
+    {"nodes", trace_path, 0, 0},
+    {"pods", trace_path, 0, 1},
+    {"order", trace_order, 0, 0},
+    {"namespace", trace_namespace, 0, 0},
+    {"limit", trace_limit, 0, 0},
+    {"timeScale", trace_time_scale, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void trace_metadata(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_meta(c, v, &((trace_build *)obj)->meta);
+}
+
+static void trace_spec(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    walk_map(c, v, trace_spec_fields, obj);
+}
+
+static const field trace_fields[] = {
+    {"apiVersion", f_skip, 0, 0},
+    {"kind", f_skip, 0, 0},
+    {"metadata", trace_metadata, F_REQUIRED, 0},
+    {"spec", trace_spec, F_REQUIRED, 0},
+    {NULL, NULL, 0, 0},
+};
+
+/* A relative PATH is relative to the directory of the config file FILE. */
+static char *resolve_path(const char *file, const char *path)
+{
+    const char *slash = strrchr(file, '/');
+    if (path[0] == '/' || !slash) return dup(path);
+    size_t n = (size_t)(slash - file) + 1 + strlen(path) + 1;
+    char *out = ks_malloc(cfg_mem(), n);
+    snprintf(out, n, "%.*s/%s", (int)(slash - file), file, path);
+    return out;
+}
+
+/* Registers a trace's Node or Pod NAME as if a document at AT (the spec.nodes or spec.pods value)
+ * defined it, so that a name another document also uses is an error either way round. Returns
+ * false after reporting a duplicate. */
+static bool register_trace_name(ctx *c, const char *kind, const char *ns, const char *name, const ks_ynode *at)
+{
+    loader *L = c->L;
+    const objref *prev = find_object(L, kind, ns, name);
+    if (prev) {
+        err_at(c, at, "duplicate name: the trace's %s \"%s\" is already defined at %s:%d:%d", kind, name, prev->file,
+               prev->line, prev->col);
+        return false;
+    }
+    grow_object_index(L);
+    ks_grow(cfg_mem(), (void **)&L->objs, &L->cap_objs, L->nobjs + 1, sizeof *L->objs);
+    L->objs[L->nobjs] = (objref){kind, dup(ns), dup(name), c->file, at->line, at->col, 0};
+    index_object(L, L->nobjs++);
+    return true;
+}
+
+/* The trace's nodes become Node specs, its pods Pod documents created at their `at`, and each
+ * deletion a delete of the pod (a Scenario delete, object kind 0) at its time. */
+static void load_trace_replay(ctx *c, const ks_ynode *root)
+{
+    loader *L = c->L;
+    int errors = L->nerrors;
+    trace_build b = {.ns = "default", .limit = -1, .time_scale = 1};
+    walk_map(c, root, trace_fields, &b);
+    bool named = require_name(c, &b.meta);
+    const ks_ynode *spec = ks_ymap_get(root, "spec");
+    if (spec && spec->kind == KS_YMAPPING && !b.nodes && !b.pods && L->nerrors == errors) {
+        size_t mark = path_push(c, "spec");
+        err_at(c, spec, "expected spec.nodes, spec.pods or both");
+        path_pop(c, mark);
+    }
+    if (named) register_object(c, "TraceReplay", "", b.meta.name, 0);
+    if (L->nerrors == errors) {
+        char *nodes = b.nodes ? resolve_path(c->file, b.nodes) : NULL, *pods = b.pods ? resolve_path(c->file, b.pods) : NULL;
+        ks_trace_request req = {nodes, pods, b.ns, (ks_trace_order)b.order, b.limit, b.time_scale};
+        ks_trace_result r;
+        L->nerrors += ks_trace_load(&req, &r, L->err, KS_CONFIG_MAX_ERRORS - L->nerrors);
+        ks_free(nodes);
+        ks_free(pods);
+        const ks_ynode *nodes_n = ks_ymap_get(spec, "nodes"), *pods_n = ks_ymap_get(spec, "pods");
+        size_t mark = path_push(c, "spec.nodes");
+        for (size_t i = 0; i < r.nnodes && L->nerrors < KS_CONFIG_MAX_ERRORS; i++)
+            register_trace_name(c, "Node", "", r.nodes[i].name, nodes_n);
+        path_pop(c, mark);
+        mark = path_push(c, "spec.pods");
+        for (size_t i = 0; i < r.npods && L->nerrors < KS_CONFIG_MAX_ERRORS; i++)
+            register_trace_name(c, "Pod", b.ns, r.pods[i].name, pods_n);
+        path_pop(c, mark);
+        ks_config *cfg = L->cfg;
+        if (r.nnodes) {
+            ks_grow(cfg_mem(), (void **)&cfg->nodes, &L->cap_nodes, cfg->nnodes + r.nnodes, sizeof *cfg->nodes);
+            memcpy(cfg->nodes + cfg->nnodes, r.nodes, r.nnodes * sizeof *r.nodes);
+            cfg->nnodes += r.nnodes;
+        }
+        size_t ndeletes = 0;
+        for (size_t i = 0; i < r.npods; i++) ndeletes += r.delete_at[i] >= 0;
+        if (r.npods) {
+            ks_grow(cfg_mem(), (void **)&cfg->pods, &L->cap_pods, cfg->npods + r.npods, sizeof *cfg->pods);
+            memcpy(cfg->pods + cfg->npods, r.pods, r.npods * sizeof *r.pods);
+            cfg->npods += r.npods;
+        }
+        if (ndeletes) {
+            ks_grow(cfg_mem(), (void **)&cfg->actions, &L->cap_actions, cfg->nactions + ndeletes, sizeof *cfg->actions);
+            ks_grow(cfg_mem(), (void **)&L->action_refs, &L->cap_action_refs, cfg->nactions + ndeletes, sizeof *L->action_refs);
+            for (size_t i = 0; i < r.npods; i++) {
+                if (r.delete_at[i] < 0) continue;
+                cfg->actions[cfg->nactions] = (ks_scenario_action){
+                    .at = r.delete_at[i],
+                    .kind = KS_ACTION_DELETE,
+                    .deployment = dup(r.pods[i].name),
+                    .namespace = dup(b.ns),
+                    .nodes = {.count = -1, .fraction = -1},
+                    .object_kind = 0,
+                };
+                L->action_refs[cfg->nactions] = (action_ref){.file = c->file, .line = root->line, .col = root->col};
+                cfg->nactions++;
+            }
+        }
+        ks_free(r.nodes); /* the elements moved into cfg */
+        ks_free(r.pods);
+        ks_free(r.delete_at);
+    }
+    ks_free(b.nodes);
+    ks_free(b.pods);
+    meta_free(&b.meta);
+}
+
 static void load_list(ctx *c, const ks_ynode *root);
 
 static const kind_def kinds[] = {
@@ -5431,7 +5622,7 @@ static const kind_def kinds[] = {
     {"PriorityClass", "scheduling.k8s.io/v1", K_MODELLED, load_priority_class},
     {"Scenario", "kubesim.io/v1alpha1", K_MODELLED, load_scenario},
     {"Workload", "kubesim.io/v1alpha1", K_UNSUPPORTED, NULL},
-    {"TraceReplay", "kubesim.io/v1alpha1", K_UNSUPPORTED, NULL},
+    {"TraceReplay", "kubesim.io/v1alpha1", K_MODELLED, load_trace_replay},
     /* Kinds with no effect on scheduling or startup in the models: noted and skipped. */
     {"ConfigMap", "v1", K_IGNORED, NULL},
     {"Secret", "v1", K_IGNORED, NULL},

@@ -2,6 +2,8 @@
  *
  * Accepted kinds (apiVersion in brackets):
  *   Experiment, NodePool, ControlPlane, Scenario [kubesim.io/v1alpha1] (Scenario: scale, update)
+ *   TraceReplay                                 [kubesim.io/v1alpha1] (tracereplay.h: its CSV
+ *                                               files add nodes, pods and pod deletes)
  *   Node, Pod, Service                          [v1]
  *   Deployment                                  [apps/v1]
  *   Job                                         [batch/v1]
@@ -10,7 +12,7 @@
  *   KubeSchedulerConfiguration                  [kubescheduler.config.k8s.io/v1]
  * Upstream kinds that kubesim does not model (ConfigMap, Secret, ServiceAccount, Namespace, …)
  * are accepted, skipped, and listed once as ignored. Kinds that kubesim will model but this
- * version does not (ReplicaSet, Workload, TraceReplay …) are errors that say so: silently dropping them would change the
+ * version does not (ReplicaSet, Workload …) are errors that say so: silently dropping them would change the
  * experiment.
  *
  * Validation is strict like `kubectl apply --validate=strict`: unknown fields, wrong types,
