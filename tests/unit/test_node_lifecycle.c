@@ -187,6 +187,21 @@ static void test_one_node_powered_off(void **state)
     free_events(&e);
 }
 
+/* N nodes went NotReady and N pods (one per node) were evicted, exactly 10 s apart: a Normal
+ * zone's limiter (0.1 nodes/s, burst 1) on the 100 ms pass grid, kept 300 s later. */
+static void assert_evictions_every_10s(const char *out, size_t n)
+{
+    events e = load_events(out);
+    double t[128];
+    assert_int_equal(times_of(&e, "NodeNotReady", NULL, t, 128), n);
+    size_t nev = times_of(&e, "TaintManagerEviction", NULL, t, 128);
+    assert_int_equal(nev, n);
+    qsort(t, nev, sizeof *t, cmp_double);
+    for (size_t i = 1; i < nev; i++)
+        if (!near(t[i] - t[i - 1], 10)) fail_msg("evictions %zu and %zu are %.3f s apart, want 10", i - 1, i, t[i] - t[i - 1]);
+    free_events(&e);
+}
+
 /* Ten nodes of a 30-node zone powered off together (a second zone of 30 stays up): the zone is
  * Normal (10/30 < 0.55), so its limiter (0.1 nodes/s, burst 1) spaces the NoExecute taints
  * exactly 10 s apart on the 100 ms pass grid, and the evictions 300 s later keep that spacing. */
@@ -195,15 +210,7 @@ static void test_ten_nodes_one_zone(void **state)
     (void)state;
     const char *out = run_cluster("ten-nodes", "a:30:zone-a,b:30:zone-b", 60,
                                   "  - at: 100s\n    failNodes: {pool: a, count: 10}\n", "15m");
-    events e = load_events(out);
-    double t[64];
-    assert_int_equal(times_of(&e, "NodeNotReady", NULL, t, 64), 10);
-    size_t nev = times_of(&e, "TaintManagerEviction", NULL, t, 64);
-    assert_int_equal(nev, 10);
-    qsort(t, nev, sizeof *t, cmp_double);
-    for (size_t i = 1; i < nev; i++)
-        if (!near(t[i] - t[i - 1], 10)) fail_msg("evictions %zu and %zu are %.3f s apart, want 10", i - 1, i, t[i] - t[i - 1]);
-    free_events(&e);
+    assert_evictions_every_10s(out, 10);
 }
 
 /* Every zone powered off: "master disruption" — no NoExecute taint, no eviction. */
@@ -254,14 +261,7 @@ static void test_half_zone_is_normal(void **state)
     (void)state;
     const char *out = run_cluster("half", "a:60:zone-a,b:10:zone-b", 70,
                                   "  - at: 100s\n    failNodes: {pool: a, fraction: 0.5}\n", "20m");
-    events e = load_events(out);
-    double t[128];
-    assert_int_equal(times_of(&e, "NodeNotReady", NULL, t, 128), 30);
-    size_t nev = times_of(&e, "TaintManagerEviction", NULL, t, 128);
-    assert_int_equal(nev, 30);
-    qsort(t, nev, sizeof *t, cmp_double);
-    for (size_t i = 1; i < nev; i++) assert_true(near(t[i] - t[i - 1], 10));
-    free_events(&e);
+    assert_evictions_every_10s(out, 30);
 }
 
 /* A node back before its pods' tolerations run out: NodeReady, the NoExecute taint goes, the
