@@ -48,6 +48,7 @@ static void topologies_free(ks_cluster *c)
 void ks_cluster_free(ks_cluster *c)
 {
     ks_nodes *n = &c->nodes;
+    ks_gpu_free(&c->gpu);
     for (size_t i = 0; i < c->nclasses; i++) {
         ks_free(c->classes[i].live);
         ks_free(c->classes[i].terminating);
@@ -178,6 +179,7 @@ uint32_t ks_cluster_add_node(ks_cluster *c, ks_node_spec *spec, ks_time now)
     }
     c->cpu_allocatable += n->alloc_cpu[i];
     c->mem_allocatable += n->alloc_mem[i];
+    ks_gpu_add_node(c, i);
     return i;
 }
 
@@ -403,6 +405,7 @@ static void account(ks_cluster *c, uint32_t pod, int sign)
     n->nz_mem[node] += sign * s->nz_mem_bytes;
     n->npods[node] += sign;
     log_change(n, node);
+    ks_gpu_account(c, pod, sign);
     for (size_t k = 0; k < s->ncontainers; k++)
         for (uint8_t j = 0; j < s->containers[k].nhost_ports; j++) {
             const ks_host_port *hp = &s->containers[k].host_ports[j];

@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "gpushare.h"
 #include "ks_time.h"
 #include "spec.h"
 #include "trace.h"
@@ -65,6 +66,7 @@ typedef struct ks_pod {
     uint8_t counted_ready;   /* counted in ks_cluster.pods_ready (ks_cluster_pod_ready) */
     uint8_t podgc;           /* PodGC is force-deleting it (its node was deleted) */
     uint32_t aff_slot;       /* index in ks_cluster.aff_pods, KS_NONE if not there */
+    uint32_t gpu_mask;       /* the GPUs of its node it holds (bit i: GPU i); 0 when none */
     uint64_t resource_version;
 } ks_pod;
 
@@ -189,6 +191,25 @@ typedef struct ks_topology {
     uint32_t ndom;
 } ks_topology;
 
+/* GPUs per node as the FGD artifact tracks them (gpushare.h): free milli of every GPU, the cpu
+ * left, the model and GpuClustering's tag counts; the pods' GPUs are in ks_pod.gpu_mask. Kept
+ * current by every assign and release (ks_gpu_account). A node's GPUs are its nvidia.com/gpu
+ * allocatable; a node with more than KS_GPU_MAX of them is "untracked": whole-GPU pods still
+ * fit there by NodeResourcesFit, GPU-sharing pods do not (the artifact's MaxNumGpuPerNode). */
+typedef struct ks_gpu_table {
+    ks_gpu_node *node; /* per node */
+    double *frag;      /* FGD's F_n per node, over the typical pods (0 without them) */
+    uint64_t *version; /* per node: changes whenever its GPU state does (caches of scores) */
+    uint8_t *untracked;
+    size_t cap;
+    char *models[KS_GPU_MODEL_UNKNOWN]; /* interned model label values; id = index */
+    int nmodels;
+    int64_t capacity_milli; /* Σ 1000 x GPUs of the tracked nodes */
+    int64_t used_milli;     /* Σ milli held by assigned pods */
+    ks_gpu_typical *typical; /* FGD's typical pods M with their frequencies */
+    size_t ntypical;
+} ks_gpu_table;
+
 typedef struct ks_cluster {
     uint64_t revision;
     ks_nodes nodes;
@@ -219,6 +240,8 @@ typedef struct ks_cluster {
     ks_topology **topologies; /* cached by key (stable addresses); rebuilt when nodes change */
     size_t ntopologies;
     size_t topology_nodes; /* node count the cache was built for */
+
+    ks_gpu_table gpu;
 
     /* Aggregates kept incrementally for /cluster_series and the summary. */
     int64_t pods_pending, pods_running, pods_scheduled, pods_deleted;
@@ -257,6 +280,23 @@ void ks_pod_uid(const ks_cluster *c, uint32_t pod, char *buf, size_t size);
 void ks_cluster_pod_ready(ks_cluster *c, uint32_t pod, bool ready, ks_time now);
 /* The first node failure or drain: the Deployments' minimum and recovery are measured from now. */
 void ks_cluster_incident(ks_cluster *c, ks_time now);
+
+/* ---- GPUs (gpu.c) ---- */
+/* The pod's GPU request as the GPU table sees it: cpu, gpu_count x gpu_milli (whole GPUs for a
+ * pod that only asks nvidia.com/gpu) and the allowed models (a required node affinity on
+ * KS_GPU_MODEL_LABEL; a model no node has gets KS_GPU_MODEL_UNKNOWN's bit, which no node has). */
+ks_gpu_pod ks_gpu_pod_of(const ks_cluster *c, const ks_pod_spec *ps);
+/* Adds node I's GPUs to the table (from ks_cluster_add_node). */
+void ks_gpu_add_node(ks_cluster *c, uint32_t i);
+/* POD's GPUs and cpu taken from (SIGN +1) or given back to (-1) its node: its gpu_mask, chosen
+ * by the scheduler; a pod bound without it (spec.nodeName) gets the best-fit GPUs. */
+void ks_gpu_account(ks_cluster *c, uint32_t pod, int sign);
+/* FGD's typical pods from the request specs PODS[0..N) (ks_gpu_typical_pods, 95 %), and every
+ * node's F_n over them. */
+void ks_gpu_set_typical(ks_cluster *c, const ks_gpu_pod *pods, size_t n);
+/* Σ_n F_n over the tracked nodes (exact: summed in node order each time). */
+double ks_gpu_cluster_frag_milli(const ks_cluster *c);
+void ks_gpu_free(ks_gpu_table *g);
 
 /* Node spec changes (scenario actions, the node lifecycle controller), each committed now: the
  * node's resourceVersion and ks_nodes.spec_epoch move. Adding a taint that is there (same key and

@@ -316,6 +316,9 @@ void ks_node_pool_free(ks_node_pool *p)
  * (pkg/scheduler/apis/config/v1/default_plugins.go: TaintToleration 3, NodeAffinity 2 and the
  * filters NodeUnschedulable, TaintToleration, NodeAffinity, NodeResourcesFit; SetDefaults_NodeResourcesFitArgs in
  * pkg/scheduler/apis/config/v1/defaults.go). Backoff 1 s doubling to 10 s (same file). */
+const char *const ks_gpu_policy_plugins[KS_GPU_POLICY_COUNT] = {
+    NULL, "RandomScore", "DotProductScore", "GpuClusteringScore", "GpuPackingScore", "BestFitScore", "FGDScore"};
+
 static ks_sched_profile default_profile(void)
 {
     return (ks_sched_profile){
@@ -346,6 +349,7 @@ static ks_sched_profile default_profile(void)
         .spread_system_defaulted = true,
         .hard_pod_affinity_weight = 1,
         .preemption = true,
+        .gpu_filter = true,
         .percentage_of_nodes_to_score = -1,
     };
 }

@@ -196,9 +196,11 @@ typedef struct ks_pod_spec {
      * per start; default 0). has_probes: some container has a startup or readiness probe. */
     ks_dist ready_after;
     bool has_probes;
-    /* GPUs as a trace gives them (TraceReplay, workloads/tracereplay.h): gpu_count GPUs, each used
-     * gpu_milli / 1000 (1000: whole GPUs, which are also requested as nvidia.com/gpu; < 1000: a
-     * GPU-sharing pod, which requests no extended resource yet). 0 and 0 for every other pod. */
+    /* GPU sharing as the FGD artifact models it (TraceReplay, or the pod annotations
+     * alibabacloud.com/gpu-count and alibabacloud.com/gpu-milli): gpu_count GPUs with gpu_milli of
+     * each (1000: whole GPUs, which are also requested as nvidia.com/gpu; < 1000: part of one GPU,
+     * tracked per GPU in the cluster's GPU table). 0 and 0: only what nvidia.com/gpu asks, if
+     * anything (whole GPUs). */
     int32_t gpu_count, gpu_milli;
 
     /* Derived by ks_pod_spec_finalize, per upstream's rules:
@@ -244,6 +246,17 @@ typedef struct ks_pod_doc {
     ks_pod_spec spec;
     ks_time at; /* when it is created: 0 for a document, the action's time for a Scenario create */
 } ks_pod_doc;
+
+/* A TraceReplay with order: fgd — the FGD experiment's workload (fgd-experiment.md 2.2): per run
+ * the trace's pods sorted by name and shuffled, then clones drawn uniformly from them until the
+ * GPU request would pass tune_ratio x the cluster's GPU capacity (or originals dropped at random
+ * while it is above), created one every INTERVAL from t = 0. No departures. */
+typedef struct ks_fgd_workload {
+    ks_pod_doc *pods; /* the trace's pods, in file order (at and deletions ignored) */
+    size_t npods;
+    double tune_ratio;
+    ks_time interval;
+} ks_fgd_workload;
 
 /* An IntOrString of a rolling update: an absolute count, or a percentage of the replicas. */
 typedef struct ks_int_or_percent {
@@ -322,6 +335,21 @@ typedef struct ks_score_ext {
     int64_t weight;
 } ks_score_ext;
 
+/* The score plugins of the FGD experiment (USENIX ATC '23; artifact hkust-adsl/
+ * kubernetes-scheduler-simulator pkg/type/const.go names them): each scores nodes for GPU-sharing
+ * workloads and has its own rule for which GPUs a pod gets. */
+typedef enum ks_gpu_policy {
+    KS_GPU_POLICY_NONE,
+    KS_GPU_POLICY_RANDOM,     /* RandomScore */
+    KS_GPU_POLICY_DOTPROD,    /* DotProductScore */
+    KS_GPU_POLICY_CLUSTERING, /* GpuClusteringScore */
+    KS_GPU_POLICY_PACKING,    /* GpuPackingScore */
+    KS_GPU_POLICY_BESTFIT,    /* BestFitScore */
+    KS_GPU_POLICY_FGD,        /* FGDScore */
+    KS_GPU_POLICY_COUNT
+} ks_gpu_policy;
+extern const char *const ks_gpu_policy_plugins[KS_GPU_POLICY_COUNT]; /* plugin names; [0] NULL */
+
 typedef struct ks_sched_profile {
     char *scheduler_name;
     ks_fit_strategy fit_strategy;
@@ -357,6 +385,12 @@ typedef struct ks_sched_profile {
     bool ignore_preferred_terms_of_existing_pods;
     /* DefaultPreemption is enabled (postFilter). */
     bool preemption;
+    /* GPU sharing (models/scheduler/gpushare.h): the filter of the FGD artifact's Open-Gpu-Share
+     * plugin (on by default: a pod asking part of a GPU needs a GPU with that much free), and at
+     * most one of the FGD experiment's six score plugins with its weight (0: none). */
+    bool gpu_filter;
+    ks_gpu_policy gpu_policy;
+    int32_t gpu_weight;
     int32_t percentage_of_nodes_to_score; /* -1: inherit the global value */
 } ks_sched_profile;
 
@@ -468,6 +502,8 @@ typedef struct ks_client_limits {
 
 /* Latency and duration knobs of the models, each a distribution, and the control plane's rate
  * limits (ControlPlane kind). */
+enum { KS_TIE_RANDOM, KS_TIE_NODE_ORDER };
+
 typedef struct ks_timings {
     ks_dist api_write;        /* API server + etcd commit of one write */
     ks_dist watch_delay;      /* from commit to a watcher's handler */
@@ -484,6 +520,10 @@ typedef struct ks_timings {
     ks_dist sched_cycle_cost;  /* fixed cost of one scheduling cycle */
     ks_dist sched_node_cost;   /* per node filtered */
     ks_dist sched_score_cost;  /* per node scored (none when a single node is feasible) */
+    /* selectHost among nodes with the best score: KS_TIE_RANDOM as upstream (uniform, reservoir);
+     * KS_TIE_NODE_ORDER as the FGD artifact's patched scheduler: every node gets a random rank
+     * once per run (a random "%04d-" name prefix there) and the lowest rank wins. */
+    int sched_tie_break;
     /* Node lifecycle and taint eviction (kube-controller-manager, kube-apiserver admission). */
     ks_time node_monitor_period, node_monitor_grace_period;
     double node_eviction_rate, secondary_node_eviction_rate, unhealthy_zone_threshold;

@@ -5,6 +5,8 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <math.h>
+#include <stdlib.h>
+#include <gsl/gsl_randist.h>
 #include <string.h>
 
 #include "alloc.h"
@@ -13,6 +15,17 @@
 #include "kubeproxy.h"
 
 ks_time ks_world_watch(ks_world *w) { return ks_dist_sample_ns(&w->timings->watch_delay, w->rng_api); }
+
+/* A watch stream delivers events in resourceVersion order (apiserver's watch cache), so the
+ * scheduler's pod informer sees new pods in the order they were created: each delivery is drawn
+ * as ks_world_watch, and not before the previous one. */
+void ks_world_watch_new_pod(ks_world *w, uint32_t pod)
+{
+    ks_time at = ks_sim_now(w->sim) + ks_world_watch(w);
+    if (at < w->pod_watch_last) at = w->pod_watch_last;
+    w->pod_watch_last = at;
+    ks_sim_at(w->sim, at, w->ev.sched_watch, pod, 0);
+}
 
 static char *dup(const char *s) { return ks_strdup(ks_mem_purpose("nodes"), s ? s : ""); }
 
@@ -225,11 +238,11 @@ void ks_world_add_nodes(ks_world *w, const char *pool_name, int64_t count)
     ks_sim_after(w->sim, ks_world_watch(w), w->ev.sched_move, 0, 0); /* NodeAdd */
 }
 
-/* A Pod document's object is created at NOW (committed). */
-static void create_pod_doc(ks_world *w, const ks_pod_doc *d, ks_time now)
+/* A pod named NAME with spec SPEC (a Pod document's) is created at NOW (committed). */
+static void create_pod_named(ks_world *w, const char *name, const ks_pod_doc *d, ks_time now)
 {
     ks_cluster *c = &w->cluster;
-    uint32_t pod = ks_cluster_add_pod(c, d->name, &d->spec, KS_NONE, now);
+    uint32_t pod = ks_cluster_add_pod(c, name, &d->spec, KS_NONE, now);
     uint32_t node = d->spec.node_name && *d->spec.node_name ? find_node(c, d->spec.node_name) : KS_NONE;
     if (node != KS_NONE) {
         ks_cluster_assign(c, pod, node);
@@ -237,7 +250,7 @@ static void create_pod_doc(ks_world *w, const ks_pod_doc *d, ks_time now)
         c->pods[pod].queue_state = KS_Q_DONE;
         ks_kubelet_watch_pod(w, pod);
     } else {
-        ks_sim_after(w->sim, ks_world_watch(w), w->ev.sched_watch, pod, 0);
+        ks_world_watch_new_pod(w, pod);
     }
 }
 
@@ -249,10 +262,113 @@ static void on_create_pdb(ks_sim *sim, void *ctx, const ks_event *ev)
     w->cluster.pdb_live[ev->target] = 1;
 }
 
+static void create_pod_doc(ks_world *w, const ks_pod_doc *d, ks_time now) { create_pod_named(w, d->name, d, now); }
+
 static void on_create_pod(ks_sim *sim, void *ctx, const ks_event *ev)
 {
     ks_world *w = ctx;
     create_pod_doc(w, &w->pod_docs[ev->target], ks_sim_now(sim));
+}
+
+/* The FGD workload's pod number ev->target arrives. */
+static void on_fgd_pod(ks_sim *sim, void *ctx, const ks_event *ev)
+{
+    ks_world *w = ctx;
+    const ks_pod_doc *d = &w->fgd->pods[w->fgd_order[ev->target]];
+    if (ev->target < w->nfgd_orig) {
+        create_pod_named(w, d->name, d, ks_sim_now(sim));
+        return;
+    }
+    char name[600]; /* artifact simulator.go tuneUpPods: "<name>-tuned-<i>" */
+    snprintf(name, sizeof name, "%s-tuned-%zu", d->name, (size_t)ev->target - w->nfgd_orig);
+    create_pod_named(w, name, d, ks_sim_now(sim));
+}
+
+static _Thread_local const ks_pod_doc *sort_docs; /* qsort's comparator context */
+
+static int cmp_doc_name(const void *a, const void *b)
+{
+    return strcmp(sort_docs[*(const uint32_t *)a].name, sort_docs[*(const uint32_t *)b].name);
+}
+
+/* The FGD experiment's order for this run (fgd-experiment.md 2.2 steps 4-5; artifact
+ * pkg/simulator/simulator.go TunePodsByNodeTotalResource): the pods sorted by name, shuffled;
+ * then, below the target tune_ratio x GPU capacity, clones drawn uniformly (with replacement)
+ * from the sorted pods until the next one would pass the target; above it, pods removed at
+ * random until the total is at or below it. The artifact's tune-up test adds only a clone's
+ * per-GPU milli, so a multi-GPU clone may overshoot; here the test adds its whole request, so
+ * the total never passes the target. The pods then arrive one every INTERVAL from t = 0. */
+static void fgd_schedule(ks_world *w, const ks_fgd_workload *f, uint32_t event)
+{
+    ks_mem_id mem = ks_mem_purpose("pods");
+    gsl_rng *rng = ks_rng_stream(w->rngs, "trace.fgd");
+    size_t n = f->npods;
+    uint32_t *sorted = ks_malloc(mem, (n ? n : 1) * sizeof *sorted);
+    for (size_t i = 0; i < n; i++) sorted[i] = (uint32_t)i;
+    sort_docs = f->pods;
+    qsort(sorted, n, sizeof *sorted, cmp_doc_name);
+    size_t cap = n + 16, len = n;
+    uint32_t *order = ks_malloc(mem, cap * sizeof *order);
+    memcpy(order, sorted, n * sizeof *order);
+    gsl_ran_shuffle(rng, order, n, sizeof *order);
+    const ks_cluster *c = &w->cluster;
+    int64_t total = 0;
+    for (size_t i = 0; i < n; i++) {
+        ks_gpu_pod gp = ks_gpu_pod_of(c, &f->pods[i].spec);
+        total += (int64_t)gp.gpu_count * gp.gpu_milli;
+    }
+    double target = f->tune_ratio * (double)c->gpu.capacity_milli;
+    size_t norig = n;
+    if (n && (double)total < target) {
+        for (;;) {
+            uint32_t pick = sorted[gsl_rng_uniform_int(rng, n)];
+            ks_gpu_pod gp = ks_gpu_pod_of(c, &f->pods[pick].spec);
+            int64_t milli = (int64_t)gp.gpu_count * gp.gpu_milli;
+            if ((double)(total + milli) > target) break;
+            if (!milli && len >= 64 * n) break; /* a workload without GPUs: the draws would never end */
+            total += milli;
+            ks_grow(mem, (void **)&order, &cap, len + 1, sizeof *order);
+            order[len++] = pick;
+        }
+    } else {
+        while ((double)total > target && len) { /* simulator.go tuneDownPods */
+            size_t at = gsl_rng_uniform_int(rng, len);
+            ks_gpu_pod gp = ks_gpu_pod_of(c, &f->pods[order[at]].spec);
+            total -= (int64_t)gp.gpu_count * gp.gpu_milli;
+            memmove(order + at, order + at + 1, (len - at - 1) * sizeof *order);
+            len--;
+        }
+        norig = len;
+    }
+    ks_free(sorted);
+    w->fgd = f;
+    w->fgd_order = order;
+    w->nfgd = len;
+    w->nfgd_orig = norig;
+    for (size_t k = 0; k < len; k++) ks_sim_at(w->sim, (ks_time)k * f->interval, event, (uint32_t)k, 0);
+}
+
+/* FGD's typical pods (ks_gpu_set_typical) from the workload before any tuning: the FGD trace's
+ * pods, else the Pod documents and each Deployment's template weighted by its replicas. */
+static void set_typical_pods(ks_world *w, const ks_world_params *p)
+{
+    ks_cluster *c = &w->cluster;
+    if (c->gpu.capacity_milli <= 0) return;
+    size_t n = p->fgd ? p->fgd->npods : p->npods;
+    for (size_t i = 0; !p->fgd && i < p->ndeployments; i++) n += (size_t)p->deployments[i].replicas;
+    ks_gpu_pod *pods = ks_malloc(ks_mem_purpose("pods"), (n ? n : 1) * sizeof *pods);
+    size_t k = 0;
+    if (p->fgd) {
+        for (size_t i = 0; i < p->fgd->npods; i++) pods[k++] = ks_gpu_pod_of(c, &p->fgd->pods[i].spec);
+    } else {
+        for (size_t i = 0; i < p->npods; i++) pods[k++] = ks_gpu_pod_of(c, &p->pods[i].spec);
+        for (size_t i = 0; i < p->ndeployments; i++) {
+            ks_gpu_pod gp = ks_gpu_pod_of(c, &p->deployments[i].template);
+            for (int32_t r = 0; r < p->deployments[i].replicas; r++) pods[k++] = gp;
+        }
+    }
+    ks_gpu_set_typical(c, pods, k);
+    ks_free(pods);
 }
 
 /* A Scenario action's time has come; the user's write commits now. */
@@ -404,6 +520,10 @@ ks_world *ks_world_create(ks_sim *sim, ks_rngs *rngs, const ks_world_params *p)
         ks_sim_at(sim, 0, sample, 0, 0);
     }
 
+    set_typical_pods(w, p);
+    ks_gpu_series_start(w, p->trace);
+    if (p->fgd) fgd_schedule(w, p->fgd, ks_sim_register(sim, "trace.fgd_pod", on_fgd_pod, w));
+
     /* Pod documents exist at t = 0; a Scenario's create makes one later. With spec.nodeName they
      * are bound from the start and go to the kubelet; otherwise the scheduler's informer
      * delivers them. */
@@ -476,6 +596,8 @@ void ks_world_destroy(ks_world *w)
     }
     ks_free(w->templates);
     ks_free(w->template_hashes);
+    ks_free(w->fgd_order);
+    ks_gpu_series_free(&w->gpu_series);
     ks_cluster_free(&w->cluster);
     ks_free(w);
 }
@@ -574,6 +696,7 @@ static void write_deployments(const ks_world *w, ks_trace *t)
 void ks_world_write_tables(ks_world *w, ks_trace *t)
 {
     write_deployments(w, t);
+    ks_gpu_series_write(w, t);
     ks_jobs_write_table(w->jobs, t);
     ks_eps_write_tables(w->eps, t);
     ks_proxy_write_tables(w->proxy, t);

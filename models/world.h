@@ -19,6 +19,7 @@
 
 #include "apiserver.h"
 #include "cluster.h"
+#include "gpuseries.h"
 #include "rng.h"
 #include "scheduler.h"
 #include "sim.h"
@@ -33,6 +34,7 @@ typedef struct ks_world_params {
     size_t nnodes;
     const ks_pod_doc *pods;
     size_t npods;
+    const ks_fgd_workload *fgd; /* NULL: none */
     const ks_deployment_spec *deployments;
     size_t ndeployments;
     const ks_scenario_action *actions;
@@ -89,6 +91,13 @@ typedef struct ks_world {
     uint8_t *node_down;      /* per node: 0 up, else 1 + the ks_fail_mode of its failure */
     uint8_t *runtime_down;   /* per node: its container runtime is down (the kubelet reports Ready=False) */
     const ks_pod_doc *pod_docs; /* Pod documents, some created by Scenario actions later */
+    /* The FGD experiment's workload (ks_fgd_workload): the pods in this run's order, each an
+     * index into fgd->pods; those from nfgd_orig on are clones ("<name>-tuned-<i>"). */
+    const ks_fgd_workload *fgd;
+    uint32_t *fgd_order;
+    size_t nfgd, nfgd_orig;
+    ks_gpu_series gpu_series;
+    ks_time pod_watch_last; /* ks_world_watch_new_pod: the latest delivery so far */
     uint32_t gc_client;         /* the garbage collector's API client (0 until it is needed) */
     /* Nodes added during the run (Scenario addNodes): their kubelets' API clients, which
      * ks_api_add_client appends after the others (node i < initial_nodes has
@@ -144,6 +153,8 @@ void ks_kubelet_start_node(ks_world *w, uint32_t node);
 
 /* Latency of one watch delivery (writes go through w->api: ks_api_call). */
 ks_time ks_world_watch(ks_world *w);
+/* The scheduler's informer gets POD, created now: after a watch delay, in creation order. */
+void ks_world_watch_new_pod(ks_world *w, uint32_t pod);
 
 /* Handlers of the modules (each module registers its own in ks_world_create). */
 void ks_controllers_register(ks_world *w);

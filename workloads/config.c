@@ -3371,7 +3371,16 @@ static const field cp_kubelet_fields[] = {
     {NULL, NULL, 0, 0},
 };
 
+/* scheduler.tieBreak: random (upstream selectHost) or nodeOrder (the FGD artifact's patch). */
+static void cp_tie_break(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    static const char *const modes[] = {"random", "nodeOrder", NULL}; /* KS_TIE_* */
+    int k = get_enum(c, v, modes);
+    if (k >= 0) *(int *)((char *)obj + arg) = k;
+}
+
 static const field cp_scheduler_fields[] = {
+    {"tieBreak", cp_tie_break, 0, TIMING(sched_tie_break)},
     {"cycleCost", cp_dist, 0, TIMING(sched_cycle_cost)},
     {"perNodeCost", cp_dist, 0, TIMING(sched_node_cost)},
     {"perScoredNodeCost", cp_dist, 0, TIMING(sched_score_cost)},
@@ -4498,11 +4507,23 @@ static const char *const known_plugins[] = {
     "DefaultBinder",   "DynamicResources", NULL,
 };
 
+/* kubesim's GPU-sharing plugins, after the FGD artifact (hkust-adsl/kubernetes-scheduler-
+ * simulator pkg/type/const.go): the Open-Gpu-Share filter and the score plugins of
+ * ks_gpu_policy_plugins. */
+#define GPU_FILTER_PLUGIN "Open-Gpu-Share"
+
+static int gpu_policy_of(const char *name)
+{
+    for (int k = 1; k < KS_GPU_POLICY_COUNT; k++)
+        if (!strcmp(ks_gpu_policy_plugins[k], name)) return k;
+    return 0;
+}
+
 static bool is_known_plugin(const char *name)
 {
     for (size_t i = 0; known_plugins[i]; i++)
         if (strcmp(known_plugins[i], name) == 0) return true;
-    return false;
+    return !strcmp(name, GPU_FILTER_PLUGIN) || gpu_policy_of(name);
 }
 
 typedef struct profile_build {
@@ -4555,6 +4576,7 @@ static const plugin_slots modelled_plugins[] = {
     {"PodTopologySpread", 2, W(spread_weight), W(spread_filter), false},
     {"InterPodAffinity", 2, W(interpod_weight), W(interpod_filter), false},
     {"DefaultPreemption", 0, SIZE_MAX, SIZE_MAX, true},
+    {GPU_FILTER_PLUGIN, 0, SIZE_MAX, W(gpu_filter), false},
 };
 #undef W
 
@@ -4571,6 +4593,17 @@ static void apply_plugin(ctx *c, ks_sched_profile *p, int point, bool enable, co
             *(int32_t *)((char *)p + ps->weight_at) = enable ? (weight ? weight : ps->default_weight) : 0;
         if (filter && ps->filter_at != SIZE_MAX) *(bool *)((char *)p + ps->filter_at) = enable;
         if (post && ps->post_filter) p->preemption = enable;
+    }
+    int policy = gpu_policy_of(name);
+    if (score && (policy || (all && !enable))) { /* one policy at most: plugin_entry checks */
+        modelled = true;
+        if (enable) {
+            p->gpu_policy = (ks_gpu_policy)policy;
+            p->gpu_weight = weight ? weight : 1;
+        } else if (all || (int)p->gpu_policy == policy) {
+            p->gpu_policy = KS_GPU_POLICY_NONE;
+            p->gpu_weight = 0;
+        }
     }
     if (!modelled) note_ignored_text(c, "KubeSchedulerConfiguration plugin %s (not modelled)", name);
 }
@@ -4609,7 +4642,16 @@ static void plugin_entry(ctx *c, profile_build *pb, int point, bool enable, cons
     if (star ? enable : !is_known_plugin(name)) {
         size_t mark = path_push(c, "name");
         if (star) err_at(c, r.name, "\"*\" is allowed only in a disabled list");
-        else err_at(c, r.name, "unknown plugin \"%.60s\" (not an in-tree plugin of kube-scheduler v1.31)", name);
+        else err_at(c, r.name, "unknown plugin \"%.60s\" (not an in-tree plugin of kube-scheduler v1.31, nor one of kubesim's GPU-sharing plugins)", name);
+        path_pop(c, mark);
+        return;
+    }
+    int policy = gpu_policy_of(name);
+    bool score = point == P_SCORE || point == P_MULTI_POINT;
+    if (enable && score && policy && pb->p.gpu_policy && (int)pb->p.gpu_policy != policy) {
+        size_t mark = path_push(c, "name");
+        err_at(c, r.name, "%s: a profile scores with one GPU-sharing policy at most, and %s is already enabled", name,
+               ks_gpu_policy_plugins[pb->p.gpu_policy]);
         path_pop(c, mark);
         return;
     }
@@ -5420,7 +5462,17 @@ typedef struct trace_build {
     int order;
     int64_t limit;
     double time_scale;
+    double tune_ratio;      /* order fgd; < 0: not given */
+    int64_t interval;       /* order fgd; < 0: not given */
+    const ks_ynode *tune_n, *interval_n, *time_scale_n;
+    const ks_ynode *sched_n; /* spec.schedulerName: the pods' (default "default-scheduler") */
 } trace_build;
+
+static void trace_scheduler(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    if (get_nonempty_str(c, v)) ((trace_build *)obj)->sched_n = v;
+}
 
 static void trace_path(ctx *c, const ks_ynode *v, void *obj, int arg)
 {
@@ -5435,7 +5487,7 @@ static void trace_path(ctx *c, const ks_ynode *v, void *obj, int arg)
 static void trace_order(ctx *c, const ks_ynode *v, void *obj, int arg)
 {
     (void)arg;
-    static const char *const orders[] = {"trace", NULL}; /* ks_trace_order */
+    static const char *const orders[] = {"trace", "fgd", NULL}; /* ks_trace_order */
     int k = get_enum(c, v, orders);
     if (k >= 0) ((trace_build *)obj)->order = k;
 }
@@ -5466,6 +5518,36 @@ static void trace_time_scale(ctx *c, const ks_ynode *v, void *obj, int arg)
         return;
     }
     ((trace_build *)obj)->time_scale = q;
+    ((trace_build *)obj)->time_scale_n = v;
+}
+
+/* order fgd: the GPU request to reach, as a multiple of the cluster's GPU capacity (the
+ * artifact's workloadTuningConfig.ratio; the paper uses 1.3). */
+static void trace_tune_ratio(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    ks_yscalar_type ty = v->kind == KS_YSCALAR ? ks_yscalar_resolve(v) : KS_YS_STR;
+    char *end = NULL;
+    double q = ty == KS_YS_INT || ty == KS_YS_FLOAT ? strtod(v->text, &end) : -1;
+    if (!end || *end || !(q > 0) || q > 100) {
+        expect(c, v, "a number in (0, 100] (the GPU request to reach, per unit of GPU capacity)");
+        return;
+    }
+    ((trace_build *)obj)->tune_ratio = q;
+    ((trace_build *)obj)->tune_n = v;
+}
+
+static void trace_interval(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    int64_t ns;
+    if (!get_duration(c, v, &ns)) return;
+    if (ns <= 0) {
+        expect_text(c, v, "a positive duration");
+        return;
+    }
+    ((trace_build *)obj)->interval = ns;
+    ((trace_build *)obj)->interval_n = v;
 }
 
 static const field trace_spec_fields[] = {
@@ -5475,6 +5557,9 @@ static const field trace_spec_fields[] = {
     {"namespace", trace_namespace, 0, 0},
     {"limit", trace_limit, 0, 0},
     {"timeScale", trace_time_scale, 0, 0},
+    {"tuneRatio", trace_tune_ratio, 0, 0},
+    {"schedulerName", trace_scheduler, 0, 0},
+    {"interval", trace_interval, 0, 0},
     {NULL, NULL, 0, 0},
 };
 
@@ -5534,10 +5619,23 @@ static void load_trace_replay(ctx *c, const ks_ynode *root)
 {
     loader *L = c->L;
     int errors = L->nerrors;
-    trace_build b = {.ns = "default", .limit = -1, .time_scale = 1};
+    trace_build b = {.ns = "default", .limit = -1, .time_scale = 1, .tune_ratio = -1, .interval = -1};
     walk_map(c, root, trace_fields, &b);
     bool named = require_name(c, &b.meta);
     const ks_ynode *spec = ks_ymap_get(root, "spec");
+    bool fgd = b.order == KS_TRACE_ORDER_FGD;
+    const ks_ynode *misplaced = fgd ? b.time_scale_n : b.tune_n ? b.tune_n : b.interval_n;
+    if (misplaced && L->nerrors == errors) {
+        size_t mark = path_push(c, "spec");
+        err_at(c, misplaced, fgd ? "timeScale applies to order: trace (order: fgd ignores the trace's times)"
+                                 : "tuneRatio and interval apply to order: fgd only");
+        path_pop(c, mark);
+    }
+    if (fgd && L->cfg->fgd.npods && L->nerrors == errors) {
+        size_t mark = path_push(c, "spec.order");
+        err_at(c, ks_ymap_get(spec, "order"), "only one TraceReplay may have order: fgd");
+        path_pop(c, mark);
+    }
     if (spec && spec->kind == KS_YMAPPING && !b.nodes && !b.pods && L->nerrors == errors) {
         size_t mark = path_push(c, "spec");
         err_at(c, spec, "expected spec.nodes, spec.pods or both");
@@ -5561,13 +5659,29 @@ static void load_trace_replay(ctx *c, const ks_ynode *root)
             register_trace_name(c, "Pod", b.ns, r.pods[i].name, pods_n);
         path_pop(c, mark);
         ks_config *cfg = L->cfg;
+        const ks_ynode *sched = b.sched_n;
+        if (r.npods && L->nerrors == errors) { /* the pods' schedulerName, checked against the profiles */
+            size_t at = path_push(c, sched ? "spec.schedulerName" : "spec.pods (schedulerName defaulted)");
+            defer_scheduler_check_name(c, sched ? sched : pods_n, sched ? sched->text : "default-scheduler");
+            path_pop(c, at);
+            for (size_t i = 0; sched && i < r.npods; i++) {
+                ks_free(r.pods[i].spec.scheduler_name);
+                r.pods[i].spec.scheduler_name = dup(sched->text);
+            }
+        }
+        if (fgd && L->nerrors == errors && r.npods) { /* the world orders them per run */
+            cfg->fgd = (ks_fgd_workload){r.pods, r.npods, b.tune_ratio > 0 ? b.tune_ratio : 1.3,
+                                         b.interval > 0 ? b.interval : KS_MS(100)};
+            r.pods = NULL;
+            r.npods = 0;
+        }
         if (r.nnodes) {
             ks_grow(cfg_mem(), (void **)&cfg->nodes, &L->cap_nodes, cfg->nnodes + r.nnodes, sizeof *cfg->nodes);
             memcpy(cfg->nodes + cfg->nnodes, r.nodes, r.nnodes * sizeof *r.nodes);
             cfg->nnodes += r.nnodes;
         }
         size_t ndeletes = 0;
-        for (size_t i = 0; i < r.npods; i++) ndeletes += r.delete_at[i] >= 0;
+        for (size_t i = 0; i < r.npods; i++) ndeletes += r.delete_at[i] >= 0 && !fgd;
         if (r.npods) {
             ks_grow(cfg_mem(), (void **)&cfg->pods, &L->cap_pods, cfg->npods + r.npods, sizeof *cfg->pods);
             memcpy(cfg->pods + cfg->npods, r.pods, r.npods * sizeof *r.pods);
@@ -5577,7 +5691,7 @@ static void load_trace_replay(ctx *c, const ks_ynode *root)
             ks_grow(cfg_mem(), (void **)&cfg->actions, &L->cap_actions, cfg->nactions + ndeletes, sizeof *cfg->actions);
             ks_grow(cfg_mem(), (void **)&L->action_refs, &L->cap_action_refs, cfg->nactions + ndeletes, sizeof *L->action_refs);
             for (size_t i = 0; i < r.npods; i++) {
-                if (r.delete_at[i] < 0) continue;
+                if (r.delete_at[i] < 0 || fgd) continue;
                 cfg->actions[cfg->nactions] = (ks_scenario_action){
                     .at = r.delete_at[i],
                     .kind = KS_ACTION_DELETE,
@@ -5969,6 +6083,11 @@ void ks_config_free(ks_config *cfg)
         ks_pod_spec_free(&cfg->pods[i].spec);
     }
     ks_free(cfg->pods);
+    for (size_t i = 0; i < cfg->fgd.npods; i++) {
+        ks_free(cfg->fgd.pods[i].name);
+        ks_pod_spec_free(&cfg->fgd.pods[i].spec);
+    }
+    ks_free(cfg->fgd.pods);
     for (size_t i = 0; i < cfg->ndeployments; i++) ks_deployment_spec_free(&cfg->deployments[i]);
     ks_free(cfg->deployments);
     for (size_t i = 0; i < cfg->njobs; i++) ks_job_spec_free(&cfg->jobs[i]);

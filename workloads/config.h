@@ -68,6 +68,7 @@ typedef struct ks_config {
     size_t nactions;
     ks_failure_process *failure_procs; /* every Scenario's randomFailures */
     size_t nfailure_procs;
+    ks_fgd_workload fgd; /* a TraceReplay with order: fgd (npods 0: none) */
     ks_sched_config sched;
     ks_timings timings;
     char *text;          /* every file's text, each preceded by "# kubesim: file <path>\n" */

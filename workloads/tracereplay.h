@@ -32,18 +32,20 @@
 
 #include <stdio.h>
 
+#include "gpushare.h"
 #include "spec.h"
 
 /* The node label that carries the GPU model. The FGD simulator (hkust-adsl/
  * kubernetes-scheduler-simulator) and Alibaba's ACK use this key for the card model. */
-#define KS_TRACE_GPU_MODEL_LABEL "alibabacloud.com/gpu-card-model"
+#define KS_TRACE_GPU_MODEL_LABEL KS_GPU_MODEL_LABEL
 /* Allocatable pods of a trace node: the FGD simulator's node YAML sets 1001, so the pod count
  * never binds (shared/traces/alibaba-gpu-2023/README.md). */
 #define KS_TRACE_NODE_PODS 1001
 
-/* spec.order: in which order and at which times the pods are created. Only the trace's own
- * times for now; an enum so that a later mode (FGD's ordering) can join. */
-typedef enum ks_trace_order { KS_TRACE_ORDER_TRACE } ks_trace_order;
+/* spec.order: in which order and at which times the pods are created: at the trace's own times
+ * (and deleted at theirs), or as the FGD experiment orders them (ks_fgd_workload: shuffled per
+ * run, inflated to spec.tuneRatio of the GPU capacity, one every spec.interval, no deletions). */
+typedef enum ks_trace_order { KS_TRACE_ORDER_TRACE, KS_TRACE_ORDER_FGD } ks_trace_order;
 
 typedef struct ks_trace_request {
     const char *nodes_path; /* NULL: no node list */

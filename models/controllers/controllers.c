@@ -482,7 +482,7 @@ static void on_pod_committed(ks_sim *sim, void *ctx, const ks_event *ev)
     ks_replicaset *r = &c->rs[rs];
     ks_cluster_event(c, ks_sim_now(sim), "ReplicaSet", r->namespace, r->name, "Normal", "SuccessfulCreate",
                      "replicaset-controller", "Created pod: %s", name);
-    ks_sim_after(sim, ks_world_watch(w), w->ev.sched_watch, pod, 0);
+    ks_world_watch_new_pod(w, pod);
     ks_sim_after(sim, ks_world_watch(w), ev_rs_observe, rs, 0);
     r->created_this_sync++;
     if (--r->batch_left == 0) {

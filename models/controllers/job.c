@@ -340,7 +340,7 @@ static void on_created(ks_sim *sim, void *ctx, const ks_event *ev)
     track_pod(J, pod, job, index);
     ks_cluster_event(c, ks_sim_now(sim), "Job", j->spec->namespace, j->spec->name, "Normal", "SuccessfulCreate",
                      "job-controller", "Created pod: %s", name);
-    ks_sim_after(sim, ks_world_watch(w), w->ev.sched_watch, pod, 0);
+    ks_world_watch_new_pod(w, pod);
     ks_sim_after(sim, ks_world_watch(w), J->ev_observe, pod, OBS_CREATED);
     j->created_this_sync++;
     if (--j->batch_left == 0) {

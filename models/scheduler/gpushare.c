@@ -345,6 +345,11 @@ int64_t ks_gpu_score_fgd(const ks_gpu_node *n, const ks_gpu_pod *p, const ks_gpu
         int best = -1;
         for (int i = 0; i < n->gpu_count; i++) {
             if (n->free_milli[i] < p->gpu_milli) continue;
+            /* F_n depends on the free milli of the GPUs as a multiset: an earlier GPU with the
+             * same free milli scored the same, and the first of equals wins. */
+            bool seen = false;
+            for (int j = 0; j < i && !seen; j++) seen = n->free_milli[j] == n->free_milli[i];
+            if (seen) continue;
             ks_gpu_node after = *n;
             after.cpu_left_milli -= p->cpu_milli;
             after.free_milli[i] -= p->gpu_milli;

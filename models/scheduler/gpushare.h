@@ -24,6 +24,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The node label that carries the GPU model (artifact: open-gpu-share/utils ModelName); a pod's
+ * required node affinity on it (gpu_spec in the trace) limits the models it may use. */
+#define KS_GPU_MODEL_LABEL "alibabacloud.com/gpu-card-model"
 #define KS_GPU_MILLI 1000 /* milli per GPU (artifact: open-gpu-share/utils MILLI) */
 #define KS_GPU_MAX 8      /* GPUs per node at most */
 /* Normalisers of DotProd and BestFit, the largest node of the Alibaba cluster (artifact:
@@ -35,6 +38,7 @@
 #define KS_GPU_TAG_SHARE 0
 #define KS_GPU_NTAGS (KS_GPU_MAX + 1)
 #define KS_GPU_MODEL_NONE (-1) /* a node without GPUs */
+#define KS_GPU_MODEL_UNKNOWN 63 /* model id of a model no node has (a pod's mask only) */
 
 /* One node's GPU state. */
 typedef struct ks_gpu_node {

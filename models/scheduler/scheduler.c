@@ -10,6 +10,7 @@
 #include "scheduler.h"
 
 #include <errno.h>
+#include <gsl/gsl_randist.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 
 #include "alloc.h"
 #include "dist.h"
+#include "gpuseries.h"
 #include "kernel.h"
 #include "world.h"
 
@@ -442,6 +444,7 @@ enum {
     R_POD_ANTI,
     R_EXISTING_ANTI,
     R_GONE, /* the Node was deleted: not in the scheduler's snapshot, no reason counted */
+    R_GPU,  /* the FGD artifact's Open-Gpu-Share filter */
     R_COUNT
 };
 static const char *const reason_text_of[R_COUNT] = {
@@ -462,6 +465,9 @@ static const char *const reason_text_of[R_COUNT] = {
     "node(s) didn't match pod affinity rules",
     "node(s) didn't match pod anti-affinity rules",
     "node(s) didn't satisfy existing pods anti-affinity rules",
+    NULL,
+    /* Open-Gpu-Share answers "Node:<name>", one text per node; kubesim counts them as one. */
+    "node(s) didn't have free GPUs for the requested GPU milli",
 };
 /* Reasons whose status is UnschedulableAndUnresolvable: removing pods from the node cannot help,
  * so preemption skips it (nodeunschedulable, nodename, tainttoleration, nodeaffinity filters;
@@ -504,6 +510,7 @@ typedef struct pod_ext {
     const char *name[2 * KS_MAX_EXT];
     int n;
     uint32_t self; /* the pod's row, KS_NONE for a what-if: skipped among the nominated pods */
+    ks_gpu_pod gpu; /* its GPU request (gpu_count 0: none) */
 } pod_ext;
 
 /* fit.go fitsRequest: extended resources in the profile's ignoredResources, or whose group (the
@@ -522,6 +529,7 @@ static bool fit_ignores(const ks_sched_profile *prof, const char *name)
 static void find_pod_ext(const ks_cluster *c, const ks_sched_profile *prof, const ks_pod_spec *ps, pod_ext *pe)
 {
     pe->self = KS_NONE;
+    pe->gpu = ks_gpu_pod_of(c, ps);
     pe->n = ps->next_req;
     for (int k = 0; k < pe->n; k++) {
         pe->id[k] = ks_cluster_find_ext(c, ps->ext_req[k].name);
@@ -531,6 +539,18 @@ static void find_pod_ext(const ks_cluster *c, const ks_sched_profile *prof, cons
 }
 
 static unsigned fit_filter(const ks_cluster *c, const ks_pod_spec *ps, const pod_ext *pe, uint32_t i, dyn_reasons *dyn);
+
+/* Open-Gpu-Share's Filter (artifact pkg/simulator/plugin/open_gpu_share.go): a node with GPUs, an
+ * allowed model, and gpu_count GPUs with gpu_milli free each. Its cpu check is NodeResourcesFit's
+ * here. On a node with more GPUs than the table tracks, whole GPUs are left to NodeResourcesFit's
+ * nvidia.com/gpu count and shares do not fit. */
+static bool gpu_filter(const ks_cluster *c, const ks_gpu_pod *gp, uint32_t i)
+{
+    if (c->gpu.untracked[i]) return gp->gpu_milli == KS_GPU_MILLI;
+    ks_gpu_pod gpus_only = *gp;
+    gpus_only.cpu_milli = 0;
+    return c->gpu.node[i].gpu_count > 0 && ks_gpu_fits(&c->gpu.node[i], &gpus_only);
+}
 
 bool ks_node_affinity_matches(const ks_pod_spec *ps, const ks_node_spec *n) { return node_affinity_matches(ps, n); }
 bool ks_node_taints_tolerated(const ks_node_spec *n, const ks_pod_spec *ps) { return untolerated_taint(n, ps) == NULL; }
@@ -563,6 +583,7 @@ static unsigned filter_node(const ks_cluster *c, const ks_sched_profile *prof, c
     if (prof->ports_filter && ports_conflict(n, i, ps)) return 1u << R_PORTS;
     unsigned r = prof->fit_filter ? fit_filter(c, ps, pe, i, dyn) : 0;
     if (r) return r;
+    if (prof->gpu_filter && pe->gpu.gpu_count && !gpu_filter(c, &pe->gpu, i)) return 1u << R_GPU;
     /* PodTopologySpread, then InterPodAffinity. */
     static const unsigned ip_reason[] = {0, 1u << R_SPREAD_LABEL, 1u << R_SPREAD, 1u << R_POD_AFFINITY,
                                          1u << R_POD_ANTI, 1u << R_EXISTING_ANTI};
@@ -620,6 +641,7 @@ typedef struct pod_images {
     int n;
     int ncontainers;
     score_ext fit_ext, bal_ext;
+    ks_gpu_pod gpu; /* for the GPU-sharing policy */
 } pod_images;
 
 /* resource_allocation.go calculateResourceAllocatableRequest: an extended resource the pod does
@@ -659,6 +681,7 @@ static void find_pod_images(const ks_cluster *c, const ks_sched_profile *prof, c
     char ref[512];
     find_score_ext(c, ps, prof->fit_ext, prof->nfit_ext, &pi->fit_ext);
     find_score_ext(c, ps, prof->bal_ext, prof->nbal_ext, &pi->bal_ext);
+    pi->gpu = ks_gpu_pod_of(c, ps);
     pi->n = 0;
     pi->ncontainers = (int)(ps->ninit + ps->ncontainers);
     for (size_t k = 0; k < ps->ninit + ps->ncontainers && pi->n < 32; k++) {
@@ -716,12 +739,78 @@ static int64_t prefer_no_schedule_count(const ks_pod_spec *ps, const ks_node_spe
     return count;
 }
 
-static ks_raw_scores score_node(const ks_cluster *c, const ks_sched_profile *prof, const ks_pod_spec *ps,
-                                const pod_images *pi, const ks_interpod *ip, uint32_t i)
+/* FGD's score of a node for a pod shape, and its GPU choice, cached: the score depends only on
+ * the node's GPU state (version) and the shape, and a cycle changes one node. */
+#define KS_GPU_MEMO 16
+typedef struct ks_gpu_memo {
+    ks_gpu_pod shape;
+    uint64_t version; /* 0: empty */
+    int64_t score;
+    uint32_t mask;
+} ks_gpu_memo;
+
+static int64_t fgd_score(ks_scheduler *s, const ks_cluster *c, const ks_gpu_pod *gp, uint32_t i, uint32_t *mask)
+{
+    const ks_gpu_table *g = &c->gpu;
+    uint64_t h = (uint64_t)gp->cpu_milli * 0x9e3779b97f4a7c15ull ^ (uint64_t)gp->gpu_milli * 0xbf58476d1ce4e5b9ull ^
+                 (uint64_t)gp->gpu_count * 0x94d049bb133111ebull ^ gp->model_mask;
+    ks_gpu_memo *e = NULL;
+    if (i < s->gpu_memo_nodes) {
+        e = &s->gpu_memo[(size_t)i * KS_GPU_MEMO + ((h ^ (h >> 29)) & (KS_GPU_MEMO - 1))];
+        if (e->version == g->version[i] && e->shape.cpu_milli == gp->cpu_milli && e->shape.gpu_count == gp->gpu_count &&
+            e->shape.gpu_milli == gp->gpu_milli && e->shape.model_mask == gp->model_mask) {
+            if (mask) *mask = e->mask;
+            return e->score;
+        }
+    }
+    uint32_t m = 0;
+    int64_t score = ks_gpu_score_fgd(&g->node[i], gp, g->typical, g->ntypical, &m);
+    if (e) *e = (ks_gpu_memo){*gp, g->version[i], score, m};
+    if (mask) *mask = m;
+    return score;
+}
+
+/* Sizes the FGD memo to the node count (entries of new nodes start empty). */
+static void gpu_memo_fit(ks_scheduler *s, size_t nodes)
+{
+    if (nodes <= s->gpu_memo_nodes) return;
+    size_t old = s->gpu_memo_nodes;
+    s->gpu_memo = s->gpu_memo ? ks_realloc(s->gpu_memo, nodes * KS_GPU_MEMO * sizeof *s->gpu_memo)
+                              : ks_malloc(mem_sched, nodes * KS_GPU_MEMO * sizeof *s->gpu_memo);
+    memset(s->gpu_memo + old * KS_GPU_MEMO, 0, (nodes - old) * KS_GPU_MEMO * sizeof *s->gpu_memo);
+    s->gpu_memo_nodes = nodes;
+}
+
+/* The FGD experiment's policies (gpushare.h; each cites its artifact file). Random scores 0 here:
+ * its PreScore picks the node that gets 100 (gpu_prescore); BestFit is min-max normalised later. */
+static int64_t gpu_score(ks_scheduler *s, const ks_cluster *c, const ks_sched_profile *prof, const ks_gpu_pod *gp,
+                         uint32_t i)
+{
+    const ks_gpu_node *n = &c->gpu.node[i];
+    switch (prof->gpu_policy) {
+    case KS_GPU_POLICY_DOTPROD: return ks_gpu_score_dotprod(n, gp);
+    case KS_GPU_POLICY_CLUSTERING: return ks_gpu_score_clustering(n, gp);
+    case KS_GPU_POLICY_PACKING: return ks_gpu_score_packing(n, gp);
+    case KS_GPU_POLICY_BESTFIT: return ks_gpu_score_bestfit_raw(n, gp);
+    case KS_GPU_POLICY_FGD: return fgd_score(s, c, gp, i, NULL);
+    default: return 0;
+    }
+}
+
+/* The Random policy's PreScore (artifact random_score.go): one feasible node, drawn uniformly,
+ * scores 100. */
+static void gpu_prescore(const ks_sched_profile *prof, ks_raw_scores *raw, uint32_t n, gsl_rng *rng)
+{
+    if (prof->gpu_policy == KS_GPU_POLICY_RANDOM && prof->gpu_weight && n) raw[ks_gpu_random_node(rng, n)].gpu = 100;
+}
+
+static ks_raw_scores score_node(ks_scheduler *s, const ks_cluster *c, const ks_sched_profile *prof,
+                                const ks_pod_spec *ps, const pod_images *pi, const ks_interpod *ip, uint32_t i)
 {
     const ks_nodes *n = &c->nodes;
     const ks_node_spec *spec = &n->spec[i];
-    ks_raw_scores r = {0, 0, 0, 0, 0, 0, 0};
+    ks_raw_scores r = {0, 0, 0, 0, 0, 0, 0, 0};
+    if (prof->gpu_weight && prof->gpu_policy) r.gpu = gpu_score(s, c, prof, &pi->gpu, i);
     if (prof->image_weight) r.image = image_locality(c, pi, i);
     /* The rows are filled entry by entry, not zero-initialised: this runs for every scored node. */
     ks_res_row row;
@@ -760,7 +849,13 @@ static int64_t normalize(int64_t raw, int64_t max, bool reverse)
 
 const char *const ks_plugin_names[KS_PLUGIN_COUNT] = {
     "TaintToleration", "NodeAffinity", "NodeResourcesFit", "PodTopologySpread", "InterPodAffinity",
-    "NodeResourcesBalancedAllocation", "ImageLocality"};
+    "NodeResourcesBalancedAllocation", "ImageLocality", "GpuShareScore"};
+
+const char *ks_plugin_name(const ks_sched_profile *prof, int plugin)
+{
+    if (plugin == KS_PLUGIN_GPU && prof->gpu_policy) return ks_gpu_policy_plugins[prof->gpu_policy];
+    return ks_plugin_names[plugin];
+}
 
 int32_t ks_plugin_weight(const ks_sched_profile *prof, const ks_pod_spec *ps, int plugin)
 {
@@ -772,6 +867,7 @@ int32_t ks_plugin_weight(const ks_sched_profile *prof, const ks_pod_spec *ps, in
     case KS_PLUGIN_IMAGE: return prof->image_weight;
     case KS_PLUGIN_SPREAD: return prof->spread_weight;
     case KS_PLUGIN_INTERPOD: return prof->interpod_weight;
+    case KS_PLUGIN_GPU: return prof->gpu_policy ? prof->gpu_weight : 0;
     }
     return 0;
 }
@@ -780,7 +876,7 @@ int32_t ks_plugin_weight(const ks_sched_profile *prof, const ks_pod_spec *ps, in
 static bool profile_scores(const ks_sched_profile *prof)
 {
     return prof->fit_weight || prof->balanced_weight || prof->taint_weight || prof->image_weight ||
-           prof->affinity_weight || prof->spread_weight || prof->interpod_weight;
+           prof->affinity_weight || prof->spread_weight || prof->interpod_weight || (prof->gpu_policy && prof->gpu_weight);
 }
 
 /* PodTopologySpread's and InterPodAffinity's weighted, normalised scores added to TOTALS[0..N) of
@@ -832,7 +928,10 @@ static void weigh_scores(ks_scheduler *s, const ks_sched_profile *prof, const ks
     for (uint32_t k = 0; k < n; k++) {
         if (raw[k].taint > max_taint) max_taint = raw[k].taint;
         if (raw[k].affinity > max_aff) max_aff = raw[k].affinity;
+        s->norm_a[k] = raw[k].gpu;
     }
+    /* BestFit's NormalizeScore (artifact plugin_utils.go NormalizeScore): min-max over the nodes. */
+    if (weights[KS_PLUGIN_GPU] && prof->gpu_policy == KS_GPU_POLICY_BESTFIT) ks_gpu_normalize_scores(s->norm_a, n);
     for (uint32_t k = 0; k < n; k++) {
         int64_t v[KS_PLUGIN_COUNT] = {
             [KS_PLUGIN_TAINT] = normalize(raw[k].taint, max_taint, true),
@@ -840,6 +939,7 @@ static void weigh_scores(ks_scheduler *s, const ks_sched_profile *prof, const ks
             [KS_PLUGIN_FIT] = raw[k].fit,
             [KS_PLUGIN_BALANCED] = raw[k].balanced,
             [KS_PLUGIN_IMAGE] = raw[k].image,
+            [KS_PLUGIN_GPU] = s->norm_a[k],
         };
         int64_t total = 0;
         for (int p = 0; p < KS_PLUGIN_COUNT; p++) total += weights[p] * v[p];
@@ -899,6 +999,7 @@ int ks_sched_explain_pod(ks_world *w, const ks_sched_profile *prof, const ks_sch
     const ks_pod_spec *ps = pod->spec;
     uint32_t nnodes = (uint32_t)c->nodes.n;
     scratch_reserve(s, nnodes ? nnodes : 1);
+    if (prof->gpu_policy == KS_GPU_POLICY_FGD) gpu_memo_fit(s, nnodes);
     pod_images pi;
     find_pod_images(c, prof, ps, &pi);
     pod_ext pe;
@@ -922,7 +1023,8 @@ int ks_sched_explain_pod(ks_world *w, const ks_sched_profile *prof, const ks_sch
     }
     if (nfeasible == 0) return -1;
     ks_interpod_prescore(&s->ip, s->feasible, nfeasible);
-    for (uint32_t k = 0; k < nfeasible; k++) s->raw[k] = score_node(c, prof, ps, &pi, &s->ip, s->feasible[k]);
+    for (uint32_t k = 0; k < nfeasible; k++) s->raw[k] = score_node(s, c, prof, ps, &pi, &s->ip, s->feasible[k]);
+    gpu_prescore(prof, s->raw, nfeasible, w->rng_sched);
     int64_t(*norm)[KS_PLUGIN_COUNT] = ks_malloc(mem_sched, nfeasible * sizeof *norm);
     int32_t weights[KS_PLUGIN_COUNT];
     weigh_scores(s, prof, ps, s->raw, nfeasible, s->scores, norm, weights);
@@ -930,7 +1032,7 @@ int ks_sched_explain_pod(ks_world *w, const ks_sched_profile *prof, const ks_sch
     for (uint32_t k = 0; k < nfeasible; k++) {
         ks_explain_node *e = &out[s->feasible[k]];
         const ks_raw_scores *r = &s->raw[k];
-        int64_t raw[KS_PLUGIN_COUNT] = {r->taint, r->affinity, r->fit, r->spread, r->interpod, r->balanced, r->image};
+        int64_t raw[KS_PLUGIN_COUNT] = {r->taint, r->affinity, r->fit, r->spread, r->interpod, r->balanced, r->image, r->gpu};
         memcpy(e->raw, raw, sizeof raw);
         memcpy(e->normalized, norm[k], sizeof norm[k]);
         memcpy(e->weight, weights, sizeof weights);
@@ -990,6 +1092,36 @@ uint32_t ks_sched_select_host(const double *totals, uint32_t n, gsl_rng *rng)
     return ks__nth_equal(totals, n, top, ks__select_host_pick(ks__count_equal(totals, n, top), rng));
 }
 
+/* selectHost with the node-order tie-break: the best total, and among equals the lowest rank
+ * (the FGD artifact's lexicographically smallest "%04d-" prefixed name). Nodes added since the
+ * ranks were drawn rank after the others, in order. */
+static uint32_t select_by_rank(ks_scheduler *s, uint32_t n)
+{
+    uint32_t best = 0;
+    for (uint32_t k = 1; k < n; k++) {
+        uint32_t a = s->feasible[k], b = s->feasible[best];
+        uint32_t ra = a < s->nranked ? s->node_rank[a] : a, rb = b < s->nranked ? s->node_rank[b] : b;
+        if (s->scores[k] > s->scores[best] || (s->scores[k] == s->scores[best] && ra < rb)) best = k;
+    }
+    return best;
+}
+
+/* The GPUs POD gets on NODE by the profile's rule (artifact open_gpu_share.go allocateGpuId with
+ * each policy's -gpusel): FGD's own choice, a uniform pick among the GPUs that fit for Random,
+ * best fit otherwise. 0 for a pod without GPUs or on a node the table does not track. */
+static uint32_t gpu_pick(ks_world *w, const ks_sched_profile *prof, const ks_gpu_pod *gp, uint32_t node)
+{
+    const ks_gpu_table *g = &w->cluster.gpu;
+    const ks_gpu_node *n = &g->node[node];
+    if (!gp->gpu_count || !n->gpu_count) return 0;
+    uint32_t mask = 0;
+    switch (prof->gpu_policy) {
+    case KS_GPU_POLICY_RANDOM: return ks_gpu_pick_random(n, gp, w->rng_sched);
+    case KS_GPU_POLICY_FGD: fgd_score(&w->sched, &w->cluster, gp, node, &mask); return mask;
+    default: return ks_gpu_pick_best_fit(n, gp);
+    }
+}
+
 static void park_unschedulable(ks_world *w, uint32_t pod, ks_time at)
 {
     ks_scheduler *s = &w->sched;
@@ -1029,10 +1161,13 @@ void ks_sched_set_fast_path(bool on) { fast_path_off = !on; }
  * scores are fine: they are added over the feasible set the kernel returns. Nominated pods (after
  * a preemption) count in the Fit filter of the general path only, so while there are any, every
  * pod goes there. Everything else, and the FitError reasons, stay on the general path. */
-static bool kernel_takes(const ks_cluster *c, const ks_sched_profile *prof, const ks_pod_spec *ps,
+static bool kernel_takes(const ks_world *w, const ks_sched_profile *prof, const ks_pod_spec *ps,
                          const ks_interpod *ip)
 {
+    const ks_cluster *c = &w->cluster;
     if (ps->next_req) return false;
+    /* GPU sharing (a share, a GPU policy) and the node-order tie-break: the general path only. */
+    if (ps->gpu_milli > 0 || (prof->gpu_policy && prof->gpu_weight) || w->sched.node_rank) return false;
     if (prof->fit_weight && prof->fit_strategy == KS_FIT_REQUESTED_TO_CAPACITY_RATIO) return false;
     if (prof->fit_cpu_weight > 100 || prof->fit_mem_weight > 100) return false; /* kernel.c's exact mean */
     if (ip->spread_filtering || ip->interpod_filtering || c->nodes.nnominated) return false;
@@ -1182,6 +1317,7 @@ static ks_select_result select_node(ks_world *w, const ks_sched_profile *prof, c
     const ks_pod_spec *ps = pod->spec;
     uint32_t nnodes = (uint32_t)c->nodes.n;
     scratch_reserve(s, nnodes ? nnodes : 1);
+    if (prof->gpu_policy == KS_GPU_POLICY_FGD) gpu_memo_fit(s, nnodes);
     int32_t pct = prof->percentage_of_nodes_to_score >= 0 ? prof->percentage_of_nodes_to_score
                                                           : s->cfg->percentage_of_nodes_to_score;
     uint32_t want = ks_num_feasible_nodes_to_find(pct, nnodes);
@@ -1203,7 +1339,7 @@ static ks_select_result select_node(ks_world *w, const ks_sched_profile *prof, c
     /* The fast path; when no node fits, the general loop below runs again for the reasons (the
      * kernel drew nothing and left the start index alone). */
     ks_select_result fast;
-    if (!fast_path_off && kernel_takes(c, prof, ps, &s->ip) && select_fast(w, prof, ps, want, &fast) && fast.nfeasible > 0) {
+    if (!fast_path_off && kernel_takes(w, prof, ps, &s->ip) && select_fast(w, prof, ps, want, &fast) && fast.nfeasible > 0) {
         s->next_start_node = (s->next_start_node + fast.processed) % nnodes;
         return fast;
     }
@@ -1240,12 +1376,13 @@ static ks_select_result select_node(ks_world *w, const ks_sched_profile *prof, c
         ks_interpod_prescore(&s->ip, s->feasible, nfeasible);
         const ks_interpod *ip = &s->ip;
 #pragma omp parallel for schedule(static) if (nfeasible >= 4096)
-        for (uint32_t k = 0; k < nfeasible; k++) raw[k] = score_node(c, prof, ps, &pi, ip, s->feasible[k]);
+        for (uint32_t k = 0; k < nfeasible; k++) raw[k] = score_node(s, c, prof, ps, &pi, ip, s->feasible[k]);
+        gpu_prescore(prof, raw, nfeasible, w->rng_sched);
         int32_t weights[KS_PLUGIN_COUNT];
         weigh_scores(s, prof, ps, raw, nfeasible, s->scores, NULL, weights);
         if (!scoring)
             for (uint32_t k = 0; k < nfeasible; k++) s->scores[k] = 1;
-        chosen = s->feasible[ks_sched_select_host(s->scores, nfeasible, w->rng_sched)];
+        chosen = s->feasible[s->node_rank ? select_by_rank(s, nfeasible) : ks_sched_select_host(s->scores, nfeasible, w->rng_sched)];
     }
 
     return (ks_select_result){chosen, processed, nfeasible, nnodes};
@@ -1298,7 +1435,10 @@ static void on_cycle(ks_sim *sim, void *ctx, const ks_event *ev)
     ks_time end = now + cost;
 
     if (chosen != KS_NONE) {
-        /* Assume: the pod counts on the node at once; the binding's API write follows. */
+        /* Reserve (Open-Gpu-Share) picks the pod's GPUs; assume: the pod counts on the node at
+         * once; the binding's API write follows. */
+        ks_gpu_pod gp = ks_gpu_pod_of(c, ps);
+        p->gpu_mask = gpu_pick(w, prof, &gp, chosen);
         ks_cluster_assign(c, pod, chosen);
         p->scheduled = end;
         p->queue_state = KS_Q_DONE;
@@ -1341,6 +1481,8 @@ static void on_cycle(ks_sim *sim, void *ctx, const ks_event *ev)
         p->backoff_until = end + backoff;
         park_unschedulable(w, pod, end);
     }
+    /* The FGD experiment's series: a pod arrives at its first attempt. */
+    if (p->attempts == 1) ks_gpu_series_record(w, pod, chosen != KS_NONE, end);
     /* The scheduler is busy until END; that event starts the next cycle, or idles it. */
     ks_sim_at(sim, end, w->ev.sched_cycle, 0, 0);
 }
@@ -1377,6 +1519,15 @@ void ks_scheduler_init(ks_world *w)
         ks_sim_register(w->sim, "scheduler.flush_unschedulable", on_flush_unschedulable, w);
     ks_sim_after(w->sim, BACKOFF_FLUSH_PERIOD, w->ev.sched_flush_backoff, 0, 0);
     ks_sim_after(w->sim, UNSCHEDULABLE_FLUSH_PERIOD, w->ev.sched_flush_unschedulable, 0, 0);
+    if (w->timings->sched_tie_break == KS_TIE_NODE_ORDER) {
+        /* The FGD artifact prefixes every node name with "%04d-" from rand.Perm(n) (pkg/simulator/
+         * simulator.go) and its selectHost takes the smallest name: a uniform random ranking. */
+        ks_scheduler *s = &w->sched;
+        s->nranked = w->cluster.nodes.n;
+        s->node_rank = ks_malloc(mem_sched, (s->nranked ? s->nranked : 1) * sizeof *s->node_rank);
+        for (size_t i = 0; i < s->nranked; i++) s->node_rank[i] = (uint32_t)i;
+        gsl_ran_shuffle(ks_rng_stream(w->rngs, "scheduler.tiebreak"), s->node_rank, s->nranked, sizeof *s->node_rank);
+    }
 }
 
 void ks_scheduler_free(ks_scheduler *s)
@@ -1393,5 +1544,7 @@ void ks_scheduler_free(ks_scheduler *s)
     ks_free(s->unresolvable);
     ks_interpod_free(&s->ip);
     ks_kernel_destroy(s->kernel);
+    ks_free(s->node_rank);
+    ks_free(s->gpu_memo);
     memset(s, 0, sizeof *s);
 }

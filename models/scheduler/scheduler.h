@@ -34,6 +34,7 @@ typedef struct ks_raw_scores {
     int64_t image;    /* ImageLocality's score (no normalisation step) */
     int64_t spread;   /* PodTopologySpread: matching pods, weighted by domain counts */
     int64_t interpod; /* InterPodAffinity: sum of matching terms' weights (may be negative) */
+    int64_t gpu;      /* the profile's GPU-sharing policy (gpushare.h), 0..100 before BestFit's min-max */
 } ks_raw_scores;
 
 typedef struct ks_pod_heap {
@@ -59,6 +60,14 @@ typedef struct ks_scheduler {
     size_t scratch_cap;
     ks_interpod ip; /* PodTopologySpread / InterPodAffinity cycle state */
     struct ks_kernel *kernel; /* the fast path's per-node caches (kernel.h), created on first use */
+    /* ControlPlane scheduler.tieBreak nodeOrder: every node's rank (a random permutation drawn
+     * once per run; nodes added later rank after, in order); NULL for upstream's random pick. */
+    uint32_t *node_rank;
+    size_t nranked;
+    /* FGD scores per node and pod shape, valid while the node's GPU version is unchanged
+     * (KS_GPU_MEMO entries per node, direct-mapped by shape). */
+    struct ks_gpu_memo *gpu_memo;
+    size_t gpu_memo_nodes;
 } ks_scheduler;
 
 void ks_scheduler_init(struct ks_world *w);
@@ -81,6 +90,7 @@ enum {
     KS_PLUGIN_INTERPOD,
     KS_PLUGIN_BALANCED,
     KS_PLUGIN_IMAGE,
+    KS_PLUGIN_GPU, /* the profile's GPU-sharing policy, if any (ks_gpu_policy_plugins) */
     KS_PLUGIN_COUNT
 };
 
@@ -95,6 +105,9 @@ typedef struct ks_explain_node {
 } ks_explain_node;
 
 extern const char *const ks_plugin_names[KS_PLUGIN_COUNT];
+/* The name of score plugin PLUGIN in PROF: ks_plugin_names, but the policy's own name for
+ * KS_PLUGIN_GPU. */
+const char *ks_plugin_name(const ks_sched_profile *prof, int plugin);
 /* The plugin's weight in PROF for pod PS (0: disabled, or it does not score this pod:
  * NodeAffinity's PreScore skips pods without preferred terms). PodTopologySpread and
  * InterPodAffinity decide in PreScore; use ks_sched_explain's raw -1 for those. */

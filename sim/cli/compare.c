@@ -68,17 +68,19 @@ static const char compare_usage[] =
 
 /* ---- metrics ----------------------------------------------------------------------------------- */
 
-typedef enum metric_kind { M_COUNT, M_SHARE, M_SECONDS } metric_kind;
+typedef enum metric_kind { M_COUNT, M_SHARE, M_SECONDS, M_PERCENT } metric_kind;
 
 typedef struct metric {
     const char *name;  /* /compare column, JSON key, and the /summary attribute it comes from */
     const char *label; /* terminal row */
     metric_kind kind;
+    bool iqr; /* the terminal shows the interquartile range (the FGD paper's), not the 95 % one; a
+               * row of such metrics is left out when no run has a value (no GPUs) */
 } metric;
 
 enum {
     M_PODS_SCHEDULED, M_PODS_PENDING, M_PODS_UNSCHEDULABLE, M_NODES_USED, M_CPU_MEAN, M_CPU_P99, M_MEM_MEAN,
-    M_MEM_P99, M_FRAGMENTATION, M_SCHED_P99, M_STARTUP_P99, NMETRICS
+    M_MEM_P99, M_FRAGMENTATION, M_SCHED_P99, M_STARTUP_P99, M_GPU_UNALLOC, M_GPU_FRAG, M_GPU_FAIL, NMETRICS
 };
 
 static const metric metrics[NMETRICS] = {
@@ -93,6 +95,10 @@ static const metric metrics[NMETRICS] = {
     [M_FRAGMENTATION] = {"cpu_fragmentation", "free cpu fragmented (%)", M_SHARE},
     [M_SCHED_P99] = {"sched_latency_p99_s", "scheduling latency p99 (s)", M_SECONDS},
     [M_STARTUP_P99] = {"startup_p99_s", "pod startup p99, SLI (s)", M_SECONDS},
+    /* The FGD experiment's (gpuseries.h). */
+    [M_GPU_UNALLOC] = {"gpu_unallocated_pct_at_100", "unallocated GPU % at arrived 100%", M_PERCENT, true},
+    [M_GPU_FRAG] = {"gpu_frag_ratio_pct_at_100", "GPU fragmentation ratio % at arrived 100%", M_PERCENT, true},
+    [M_GPU_FAIL] = {"gpu_first_failure_arrived_pct", "arrived GPU % at the first failed pod", M_PERCENT, true},
 };
 
 static void metric_values(const ks_summary *s, double v[NMETRICS])
@@ -108,6 +114,9 @@ static void metric_values(const ks_summary *s, double v[NMETRICS])
     v[M_FRAGMENTATION] = s->cpu_fragmentation;
     v[M_SCHED_P99] = s->sched_latency[1];
     v[M_STARTUP_P99] = s->sli[2];
+    v[M_GPU_UNALLOC] = s->gpu_unalloc_at_100;
+    v[M_GPU_FRAG] = s->gpu_frag_ratio_at_100;
+    v[M_GPU_FAIL] = s->gpu_fail_arrived_pct;
 }
 
 /* ---- the experiment matrix --------------------------------------------------------------------- */
@@ -118,9 +127,9 @@ typedef struct cmp_run {
     bool complete; /* it reached the horizon */
 } cmp_run;
 
-/* Across the seeds of one profile: median and the 2.5th / 97.5th percentiles. */
+/* Across the seeds of one profile: median, the 2.5th / 97.5th percentiles and the quartiles. */
 typedef struct cmp_stat {
-    double median, lo, hi;
+    double median, lo, hi, q1, q3;
     size_t n; /* complete runs with a value (NaN: the metric had none, e.g. no pod started) */
 } cmp_stat;
 
@@ -162,12 +171,14 @@ static void compute_stats(cmp *c)
                 if (r->complete && !isnan(r->value[m])) v[n++] = r->value[m];
             }
             cmp_stat *st = &c->stats[p * NMETRICS + (size_t)m];
-            *st = (cmp_stat){NAN, NAN, NAN, n};
+            *st = (cmp_stat){NAN, NAN, NAN, NAN, NAN, n};
             if (n == 0) continue;
             gsl_sort(v, 1, n);
             st->median = quantile(v, n, 0.5);
             st->lo = quantile(v, n, 0.025);
             st->hi = quantile(v, n, 0.975);
+            st->q1 = quantile(v, n, 0.25);
+            st->q3 = quantile(v, n, 0.75);
         }
     }
     ks_free(v);
@@ -265,6 +276,10 @@ static void print_json(const cmp *c, FILE *f)
             json_num(f, st->lo, M_SECONDS);
             fputs(", ", f);
             json_num(f, st->hi, M_SECONDS);
+            fputs("], \"iqr\": [", f);
+            json_num(f, st->q1, M_SECONDS);
+            fputs(", ", f);
+            json_num(f, st->q3, M_SECONDS);
             fprintf(f, "], \"n\": %zu}", st->n);
         }
         fputc('}', f);
@@ -277,20 +292,22 @@ static void fmt_num(char *buf, size_t size, double v, metric_kind kind)
     if (isnan(v)) snprintf(buf, size, "-");
     else if (kind == M_SHARE) snprintf(buf, size, "%.1f", v * 100);
     else if (kind == M_SECONDS) snprintf(buf, size, "%.3f", v);
+    else if (kind == M_PERCENT) snprintf(buf, size, "%.2f", v);
     else if (v == floor(v)) snprintf(buf, size, "%.0f", v);
     else snprintf(buf, size, "%.1f", v);
 }
 
-static void fmt_cell(char *buf, size_t size, const cmp_stat *st, metric_kind kind, bool interval)
+static void fmt_cell(char *buf, size_t size, const cmp_stat *st, const metric *mt, bool interval)
 {
     char m[32], lo[32], hi[32];
+    metric_kind kind = mt->kind;
     fmt_num(m, sizeof m, st->median, kind);
     if (!interval || st->n < 2) {
         snprintf(buf, size, "%s", m);
         return;
     }
-    fmt_num(lo, sizeof lo, st->lo, kind);
-    fmt_num(hi, sizeof hi, st->hi, kind);
+    fmt_num(lo, sizeof lo, mt->iqr ? st->q1 : st->lo, kind);
+    fmt_num(hi, sizeof hi, mt->iqr ? st->q3 : st->hi, kind);
     snprintf(buf, size, "%s [%s, %s]", m, lo, hi);
 }
 
@@ -301,7 +318,8 @@ static void print_table(const cmp *c, FILE *f)
     fprintf(f, "kubesim %s compare — experiment \"%s\", %zu profile(s) x %zu seed(s)", KS_VERSION,
             c->cfg->experiment.name, c->nprofiles, c->nseeds);
     if (c->nseeds > 1)
-        fprintf(f, " (%" PRIu64 "..%" PRIu64 "); cells: median [2.5th, 97.5th percentile] across seeds",
+        fprintf(f, " (%" PRIu64 "..%" PRIu64 "); cells: median [2.5th, 97.5th percentile] across seeds, GPU rows "
+                   "median [25th, 75th]",
                 c->first_seed, c->first_seed + c->nseeds - 1);
     else
         fprintf(f, " (seed %" PRIu64 ")", c->first_seed);
@@ -309,16 +327,23 @@ static void print_table(const cmp *c, FILE *f)
     if (c->interrupted)
         fprintf(f, "INTERRUPTED: %zu of %zu runs complete; the table holds those, the file is marked incomplete\n",
                 complete, c->nprofiles * c->nseeds);
+    /* Rows of IQR metrics without any value (a cluster without GPUs) are left out. */
+    bool shown[NMETRICS];
+    for (int m = 0; m < NMETRICS; m++) {
+        shown[m] = !metrics[m].iqr;
+        for (size_t p = 0; p < c->nprofiles && !shown[m]; p++) shown[m] = c->stats[p * NMETRICS + (size_t)m].n > 0;
+    }
     size_t label_w = strlen("metric");
     for (int m = 0; m < NMETRICS; m++)
-        if (strlen(metrics[m].label) > label_w) label_w = strlen(metrics[m].label);
+        if (shown[m] && strlen(metrics[m].label) > label_w) label_w = strlen(metrics[m].label);
     /* Each column as wide as its widest cell. */
     char cell[64];
     size_t *w = ks_malloc(ks_mem_purpose("summary"), c->nprofiles * sizeof *w);
     for (size_t p = 0; p < c->nprofiles; p++) {
         w[p] = strlen(c->profiles[p]);
         for (int m = 0; m < NMETRICS; m++) {
-            fmt_cell(cell, sizeof cell, &c->stats[p * NMETRICS + (size_t)m], metrics[m].kind, c->nseeds > 1);
+            if (!shown[m]) continue;
+            fmt_cell(cell, sizeof cell, &c->stats[p * NMETRICS + (size_t)m], &metrics[m], c->nseeds > 1);
             if (strlen(cell) > w[p]) w[p] = strlen(cell);
         }
     }
@@ -328,9 +353,10 @@ static void print_table(const cmp *c, FILE *f)
         fprintf(f, "  %-*s", p + 1 < c->nprofiles ? (int)w[p] : 0, c->profiles[p]);
     fputc('\n', f);
     for (int m = 0; m < NMETRICS; m++) {
+        if (!shown[m]) continue;
         fprintf(f, "  %-*s", (int)label_w, metrics[m].label);
         for (size_t p = 0; p < c->nprofiles; p++) {
-            fmt_cell(cell, sizeof cell, &c->stats[p * NMETRICS + (size_t)m], metrics[m].kind, c->nseeds > 1);
+            fmt_cell(cell, sizeof cell, &c->stats[p * NMETRICS + (size_t)m], &metrics[m], c->nseeds > 1);
             fprintf(f, "  %-*s", p + 1 < c->nprofiles ? (int)w[p] : 0, cell);
         }
         fputc('\n', f);

@@ -182,6 +182,9 @@ ks_summary ks_summarize(const ks_world *w, const ks_sim *sim, double wall_s)
     s.peak_rss = ks_mem_peak_rss();
     s.peak_counted = ks_mem_peak_total();
     s.incident = ks_nodelifecycle_summary(w, &s.nodes);
+    s.gpu_capacity_milli = c->gpu.capacity_milli;
+    s.gpu_used_milli = c->gpu.used_milli;
+    ks_gpu_series_headline(w, &s.gpu_unalloc_at_100, &s.gpu_frag_ratio_at_100, &s.gpu_fail_arrived_pct);
     return s;
 }
 
@@ -221,6 +224,15 @@ void ks_summary_print(FILE *out, const ks_config *cfg, const ks_summary *s, ks_t
                 s->mem_util_p99 * 100, s->cpu_fragmentation * 100);
     else
         fprintf(out, "  placement    no node holds a pod\n");
+    if (s->gpu_capacity_milli > 0) {
+        fprintf(out, "  GPUs         %.1f of %.0f GPUs held (%.1f%%)", (double)s->gpu_used_milli / 1000,
+                (double)s->gpu_capacity_milli / 1000, 100.0 * (double)s->gpu_used_milli / (double)s->gpu_capacity_milli);
+        if (!isnan(s->gpu_unalloc_at_100))
+            fprintf(out, "; at arrived 100%%: %.2f%% unallocated, fragmentation ratio %.1f%%", s->gpu_unalloc_at_100,
+                    s->gpu_frag_ratio_at_100);
+        if (!isnan(s->gpu_fail_arrived_pct)) fprintf(out, "; first pod failed at arrived %.1f%%", s->gpu_fail_arrived_pct);
+        fputc('\n', out);
+    }
     /* Upstream's API call latency SLO: p99 of mutating single-object calls <= 1 s
      * (kubernetes/community sig-scalability/slos/api_call_latency.md). */
     fprintf(out, "  API server   %" PRIu64 " requests, %" PRIu64 " etcd writes (%.1f/s); latency p50 %.1f ms, p99 %.1f ms%s\n",
@@ -290,6 +302,13 @@ void ks_summary_write(ks_trace *t, const ks_summary *s, bool wall_figures)
     ks_trace_attr_f64(t, "/summary", "api_latency_p50_s", s->api_p50);
     ks_trace_attr_f64(t, "/summary", "api_latency_p99_s", s->api_p99);
     ks_trace_attr_i64(t, "/summary", "events", (int64_t)s->events);
+    if (s->gpu_capacity_milli > 0) {
+        ks_trace_attr_i64(t, "/summary", "gpu_capacity_milli", s->gpu_capacity_milli);
+        ks_trace_attr_i64(t, "/summary", "gpu_used_milli", s->gpu_used_milli);
+        ks_trace_attr_f64(t, "/summary", "gpu_unallocated_pct_at_100", s->gpu_unalloc_at_100);
+        ks_trace_attr_f64(t, "/summary", "gpu_frag_ratio_pct_at_100", s->gpu_frag_ratio_at_100);
+        ks_trace_attr_f64(t, "/summary", "gpu_first_failure_arrived_pct", s->gpu_fail_arrived_pct);
+    }
     if (s->incident) {
         const ks_nlc_summary *n = &s->nodes;
         ks_trace_attr_i64(t, "/summary", "nodes_failed", (int64_t)n->stats.nodes_failed);

@@ -51,6 +51,12 @@ typedef struct ks_summary {
      * Complete ones (p50, p99; NaN when none). */
     int64_t jobs, jobs_complete, jobs_failed;
     double job_completion[2];
+    /* GPUs (gpuseries.h), when the cluster has any: capacity and use in milli-GPU at the end; the
+     * FGD experiment's headline numbers, NaN when nothing was recorded: unallocated GPU % when
+     * arrivals reach 100 % of capacity, the fragmentation ratio % there, and the arrived % at the
+     * first pod that fitted nowhere. */
+    int64_t gpu_capacity_milli, gpu_used_milli;
+    double gpu_unalloc_at_100, gpu_frag_ratio_at_100, gpu_fail_arrived_pct;
 } ks_summary;
 
 /* The summary of the world W run by SIM, which took WALL_S seconds of wall time. O(pods log pods

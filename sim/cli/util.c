@@ -84,6 +84,7 @@ ks_world_params ks_cli_world_params(const ks_config *cfg)
         .nnodes = cfg->nnodes,
         .pods = cfg->pods,
         .npods = cfg->npods,
+        .fgd = cfg->fgd.npods ? &cfg->fgd : NULL,
         .deployments = cfg->deployments,
         .ndeployments = cfg->ndeployments,
         .actions = cfg->actions,
