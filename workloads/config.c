@@ -613,6 +613,11 @@ static void parse_labels(ctx *c, const ks_ynode *v, ks_labels *out, size_t *cap)
 /* "kubesim.io/ready-after": how long after a container starts its app answers its probes (a
  * duration or a distribution, as run-for); default 0. */
 #define READY_AFTER_ANNOTATION "kubesim.io/ready-after"
+/* GPU sharing as the FGD artifact's pods ask for it (hkust-adsl/kubernetes-scheduler-simulator
+ * pkg/type/open-gpu-share/utils/const.go ResourceName, CountName): milli-GPU per GPU (1..1000) and
+ * the number of GPUs (default 1; more than one only with 1000 each). */
+#define GPU_MILLI_ANNOTATION "alibabacloud.com/gpu-milli"
+#define GPU_COUNT_ANNOTATION "alibabacloud.com/gpu-count"
 
 typedef struct image_size {
     const ks_ynode *key;
@@ -631,6 +636,8 @@ typedef struct meta_build {
     bool run_set, ready_set;
     ks_dist run_for, ready_after;
     int32_t exit_code;
+    int32_t gpu_milli, gpu_count; /* GPU_MILLI_ANNOTATION, GPU_COUNT_ANNOTATION; 0: not given */
+    const ks_ynode *gpu_milli_n, *gpu_count_n;
 } meta_build;
 
 static void meta_free(meta_build *m)
@@ -678,6 +685,27 @@ static void meta_annotation(ctx *c, meta_build *m, const ks_ynode *k, const ks_y
     }
     if (strcmp(k->text, EXIT_CODE_ANNOTATION) == 0) {
         exit_code_annotation(c, m, v, s);
+        return;
+    }
+    bool milli = !strcmp(k->text, GPU_MILLI_ANNOTATION);
+    if (milli || !strcmp(k->text, GPU_COUNT_ANNOTATION)) {
+        char *end = NULL;
+        errno = 0;
+        long long x = strtoll(s, &end, 10);
+        long long hi = milli ? 1000 : 8; /* artifact: MILLI; MaxNumGpuPerNode */
+        if (!*s || *end || errno || x < 1 || x > hi) {
+            char what[96];
+            snprintf(what, sizeof what, "an integer 1..%lld as a string, e.g. \"%s\"", hi, milli ? "500" : "1");
+            expect_text(c, v, what);
+            return;
+        }
+        if (milli) {
+            m->gpu_milli = (int32_t)x;
+            m->gpu_milli_n = v;
+        } else {
+            m->gpu_count = (int32_t)x;
+            m->gpu_count_n = v;
+        }
         return;
     }
     size_t plen = strlen(IMAGE_SIZE_ANNOTATION);
@@ -2055,6 +2083,17 @@ static void pod_spec_finish(ctx *c, ks_pod_spec *s, meta_build *m, const char *n
         m->run_set = false;
     }
     s->exit_code = m->exit_code;
+    if (m->gpu_milli || m->gpu_count) { /* GPU sharing annotations */
+        s->gpu_milli = m->gpu_milli ? m->gpu_milli : 1000;
+        s->gpu_count = m->gpu_count ? m->gpu_count : 1;
+        if (s->gpu_milli < 1000 && s->gpu_count > 1) {
+            size_t mark = path_push(c, meta_path);
+            path_push(c, "annotations");
+            err_at(c, m->gpu_count_n, "%s: a pod sharing a GPU (%s %d) asks one GPU, got %d", GPU_COUNT_ANNOTATION,
+                   GPU_MILLI_ANNOTATION, s->gpu_milli, s->gpu_count);
+            path_pop(c, mark);
+        }
+    }
     s->ready_after = m->ready_set ? m->ready_after : ks_dist_constant(0);
     if (m->ready_set) {
         m->ready_after = (ks_dist){0};
