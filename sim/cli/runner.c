@@ -173,6 +173,19 @@ void ks_runner_start(ks_runner *r, const ks_config *cfg, uint64_t seed, ks_trace
     params.trace = trace;
     /* ks_runner_check_world has built this world once already: it cannot fail now. */
     r->world = ks_world_create(r->sim, r->rngs, &params);
+    /* The FGD order's arrivals past the horizon would be lost without a word. */
+    const ks_world *w = r->world;
+    static bool warned;
+    if (w->nfgd && (ks_time)(w->nfgd - 1) * w->fgd->interval > horizon && !warned) {
+        size_t late = w->nfgd - (size_t)(horizon / w->fgd->interval) - 1;
+        char d[32];
+        ks_duration_format(horizon, d, sizeof d);
+        fprintf(stderr,
+                "kubesim: warning: TraceReplay order fgd: %zu of the %zu pods of this run arrive after the end "
+                "(%s); lengthen spec.duration or shorten spec.interval\n",
+                late, w->nfgd, d);
+        warned = true;
+    }
 }
 
 void ks_runner_simulate(ks_runner *r, bool progress_line, const char *label, bool stats)
