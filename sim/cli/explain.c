@@ -103,7 +103,7 @@ static void print_json(const ks_world *w, const ks_sched_profile *prof, const ks
             int32_t weight = e[i].weight[k];
             if (!weight) continue;
             printf("%s\"%s\": {\"raw\": %" PRId64 ", \"normalized\": %" PRId64 ", \"weight\": %d}", shown++ ? ", " : "",
-                   ks_plugin_names[k], e[i].raw[k], e[i].normalized[k], weight);
+                   ks_plugin_name(prof, k), e[i].raw[k], e[i].normalized[k], weight);
         }
         printf("}, \"total\": %" PRId64 "}", e[i].total);
     }
@@ -122,7 +122,7 @@ static void print_table(const ks_world *w, const ks_sched_profile *prof, const k
     printf("%-24s %-10s", "NODE", "TOTAL");
     const int32_t *weights = plugin_weights(w, e);
     for (int k = 0; weights && k < KS_PLUGIN_COUNT; k++)
-        if (weights[k]) printf(" %-20s", ks_plugin_names[k]);
+        if (weights[k]) printf(" %-20s", ks_plugin_name(prof, k));
     printf("\n");
     for (size_t i = 0; i < c->nodes.n; i++) {
         printf("%-24s ", c->nodes.spec[i].name);
