@@ -628,6 +628,8 @@ typedef struct node_row {
     const char *name, *pool, *zone;
     int64_t cpu_milli, mem_bytes, pods, cpu_requested_milli, mem_requested_bytes, pods_assigned;
     double created;
+    int64_t gpus, gpu_used_milli; /* the GPU table's (0 for a node it does not track) */
+    double gpu_frag_milli;        /* FGD's F_n over the typical pods */
 } node_row;
 
 #define NODE_COL(name, type) KS_COLUMN(node_row, name, type)
@@ -637,6 +639,8 @@ static const ks_column node_columns[] = {
     NODE_COL(mem_bytes, KS_COL_I64),     NODE_COL(pods, KS_COL_I64),
     NODE_COL(cpu_requested_milli, KS_COL_I64), NODE_COL(mem_requested_bytes, KS_COL_I64),
     NODE_COL(pods_assigned, KS_COL_I64), NODE_COL(created, KS_COL_F64),
+    NODE_COL(gpus, KS_COL_I64),          NODE_COL(gpu_used_milli, KS_COL_I64),
+    NODE_COL(gpu_frag_milli, KS_COL_F64),
 };
 
 
@@ -740,8 +744,10 @@ void ks_world_write_tables(ks_world *w, ks_trace *t)
                                      sizeof(node_row), 1024);
     for (size_t i = 0; i < c->nodes.n; i++) {
         const ks_node_spec *s = &c->nodes.spec[i];
+        const ks_gpu_node *g = &c->gpu.node[i];
         node_row r = {s->name, s->pool, s->zone, c->nodes.alloc_cpu[i], c->nodes.alloc_mem[i], c->nodes.alloc_pods[i],
-                      c->nodes.req_cpu[i], c->nodes.req_mem[i], c->nodes.npods[i], 0.0};
+                      c->nodes.req_cpu[i], c->nodes.req_mem[i], c->nodes.npods[i], 0.0, g->gpu_count,
+                      (int64_t)g->gpu_count * KS_GPU_MILLI - ks_gpu_node_idle_milli(g), c->gpu.frag[i]};
         ks_table_append(nodes, &r);
     }
     ks_nodelifecycle_write_table(w, t);
