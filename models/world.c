@@ -11,6 +11,7 @@
 #include "job.h"
 #include "endpointslice.h"
 #include "kubeproxy.h"
+#include "workload.h"
 
 ks_time ks_world_watch(ks_world *w) { return ks_dist_sample_ns(&w->timings->watch_delay, w->rng_api); }
 
@@ -225,12 +226,12 @@ void ks_world_add_nodes(ks_world *w, const char *pool_name, int64_t count)
     ks_sim_after(w->sim, ks_world_watch(w), w->ev.sched_move, 0, 0); /* NodeAdd */
 }
 
-/* A Pod document's object is created at NOW (committed). */
-static void create_pod_doc(ks_world *w, const ks_pod_doc *d, ks_time now)
+/* A Pod document's object (or a Workload's pod) is created at NOW (committed). */
+static uint32_t create_pod(ks_world *w, const char *name, const ks_pod_spec *spec, ks_time now)
 {
     ks_cluster *c = &w->cluster;
-    uint32_t pod = ks_cluster_add_pod(c, d->name, &d->spec, KS_NONE, now);
-    uint32_t node = d->spec.node_name && *d->spec.node_name ? find_node(c, d->spec.node_name) : KS_NONE;
+    uint32_t pod = ks_cluster_add_pod(c, name, spec, KS_NONE, now);
+    uint32_t node = spec->node_name && *spec->node_name ? find_node(c, spec->node_name) : KS_NONE;
     if (node != KS_NONE) {
         ks_cluster_assign(c, pod, node);
         c->pods[pod].scheduled = c->pods[pod].bound = now;
@@ -239,6 +240,14 @@ static void create_pod_doc(ks_world *w, const ks_pod_doc *d, ks_time now)
     } else {
         ks_sim_after(w->sim, ks_world_watch(w), w->ev.sched_watch, pod, 0);
     }
+    return pod;
+}
+
+static void create_pod_doc(ks_world *w, const ks_pod_doc *d, ks_time now) { create_pod(w, d->name, &d->spec, now); }
+
+uint32_t ks_world_create_pod(ks_world *w, const char *name, const ks_pod_spec *spec)
+{
+    return create_pod(w, name, spec, ks_sim_now(w->sim));
 }
 
 /* A Scenario's create of a PodDisruptionBudget has committed: evictions and preemption see it. */
@@ -451,6 +460,12 @@ ks_world *ks_world_create(ks_sim *sim, ks_rngs *rngs, const ks_world_params *p)
     ks_nodelifecycle_start(w);
     w->eps = ks_eps_create(w, p->services, p->nservices);
     w->proxy = ks_proxy_create(w, p->trace, p->sample_interval);
+    /* Workloads last: their first arrivals may create objects for every controller above. */
+    w->workloads = ks_workloads_create(w, p->workloads, p->nworkloads);
+    if (!w->workloads) {
+        ks_world_destroy(w);
+        return NULL;
+    }
     return w;
 }
 
@@ -477,6 +492,7 @@ void ks_world_destroy(ks_world *w)
     ks_free(w->templates);
     ks_free(w->template_hashes);
     ks_cluster_free(&w->cluster);
+    ks_workloads_destroy(w->workloads); /* after the cluster: its rows point into these specs */
     ks_free(w);
 }
 
@@ -575,6 +591,7 @@ void ks_world_write_tables(ks_world *w, ks_trace *t)
 {
     write_deployments(w, t);
     ks_jobs_write_table(w->jobs, t);
+    ks_workloads_write_table(w->workloads, t);
     ks_eps_write_tables(w->eps, t);
     ks_proxy_write_tables(w->proxy, t);
     const ks_cluster *c = &w->cluster;
