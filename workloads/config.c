@@ -5714,21 +5714,22 @@ static void diurnal_rates(ctx *c, const ks_ynode *v, void *obj, int arg)
 {
     (void)arg;
     ks_arrival_spec *s = &((wl_build *)obj)->w.arrivals;
-    if (v->kind != KS_YSEQUENCE || v->nkids != 24) {
+    if (v->kind != KS_YSEQUENCE) {
         expect(c, v, "a list of 24 rates (arrivals per second in each hour of the day, from midnight)");
         return;
     }
+    if (v->nkids != 24) {
+        err_at(c, v, "expected 24 rates (arrivals per second in each hour of the day, from midnight), got %zu", v->nkids);
+        return;
+    }
     double sum = 0;
+    int errors = c->L->nerrors;
     for (size_t h = 0; h < 24; h++) {
         size_t mark = path_index(c, h);
         if (wl_number(c, v->kids[h], false, "a rate of 0 or more (arrivals per second)", &s->rates[h])) sum += s->rates[h];
         path_pop(c, mark);
     }
-    if (!(sum > 0)) {
-        double zero = 0;
-        for (size_t h = 0; h < 24; h++) zero += s->rates[h] == 0;
-        if (zero == 24) err_at(c, v, "expected at least one rate above 0");
-    }
+    if (c->L->nerrors == errors && !(sum > 0)) err_at(c, v, "expected at least one rate above 0");
 }
 
 static void diurnal_offset(ctx *c, const ks_ynode *v, void *obj, int arg)
@@ -5821,10 +5822,7 @@ static void wl_arrivals(ctx *c, const ks_ynode *v, void *obj, int arg)
             }
             first = k;
         }
-        if (!first && ks_ymap_size(v) == 0) {
-            err_at(c, v, "expected exactly one of " WL_GENERATORS);
-            return;
-        }
+        if (!first) err_at(c, v, "expected exactly one of " WL_GENERATORS);
     }
     walk_map(c, v, arrivals_fields, obj);
 }
@@ -5855,7 +5853,7 @@ static void wlt_lifetime(ctx *c, const ks_ynode *v, void *obj, int arg)
 static bool wlt_claim(ctx *c, const ks_ynode *v, wlt_build *b)
 {
     if (b->objects++ == 0) return true;
-    err_at(c, v, "expected one of pod, job or deployment per template");
+    err_at(c, v, "expected only one of pod, job or deployment in a template");
     return false;
 }
 
