@@ -526,18 +526,21 @@ void ks_scenario_action_free(ks_scenario_action *a)
     memset(a, 0, sizeof *a);
 }
 
+void ks_workload_template_free(ks_workload_template *t)
+{
+    if (t->object == KS_WORKLOAD_POD) ks_pod_spec_free(&t->pod);
+    else if (t->object == KS_WORKLOAD_JOB) ks_job_spec_free(&t->job);
+    else ks_deployment_spec_free(&t->deployment);
+    ks_dist_free(&t->lifetime);
+    memset(t, 0, sizeof *t);
+}
+
 void ks_workload_spec_free(ks_workload_spec *w)
 {
     ks_free(w->name);
     ks_free(w->namespace);
     ks_free(w->arrivals.times);
-    for (size_t i = 0; i < w->ntemplates; i++) {
-        ks_workload_template *t = &w->templates[i];
-        if (t->object == KS_WORKLOAD_POD) ks_pod_spec_free(&t->pod);
-        else if (t->object == KS_WORKLOAD_JOB) ks_job_spec_free(&t->job);
-        else ks_deployment_spec_free(&t->deployment);
-        ks_dist_free(&t->lifetime);
-    }
+    for (size_t i = 0; i < w->ntemplates; i++) ks_workload_template_free(&w->templates[i]);
     ks_free(w->templates);
     memset(w, 0, sizeof *w);
 }

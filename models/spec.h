@@ -570,6 +570,7 @@ typedef struct ks_workload_spec {
     size_t ntemplates;
 } ks_workload_spec;
 
+void ks_workload_template_free(ks_workload_template *t);
 void ks_workload_spec_free(ks_workload_spec *w);
 /* pkg/registry/batch/job/strategy.go generateSelector: the labels job-name,
  * batch.kubernetes.io/job-name, controller-uid and batch.kubernetes.io/controller-uid on J's

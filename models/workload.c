@@ -210,9 +210,10 @@ static void on_arrival(ks_sim *sim, void *ctx, const ks_event *ev)
     if (st->stats.first == KS_NEVER) st->stats.first = now;
     st->stats.last = now;
     st->stats.arrivals++;
-    if (tp->has_lifetime)
-        ks_sim_at(sim, now + ks_dist_sample_ns(&tp->lifetime, st->g_lifetime), s->ev_lifetime, target,
-                  LIFE_ARG(i, tp->object));
+    if (tp->has_lifetime) {
+        ks_time life = ks_dist_sample_ns(&tp->lifetime, st->g_lifetime);
+        if (life < KS_TIME_MAX - now) ks_sim_at(sim, now + life, s->ev_lifetime, target, LIFE_ARG(i, tp->object));
+    }
     schedule_next(s, i);
 }
 

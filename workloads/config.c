@@ -5948,12 +5948,6 @@ static const field wl_template_fields[] = {
     {NULL, NULL, 0, 0},
 };
 
-static void free_template(ks_workload_template *t)
-{
-    ks_workload_spec one = {.templates = t, .ntemplates = 1};
-    ks_workload_spec_free(&one); /* frees the template's parts, then nothing else */
-}
-
 static void wl_template(ctx *c, const ks_ynode *item, void *obj)
 {
     wl_build *b = obj;
@@ -5963,9 +5957,7 @@ static void wl_template(ctx *c, const ks_ynode *item, void *obj)
     walk_map(c, item, wl_template_fields, &tb);
     if (item->kind == KS_YMAPPING && tb.objects == 0) err_at(c, item, "expected one of pod, job or deployment");
     if (L->nerrors != errors || tb.objects == 0) {
-        ks_workload_template *t = ks_malloc(cfg_mem(), sizeof *t);
-        *t = tb.t;
-        free_template(t);
+        ks_workload_template_free(&tb.t);
         return;
     }
     ks_grow(cfg_mem(), (void **)&b->w.templates, &b->cap_templates, b->w.ntemplates + 1, sizeof *b->w.templates);
