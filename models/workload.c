@@ -276,9 +276,9 @@ ks_workloads *ks_workloads_create(ks_world *w, const ks_workload_spec *specs, si
         ks_arrivals_init(&st->arrivals, &specs[i]);
         snprintf(role, sizeof role, "workload.%s", specs[i].name);
         st->g_arrivals = ks_rng_stream(w->rngs, role);
-        snprintf(role, sizeof role, "workload.%s.template", specs[i].name);
+        snprintf(role, sizeof role, "workload.%s/template", specs[i].name);
         st->g_template = ks_rng_stream(w->rngs, role);
-        snprintf(role, sizeof role, "workload.%s.lifetime", specs[i].name);
+        snprintf(role, sizeof role, "workload.%s/lifetime", specs[i].name);
         st->g_lifetime = ks_rng_stream(w->rngs, role);
         st->stats.first = st->stats.last = KS_NEVER;
         schedule_next(s, (uint32_t)i);

@@ -12,8 +12,9 @@
  *
  * Arrivals are drawn lazily: each Workload has one pending event, its next arrival, so a Workload
  * of millions of arrivals costs O(1) memory until its objects exist. Draws come from three RNG
- * streams per Workload, "workload.<name>" (arrival times), "workload.<name>.template" (the
- * template of each arrival) and "workload.<name>.lifetime", seeded from the experiment's seed:
+ * streams per Workload, "workload.<name>" (arrival times), "workload.<name>/template" (the
+ * template of each arrival) and "workload.<name>/lifetime" ('/' cannot appear in a name, so no
+ * two Workloads share a stream), seeded from the experiment's seed:
  * another seed gives other arrivals, the same seed the same ones, and changing the mix or the
  * lifetimes does not move the arrival times.
  *

@@ -302,7 +302,7 @@ static void test_template_weights(void **state)
     const ks_workload_spec *w = &cfg.workloads[0];
     assert_int_equal(w->ntemplates, 3);
     ks_rngs *rngs = ks_rngs_create(9);
-    gsl_rng *g = ks_rng_stream(rngs, "workload.w.template");
+    gsl_rng *g = ks_rng_stream(rngs, "workload.w/template");
     size_t count[3] = {0}, picks = 200000;
     for (size_t i = 0; i < picks; i++) count[ks_workload_pick(w, g)]++;
     static const double share[3] = {3 / 4.5, 1 / 4.5, 0.5 / 4.5};
@@ -316,11 +316,11 @@ static void test_template_weights(void **state)
 
     load(&cfg, "1h", "  arrivals: {poisson: {rate: 1}}\n" POD_TEMPLATE, "");
     rngs = ks_rngs_create(9);
-    g = ks_rng_stream(rngs, "workload.w.template");
+    g = ks_rng_stream(rngs, "workload.w/template");
     unsigned long before = gsl_rng_get(g);
     ks_rngs_destroy(rngs);
     rngs = ks_rngs_create(9);
-    g = ks_rng_stream(rngs, "workload.w.template");
+    g = ks_rng_stream(rngs, "workload.w/template");
     assert_int_equal(ks_workload_pick(&cfg.workloads[0], g), 0);
     assert_int_equal(gsl_rng_get(g), before);
     ks_rngs_destroy(rngs);
