@@ -693,6 +693,35 @@ static void test_run_jobs_and_deployments(void **state)
     free(deleted);
 }
 
+/* A Job's lifetime deletes it whatever its state: a Job whose pod would run 10 minutes, arriving
+ * at 5 s with a lifetime of 30 s, is deleted by a DELETE sent at 35 s that commits 10 ms later;
+ * the garbage collector sees it one watch later (35.011 s) and deletes the pod, whose DELETE
+ * commits at 35.021 s. */
+static void test_run_job_lifetime(void **state)
+{
+    (void)state;
+    const char *out = run("job-lifetime", 1,
+                          "  arrivals: {fixed: {times: [5s]}}\n  templates:\n"
+                          "  - job:\n      template:\n        metadata: {annotations: {kubesim.io/run-for: 10m}}\n"
+                          "        spec: {restartPolicy: Never, containers: [{name: c, image: \"w:1\"}]}\n"
+                          "    lifetime: 30s\n",
+                          "");
+    size_t nj = 0, np = 0, no = 0;
+    double *deleted = ks_tc_f64(out, "/jobs", "deleted", &nj);
+    assert_int_equal(nj, 1);
+    assert_near(deleted[0], 35.010, "the Job's DELETE committed");
+    double *deleting = ks_tc_f64(out, "/pods", "deletion_requested", &np);
+    char **owner = ks_tc_strings(out, "/pods", "owner", &no);
+    assert_int_equal(np, 1);
+    assert_string_equal(owner[0], "Job/w-0");
+    assert_near(deleting[0], 35.021, "its pod's DELETE by the garbage collector");
+    assert_int_equal(workload_col(out, "jobs"), 1);
+    assert_int_equal(workload_col(out, "deleted"), 1);
+    free(deleted);
+    free(deleting);
+    ks_tc_free_strings(owner, no);
+}
+
 /* Lazy generation: a Workload of 3.6 million arrivals has one pending event before the run, and
  * its state costs no memory per arrival; after 10 simulated seconds of 1000 arrivals/s, the pods
  * exist and one arrival is still pending. */
@@ -758,6 +787,7 @@ int main(void)
         cmocka_unit_test(test_run_fixed_with_lifetime),
         cmocka_unit_test(test_run_seeds),
         cmocka_unit_test(test_run_jobs_and_deployments),
+        cmocka_unit_test(test_run_job_lifetime),
         cmocka_unit_test(test_lazy),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
