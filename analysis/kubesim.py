@@ -7,6 +7,7 @@
     t.apiserver_requests                             # pandas DataFrame (/apiserver/requests)
     t.deployments                                    # pandas DataFrame (/deployments)
     t.jobs                                           # pandas DataFrame (/jobs)
+    t.workloads                                      # pandas DataFrame (/workloads)
     t.services, t.endpointslices, t.kube_proxy       # pandas DataFrames (Services)
     t.network_series                                 # network programming latency per interval
     t.engine_event_types, t.engine_memory            # pandas DataFrames
@@ -63,6 +64,8 @@ COLUMNS = {
     "jobs": ["name", "namespace", "completion_mode", "completions", "parallelism", "backoff_limit",
              "succeeded", "failed", "active", "pods", "start_time", "completion_time", "finished",
              "deleted", "condition", "reason"],
+    "workloads": ["name", "namespace", "arrivals_kind", "arrivals", "pods", "jobs", "deployments",
+                  "deleted", "first_arrival", "last_arrival"],
     "engine/event_types": ["name", "count"],
     "engine/memory": ["purpose", "peak_bytes", "allocations"],
     "services": ["name", "namespace", "headless", "endpoints", "ready", "slices",
@@ -122,6 +125,8 @@ class Trace:
     deployments: pd.DataFrame = field(default_factory=pd.DataFrame)
     node_failures: pd.DataFrame = field(default_factory=pd.DataFrame)
     jobs: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: Workload arrival generators (empty without Workload documents).
+    workloads: pd.DataFrame = field(default_factory=pd.DataFrame)
     #: Services, EndpointSlices, kube-proxies and the network programming latency series (empty
     #: without Service documents).
     services: pd.DataFrame = field(default_factory=pd.DataFrame)
@@ -208,6 +213,7 @@ def load(path: str, warn: bool = True, group: str | None = None) -> Trace:
             deployments=_table(f, "deployments", missing),
             node_failures=_table(f, "node_failures", missing),
             jobs=_table(f, "jobs", missing),
+            workloads=_table(f, "workloads", missing),
             services=_table(f, "services", missing),
             endpointslices=_table(f, "endpointslices", missing),
             kube_proxy=_table(f, "kube_proxy", missing),

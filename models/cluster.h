@@ -219,6 +219,7 @@ typedef struct ks_cluster {
     size_t nrs, rs_cap;
     ks_deployment *deployments;
     size_t ndeployments;
+    size_t deployments_cap; /* 0 until a Deployment is added during the run */
     const ks_pdb_spec *pdbs; /* PodDisruptionBudgets (the config's) */
     uint8_t *pdb_live;       /* per PDB: it exists now (a Scenario may create or delete one) */
     size_t npdbs;

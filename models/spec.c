@@ -1,6 +1,7 @@
 /* spec.c — see spec.h. */
 #include "spec.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -527,4 +528,46 @@ void ks_scenario_action_free(ks_scenario_action *a)
     ks_free(a->taint.key);
     ks_free(a->taint.value);
     memset(a, 0, sizeof *a);
+}
+
+void ks_workload_template_free(ks_workload_template *t)
+{
+    if (t->object == KS_WORKLOAD_POD) ks_pod_spec_free(&t->pod);
+    else if (t->object == KS_WORKLOAD_JOB) ks_job_spec_free(&t->job);
+    else ks_deployment_spec_free(&t->deployment);
+    ks_dist_free(&t->lifetime);
+    memset(t, 0, sizeof *t);
+}
+
+void ks_workload_spec_free(ks_workload_spec *w)
+{
+    ks_free(w->name);
+    ks_free(w->namespace);
+    ks_free(w->arrivals.times);
+    for (size_t i = 0; i < w->ntemplates; i++) ks_workload_template_free(&w->templates[i]);
+    ks_free(w->templates);
+    memset(w, 0, sizeof *w);
+}
+
+/* kubesim derives the Job's UID from its namespace and name (FNV-1a 64, twice), as it does for
+ * pods, so that a run is a function of its config and seed. */
+void ks_job_spec_add_labels(ks_job_spec *j)
+{
+    uint64_t h1 = 0xcbf29ce484222325ull, h2 = 0x84222325cbf29ce4ull;
+    for (const char *s = j->namespace; *s; s++) h1 = (h1 ^ (unsigned char)*s) * 0x100000001b3ull;
+    for (const char *s = j->name; *s; s++) h2 = (h2 ^ (unsigned char)*s) * 0x100000001b3ull;
+    h2 ^= h1 * 0x9E3779B97F4A7C15ull;
+    char uid[40];
+    snprintf(uid, sizeof uid, "%08" PRIx64 "-%04" PRIx64 "-4%03" PRIx64 "-a%03" PRIx64 "-%012" PRIx64, h1 >> 32,
+             (h1 >> 16) & 0xffff, h1 & 0xfff, (h2 >> 48) & 0xfff, h2 & (uint64_t)0xffffffffffffull);
+    const char *keys[] = {"job-name", "batch.kubernetes.io/job-name", "controller-uid", "batch.kubernetes.io/controller-uid"};
+    const char *values[] = {j->name, j->name, uid, uid};
+    ks_labels *l = &j->template.labels;
+    ks_mem_id mem = ks_mem_purpose("config");
+    ks_kv *items = ks_malloc(mem, (l->n + 4) * sizeof *items);
+    if (l->n) memcpy(items, l->items, l->n * sizeof *items);
+    ks_free(l->items);
+    l->items = items;
+    for (int k = 0; k < 4; k++)
+        if (!ks_labels_get(l, keys[k])) l->items[l->n++] = (ks_kv){ks_strdup(mem, keys[k]), ks_strdup(mem, values[k])};
 }

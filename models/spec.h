@@ -561,4 +561,60 @@ const ks_sched_profile *ks_sched_config_profile(const ks_sched_config *c, const 
  * tag or digest. Writes into BUF; returns BUF. */
 char *ks_image_ref(const char *image, char *buf, size_t bufsize);
 
+/* A Workload (kubesim.io/v1alpha1): an arrival process and a weighted mix of object templates.
+ * Each arrival creates one object named "<workload>-<index>" (index from 0) from a template
+ * drawn by weight; see models/workload.h for how the arrivals are drawn at run time. */
+typedef enum ks_arrival_kind {
+    KS_ARRIVAL_TIMES,    /* fixed.times: at each listed time */
+    KS_ARRIVAL_INTERVAL, /* fixed.interval: at start, start + interval, ... */
+    KS_ARRIVAL_POISSON,  /* poisson.rate: exponential gaps */
+    KS_ARRIVAL_DIURNAL,  /* diurnal.rates: a Poisson process whose rate is constant within each hour of the day */
+    KS_ARRIVAL_BURSTS,   /* bursts: SIZE arrivals every EVERY, uniform over SPREAD after a jitter */
+} ks_arrival_kind;
+
+typedef struct ks_arrival_spec {
+    ks_arrival_kind kind;
+    ks_time *times; /* TIMES: ascending, each in [start, end) */
+    size_t ntimes;
+    ks_time interval;    /* INTERVAL */
+    double rate;         /* POISSON: arrivals per second, > 0 */
+    double rates[24];    /* DIURNAL: arrivals per second during hour h of the day, >= 0, one > 0 */
+    ks_time day_offset;  /* DIURNAL: the time of day at simulated time 0, in [0, 24h) */
+    ks_time every, spread, jitter; /* BURSTS: spread + jitter <= every */
+    int64_t size;                  /* BURSTS: arrivals per burst, >= 1 */
+} ks_arrival_spec;
+
+/* What an arrival creates. */
+typedef enum ks_workload_object { KS_WORKLOAD_POD, KS_WORKLOAD_JOB, KS_WORKLOAD_DEPLOYMENT } ks_workload_object;
+
+/* One entry of a Workload's mix. Only the spec of OBJECT is set: a Job's or Deployment's name is
+ * NULL (each arrival names its own) and a Job template lacks the job-name and controller-uid
+ * labels, which each arrival's Job adds (ks_job_spec_add_labels). */
+typedef struct ks_workload_template {
+    double weight; /* > 0 */
+    ks_workload_object object;
+    ks_pod_spec pod;
+    ks_job_spec job;
+    ks_deployment_spec deployment;
+    bool has_lifetime; /* the object is deleted this long after it was created */
+    ks_dist lifetime;
+} ks_workload_template;
+
+typedef struct ks_workload_spec {
+    char *name;
+    char *namespace;      /* of every object it creates */
+    ks_time start, end;   /* arrivals at start <= t < end (end defaults to the experiment's duration) */
+    int64_t max_arrivals; /* -1: no cap */
+    ks_arrival_spec arrivals;
+    ks_workload_template *templates;
+    size_t ntemplates;
+} ks_workload_spec;
+
+void ks_workload_template_free(ks_workload_template *t);
+void ks_workload_spec_free(ks_workload_spec *w);
+/* pkg/registry/batch/job/strategy.go generateSelector: the labels job-name,
+ * batch.kubernetes.io/job-name, controller-uid and batch.kubernetes.io/controller-uid on J's
+ * template (those the user did not set), the UID derived from J's namespace and name. */
+void ks_job_spec_add_labels(ks_job_spec *j);
+
 #endif

@@ -13,6 +13,7 @@
 #include "job.h"
 #include "endpointslice.h"
 #include "kubeproxy.h"
+#include "workload.h"
 
 ks_time ks_world_watch(ks_world *w) { return ks_dist_sample_ns(&w->timings->watch_delay, w->rng_api); }
 
@@ -238,12 +239,12 @@ void ks_world_add_nodes(ks_world *w, const char *pool_name, int64_t count)
     ks_sim_after(w->sim, ks_world_watch(w), w->ev.sched_move, 0, 0); /* NodeAdd */
 }
 
-/* A pod named NAME with spec SPEC (a Pod document's) is created at NOW (committed). */
-static void create_pod_named(ks_world *w, const char *name, const ks_pod_doc *d, ks_time now)
+/* A Pod document's object (or a Workload's pod) is created at NOW (committed). */
+static uint32_t create_pod(ks_world *w, const char *name, const ks_pod_spec *spec, ks_time now)
 {
     ks_cluster *c = &w->cluster;
-    uint32_t pod = ks_cluster_add_pod(c, name, &d->spec, KS_NONE, now);
-    uint32_t node = d->spec.node_name && *d->spec.node_name ? find_node(c, d->spec.node_name) : KS_NONE;
+    uint32_t pod = ks_cluster_add_pod(c, name, spec, KS_NONE, now);
+    uint32_t node = spec->node_name && *spec->node_name ? find_node(c, spec->node_name) : KS_NONE;
     if (node != KS_NONE) {
         ks_cluster_assign(c, pod, node);
         c->pods[pod].scheduled = c->pods[pod].bound = now;
@@ -252,6 +253,14 @@ static void create_pod_named(ks_world *w, const char *name, const ks_pod_doc *d,
     } else {
         ks_world_watch_new_pod(w, pod);
     }
+    return pod;
+}
+
+static void create_pod_doc(ks_world *w, const ks_pod_doc *d, ks_time now) { create_pod(w, d->name, &d->spec, now); }
+
+uint32_t ks_world_create_pod(ks_world *w, const char *name, const ks_pod_spec *spec)
+{
+    return create_pod(w, name, spec, ks_sim_now(w->sim));
 }
 
 /* A Scenario's create of a PodDisruptionBudget has committed: evictions and preemption see it. */
@@ -261,8 +270,6 @@ static void on_create_pdb(ks_sim *sim, void *ctx, const ks_event *ev)
     ks_world *w = ctx;
     w->cluster.pdb_live[ev->target] = 1;
 }
-
-static void create_pod_doc(ks_world *w, const ks_pod_doc *d, ks_time now) { create_pod_named(w, d->name, d, now); }
 
 static void on_create_pod(ks_sim *sim, void *ctx, const ks_event *ev)
 {
@@ -276,12 +283,12 @@ static void on_fgd_pod(ks_sim *sim, void *ctx, const ks_event *ev)
     ks_world *w = ctx;
     const ks_pod_doc *d = &w->fgd->pods[w->fgd_order[ev->target]];
     if (ev->target < w->nfgd_orig) {
-        create_pod_named(w, d->name, d, ks_sim_now(sim));
+        create_pod(w, d->name, &d->spec, ks_sim_now(sim));
         return;
     }
     char name[600]; /* artifact simulator.go tuneUpPods: "<name>-tuned-<i>" */
     snprintf(name, sizeof name, "%s-tuned-%zu", d->name, (size_t)ev->target - w->nfgd_orig);
-    create_pod_named(w, name, d, ks_sim_now(sim));
+    create_pod(w, name, &d->spec, ks_sim_now(sim));
 }
 
 static _Thread_local const ks_pod_doc *sort_docs; /* qsort's comparator context */
@@ -348,14 +355,41 @@ static void fgd_schedule(ks_world *w, const ks_fgd_workload *f, uint32_t event)
     for (size_t k = 0; k < len; k++) ks_sim_at(w->sim, (ks_time)k * f->interval, event, (uint32_t)k, 0);
 }
 
+/* The pod shape a Workload template makes, and how many pods of it per 1000 arrivals of its
+ * Workload (its share of the weights; x replicas for a Deployment, x parallelism for a Job). */
+static const ks_pod_spec *template_shape(const ks_workload_spec *wl, size_t t, size_t *per_1000)
+{
+    const ks_workload_template *tp = &wl->templates[t];
+    double total = 0;
+    for (size_t j = 0; j < wl->ntemplates; j++) total += wl->templates[j].weight;
+    double share = total > 0 ? tp->weight / total : 0, pods = 1;
+    const ks_pod_spec *ps = &tp->pod;
+    if (tp->object == KS_WORKLOAD_DEPLOYMENT) {
+        ps = &tp->deployment.template;
+        pods = tp->deployment.replicas;
+    } else if (tp->object == KS_WORKLOAD_JOB) {
+        ps = &tp->job.template;
+        pods = tp->job.parallelism;
+    }
+    double n = share * pods * 1000.0;
+    *per_1000 = n < 1 ? 1 : (size_t)(n + 0.5);
+    return ps;
+}
+
 /* FGD's typical pods (ks_gpu_set_typical) from the workload before any tuning: the FGD trace's
- * pods, else the Pod documents and each Deployment's template weighted by its replicas. */
+ * pods; else the Pod documents, each Deployment's template x its replicas, and each Workload's
+ * templates by their share of 1000 arrivals (a rate-free stand-in for its mix). */
 static void set_typical_pods(ks_world *w, const ks_world_params *p)
 {
     ks_cluster *c = &w->cluster;
     if (c->gpu.capacity_milli <= 0) return;
-    size_t n = p->fgd ? p->fgd->npods : p->npods;
+    size_t n = p->fgd ? p->fgd->npods : p->npods, per = 0;
     for (size_t i = 0; !p->fgd && i < p->ndeployments; i++) n += (size_t)p->deployments[i].replicas;
+    for (size_t i = 0; !p->fgd && i < p->nworkloads; i++)
+        for (size_t t = 0; t < p->workloads[i].ntemplates; t++) {
+            template_shape(&p->workloads[i], t, &per);
+            n += per;
+        }
     ks_gpu_pod *pods = ks_malloc(ks_mem_purpose("pods"), (n ? n : 1) * sizeof *pods);
     size_t k = 0;
     if (p->fgd) {
@@ -366,6 +400,11 @@ static void set_typical_pods(ks_world *w, const ks_world_params *p)
             ks_gpu_pod gp = ks_gpu_pod_of(c, &p->deployments[i].template);
             for (int32_t r = 0; r < p->deployments[i].replicas; r++) pods[k++] = gp;
         }
+        for (size_t i = 0; i < p->nworkloads; i++)
+            for (size_t t = 0; t < p->workloads[i].ntemplates; t++) {
+                ks_gpu_pod gp = ks_gpu_pod_of(c, template_shape(&p->workloads[i], t, &per));
+                for (size_t r = 0; r < per; r++) pods[k++] = gp;
+            }
     }
     ks_gpu_set_typical(c, pods, k);
     ks_free(pods);
@@ -571,6 +610,12 @@ ks_world *ks_world_create(ks_sim *sim, ks_rngs *rngs, const ks_world_params *p)
     ks_nodelifecycle_start(w);
     w->eps = ks_eps_create(w, p->services, p->nservices);
     w->proxy = ks_proxy_create(w, p->trace, p->sample_interval);
+    /* Workloads last: their first arrivals may create objects for every controller above. */
+    w->workloads = ks_workloads_create(w, p->workloads, p->nworkloads);
+    if (!w->workloads) {
+        ks_world_destroy(w);
+        return NULL;
+    }
     return w;
 }
 
@@ -599,6 +644,7 @@ void ks_world_destroy(ks_world *w)
     ks_free(w->fgd_order);
     ks_gpu_series_free(&w->gpu_series);
     ks_cluster_free(&w->cluster);
+    ks_workloads_destroy(w->workloads); /* after the cluster: its rows point into these specs */
     ks_free(w);
 }
 
@@ -702,6 +748,7 @@ void ks_world_write_tables(ks_world *w, ks_trace *t)
     write_deployments(w, t);
     ks_gpu_series_write(w, t);
     ks_jobs_write_table(w->jobs, t);
+    ks_workloads_write_table(w->workloads, t);
     ks_eps_write_tables(w->eps, t);
     ks_proxy_write_tables(w->proxy, t);
     const ks_cluster *c = &w->cluster;

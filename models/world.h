@@ -26,6 +26,7 @@
 #include "trace.h"
 
 struct ks_jobs;
+struct ks_workloads;
 
 typedef struct ks_world_params {
     const ks_node_pool *pools;
@@ -51,6 +52,8 @@ typedef struct ks_world_params {
     const ks_timings *timings;
     ks_time sample_interval;
     ks_trace *trace; /* may be NULL: no events or series are recorded */
+    const ks_workload_spec *workloads; /* Workload arrival generators (workload.h) */
+    size_t nworkloads;
 } ks_world_params;
 
 /* Event types of the models; values are the ks_sim type ids. */
@@ -116,6 +119,7 @@ typedef struct ks_world {
     struct ks_jobs *jobs; /* the Job and TTL-after-finished controllers (controllers/job.h) */
     struct ks_eps *eps;     /* Services and the EndpointSlice controller (endpointslice.h) */
     struct ks_proxy *proxy; /* kube-proxy on every node (kubeproxy.h) */
+    struct ks_workloads *workloads; /* Workload arrival generators (workload.h) */
 } ks_world;
 
 /* Builds the cluster at t = 0 (nodes, pre-bound and pending pods, Deployments) and schedules the
@@ -131,6 +135,10 @@ void ks_world_write_tables(ks_world *w, ks_trace *t);
  * terminationGracePeriodSeconds, then removes it (pkg/registry/core/pod/strategy.go
  * CheckGracefulDelete). */
 void ks_world_delete_pod(ks_world *w, uint32_t client, uint32_t pod);
+/* A pod named NAME from SPEC (borrowed; it must outlive the world) is created now, committed, as
+ * a Scenario's create of a Pod: bound at once with spec.nodeName (which must name a node), else
+ * delivered to the scheduler by its informer after a watch delay. Returns its row. */
+uint32_t ks_world_create_pod(ks_world *w, const char *name, const ks_pod_spec *spec);
 /* The kubelet's side of a graceful deletion (kubelet.c). */
 void ks_kubelet_pod_deleting(ks_world *w, uint32_t pod);
 
@@ -164,6 +172,9 @@ void ks_controllers_pod_inactive(ks_world *w, uint32_t pod);
 /* The Deployment is deleted (kubectl delete, background propagation): the garbage collector
  * deletes its ReplicaSets and their pods (pkg/controller/garbagecollector). */
 void ks_controllers_delete_deployment(ks_world *w, uint32_t deployment);
+/* A Deployment from SPEC (borrowed; it must outlive the world) is created now, as a Scenario's
+ * create would: the controller syncs it once its informer has seen it. Returns its index. */
+uint32_t ks_controllers_add_deployment(ks_world *w, const ks_deployment_spec *spec);
 /* spec.replicas of a Deployment has been changed to REPLICAS (committed now). */
 void ks_controllers_scale(ks_world *w, uint32_t deployment, int32_t replicas);
 /* spec.template changed (a new template and its hash, owned by the world): a rollout starts. */

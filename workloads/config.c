@@ -77,6 +77,8 @@ typedef struct loader {
     size_t nprio_refs, cap_prio_refs, cap_classes, cap_pdbs;
     size_t cap_services;
     size_t cap_action_refs;
+    size_t cap_workloads, cap_wl_refs;
+    struct wl_ref *wl_refs; /* per cfg->workloads: where its checks against the duration report */
     objref *objs;
     size_t nobjs, cap_objs;
     size_t *obj_slots; /* open-addressing index into objs: slot = index + 1, 0 = empty */
@@ -2383,14 +2385,14 @@ static char *template_hash(const ks_ynode *tpl)
 
 /* pkg/apis/apps/validation/validation.go ValidateDeploymentSpec: the selector must select the
  * template's labels ("`selector` does not match template `labels`"). */
-static void check_selector(ctx *c, dep_build *b)
+static void check_selector(ctx *c, dep_build *b, const char *labels_path)
 {
     const ks_labels *sel = &b->d.selector, *tl = &b->d.template.labels;
     for (size_t i = 0; i < sel->n; i++) {
         const char *have = ks_labels_get(tl, sel->items[i].key);
         if (have && strcmp(have, sel->items[i].value) == 0) continue;
         const ks_ynode *at = b->tmeta.labels_node ? b->tmeta.labels_node : b->tmeta.node ? b->tmeta.node : b->template_n;
-        size_t mark = path_push(c, "spec.template.metadata.labels");
+        size_t mark = path_push(c, labels_path);
         err_at(c, at, "selector does not match template labels: the selector needs %s=%s", sel->items[i].key,
                sel->items[i].value);
         path_pop(c, mark);
@@ -2411,7 +2413,7 @@ static void load_deployment(ctx *c, const ks_ynode *root)
     bool named = require_name(c, &b.meta);
     const char *ns = b.meta.ns ? b.meta.ns->text : "default";
     pod_spec_finish(c, &b.d.template, &b.tmeta, ns, "spec.template.metadata");
-    if (b.selector_ok && b.template_n) check_selector(c, &b);
+    if (b.selector_ok && b.template_n) check_selector(c, &b, "spec.template.metadata.labels");
     /* pkg/apis/apps/validation/validation.go ValidatePodTemplateSpecForReplicaSet: only
      * restartPolicy Always is allowed in a Deployment's template. */
     if (b.d.template.restart_policy != KS_RESTART_ALWAYS) {
@@ -2561,27 +2563,9 @@ static const field job_fields[] = {
 /* pkg/registry/batch/job/strategy.go generateSelector: unless the user set them, the template
  * gets the labels job-name and batch.kubernetes.io/job-name (the Job's name) and controller-uid
  * and batch.kubernetes.io/controller-uid (its UID), so that selectors such as a pod
- * anti-affinity on job-name see the Job's pods as upstream's do. kubesim derives the UID from
- * the namespace and name (FNV-1a 64, twice), as it does for pods. */
-static void add_job_labels(ks_job_spec *j)
-{
-    uint64_t h1 = 0xcbf29ce484222325ull, h2 = 0x84222325cbf29ce4ull;
-    for (const char *s = j->namespace; *s; s++) h1 = (h1 ^ (unsigned char)*s) * 0x100000001b3ull;
-    for (const char *s = j->name; *s; s++) h2 = (h2 ^ (unsigned char)*s) * 0x100000001b3ull;
-    h2 ^= h1 * 0x9E3779B97F4A7C15ull;
-    char uid[40];
-    snprintf(uid, sizeof uid, "%08" PRIx64 "-%04" PRIx64 "-4%03" PRIx64 "-a%03" PRIx64 "-%012" PRIx64, h1 >> 32,
-             (h1 >> 16) & 0xffff, h1 & 0xfff, (h2 >> 48) & 0xfff, h2 & (uint64_t)0xffffffffffffull);
-    const char *keys[] = {"job-name", "batch.kubernetes.io/job-name", "controller-uid", "batch.kubernetes.io/controller-uid"};
-    const char *values[] = {j->name, j->name, uid, uid};
-    ks_labels *l = &j->template.labels;
-    ks_kv *items = ks_malloc(cfg_mem(), (l->n + 4) * sizeof *items);
-    if (l->n) memcpy(items, l->items, l->n * sizeof *items);
-    ks_free(l->items);
-    l->items = items;
-    for (int k = 0; k < 4; k++)
-        if (!ks_labels_get(l, keys[k])) l->items[l->n++] = (ks_kv){dup(keys[k]), dup(values[k])};
-}
+ * anti-affinity on job-name see the Job's pods as upstream's do (models/spec.c, shared with the
+ * Jobs a Workload creates during the run). */
+static void add_job_labels(ks_job_spec *j) { ks_job_spec_add_labels(j); }
 
 static void load_job(ctx *c, const ks_ynode *root)
 {
@@ -4489,6 +4473,16 @@ static void resolve_priorities(loader *L)
         s->priority = pc->value;
         s->preempt_never |= pc->preempt_never;
     }
+    for (size_t i = 0; i < cfg->nworkloads; i++) /* the Workloads' templates */
+        for (size_t k = 0; k < cfg->workloads[i].ntemplates; k++) {
+            ks_workload_template *t = &cfg->workloads[i].templates[k];
+            ks_pod_spec *s = t->object == KS_WORKLOAD_POD ? &t->pod
+                             : t->object == KS_WORKLOAD_JOB ? &t->job.template : &t->deployment.template;
+            const ks_priority_class *pc = s->priority_class ? find_class(cfg, s->priority_class) : def;
+            if (!pc) continue;
+            s->priority = pc->value;
+            s->preempt_never |= pc->preempt_never;
+        }
 }
 
 static void load_control_plane(ctx *c, const ks_ynode *root)
@@ -5752,6 +5746,552 @@ static void load_trace_replay(ctx *c, const ks_ynode *root)
     meta_free(&b.meta);
 }
 
+/* ---------------------------------------------------------------------------------------------
+ * Workload (kubesim.io/v1alpha1): an arrival process and a weighted mix of Pod, Job and
+ * Deployment templates (models/workload.h draws the arrivals at run time; nothing random
+ * happens here). Its templates reuse the Pod template, JobSpec and DeploymentSpec tables above.
+ * ------------------------------------------------------------------------------------------- */
+
+/* Where a Workload's checks against the experiment's duration report (check_workloads). */
+typedef struct wl_ref {
+    const char *file;
+    int line, col;   /* spec.start, or spec when absent */
+    int tline, tcol; /* fixed.times: the latest time */
+    int nline, ncol; /* metadata.name */
+    bool end_given;
+} wl_ref;
+
+typedef struct wl_build {
+    ks_workload_spec w;
+    meta_build meta;
+    size_t cap_templates;
+    const ks_ynode *spec_n, *start_n, *end_n, *times_n;
+    bool end_given;
+} wl_build;
+
+#define WL_GENERATORS "fixed, poisson, diurnal or bursts"
+
+/* A number (an integer or a decimal) at least 0, or more than 0 with POSITIVE. */
+static bool wl_number(ctx *c, const ks_ynode *v, bool positive, const char *what, double *out)
+{
+    ks_yscalar_type ty = v->kind == KS_YSCALAR ? ks_yscalar_resolve(v) : KS_YS_STR;
+    char *end = NULL;
+    double q = ty == KS_YS_INT || ty == KS_YS_FLOAT ? strtod(v->text, &end) : -1;
+    if (!end || *end || !(q >= 0) || (positive && !(q > 0)) || q > 1e9) {
+        expect(c, v, what);
+        return false;
+    }
+    *out = q;
+    return true;
+}
+
+static void wl_start_end(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    wl_build *b = obj;
+    int64_t ns;
+    if (!get_duration(c, v, &ns)) return;
+    if (ns < 0) {
+        expect_text(c, v, "a time that is not negative");
+        return;
+    }
+    if (arg) {
+        b->w.end = ns;
+        b->end_n = v;
+        b->end_given = true;
+    } else {
+        b->w.start = ns;
+        b->start_n = v;
+    }
+}
+
+static void wl_max_arrivals(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    get_int(c, v, 0, INT64_MAX, "a non-negative integer", &((wl_build *)obj)->w.max_arrivals);
+}
+
+static void wl_time_item(ctx *c, const ks_ynode *item, void *obj)
+{
+    ks_arrival_spec *s = obj;
+    int64_t ns;
+    if (!get_duration(c, item, &ns)) return;
+    if (ns < 0) {
+        expect_text(c, item, "a time that is not negative");
+        return;
+    }
+    s->times[s->ntimes++] = ns;
+}
+
+static void fixed_times(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    wl_build *b = obj;
+    ks_arrival_spec *s = &b->w.arrivals;
+    if (v->kind == KS_YSEQUENCE && v->nkids == 0) {
+        expect(c, v, "a list of at least one time");
+        return;
+    }
+    ks_free(s->times);
+    s->times = ks_malloc(cfg_mem(), (v->kind == KS_YSEQUENCE ? v->nkids : 1) * sizeof *s->times);
+    s->ntimes = 0;
+    s->kind = KS_ARRIVAL_TIMES;
+    if (walk_seq(c, v, wl_time_item, s)) b->times_n = v;
+}
+
+static void fixed_interval(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    ks_arrival_spec *s = &((wl_build *)obj)->w.arrivals;
+    s->kind = KS_ARRIVAL_INTERVAL;
+    get_positive_duration(c, v, &s->interval);
+}
+
+static const field fixed_fields[] = {
+    {"times", fixed_times, 0, 0},
+    {"interval", fixed_interval, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void poisson_rate(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    wl_number(c, v, true, "a rate above 0 (arrivals per second)", &((wl_build *)obj)->w.arrivals.rate);
+}
+
+static const field poisson_fields[] = {
+    {"rate", poisson_rate, F_REQUIRED, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void diurnal_rates(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    ks_arrival_spec *s = &((wl_build *)obj)->w.arrivals;
+    if (v->kind != KS_YSEQUENCE) {
+        expect(c, v, "a list of 24 rates (arrivals per second in each hour of the day, from midnight)");
+        return;
+    }
+    if (v->nkids != 24) {
+        err_at(c, v, "expected 24 rates (arrivals per second in each hour of the day, from midnight), got %zu", v->nkids);
+        return;
+    }
+    double sum = 0;
+    int errors = c->L->nerrors;
+    for (size_t h = 0; h < 24; h++) {
+        size_t mark = path_index(c, h);
+        if (wl_number(c, v->kids[h], false, "a rate of 0 or more (arrivals per second)", &s->rates[h])) sum += s->rates[h];
+        path_pop(c, mark);
+    }
+    if (c->L->nerrors == errors && !(sum > 0)) err_at(c, v, "expected at least one rate above 0");
+}
+
+static void diurnal_offset(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    ks_arrival_spec *s = &((wl_build *)obj)->w.arrivals;
+    int64_t ns;
+    if (!get_duration(c, v, &ns)) return;
+    if (ns < 0 || ns >= KS_SEC(86400)) {
+        expect_text(c, v, "a time of day from 0s to below 24h");
+        return;
+    }
+    s->day_offset = ns;
+}
+
+static const field diurnal_fields[] = {
+    {"rates", diurnal_rates, F_REQUIRED, 0},
+    {"offset", diurnal_offset, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void bursts_duration(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    ks_arrival_spec *s = &((wl_build *)obj)->w.arrivals;
+    int64_t ns;
+    if (arg == 0) {
+        get_positive_duration(c, v, &s->every);
+        return;
+    }
+    if (!get_duration(c, v, &ns)) return;
+    if (ns < 0) {
+        expect_text(c, v, "a duration that is not negative");
+        return;
+    }
+    if (arg == 1) s->spread = ns;
+    else s->jitter = ns;
+}
+
+static void bursts_size(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    get_int(c, v, 1, INT32_MAX, "a positive integer", &((wl_build *)obj)->w.arrivals.size);
+}
+
+static const field bursts_fields[] = {
+    {"every", bursts_duration, F_REQUIRED, 0},
+    {"size", bursts_size, F_REQUIRED, 0},
+    {"spread", bursts_duration, 0, 1},
+    {"jitter", bursts_duration, 0, 2},
+    {NULL, NULL, 0, 0},
+};
+
+/* One generator under spec.arrivals; ARG is its ks_arrival_kind (fixed: resolved by its key). */
+static void wl_generator(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    wl_build *b = obj;
+    ks_arrival_spec *s = &b->w.arrivals;
+    if (arg == KS_ARRIVAL_TIMES) {
+        if (!walk_map(c, v, fixed_fields, obj)) return;
+        bool times = !ks_ynode_is_null(ks_ymap_get(v, "times")), every = !ks_ynode_is_null(ks_ymap_get(v, "interval"));
+        if (times == every) err_at(c, v, "expected exactly one of times or interval");
+        return;
+    }
+    s->kind = (ks_arrival_kind)arg;
+    if (arg == KS_ARRIVAL_POISSON) walk_map(c, v, poisson_fields, obj);
+    else if (arg == KS_ARRIVAL_DIURNAL) walk_map(c, v, diurnal_fields, obj);
+    else if (walk_map(c, v, bursts_fields, obj) && s->every > 0 && s->spread + s->jitter > s->every)
+        err_at(c, v, "expected spread + jitter to be at most every (bursts would overlap)");
+}
+
+static const field arrivals_fields[] = {
+    {"fixed", wl_generator, 0, KS_ARRIVAL_TIMES},
+    {"poisson", wl_generator, 0, KS_ARRIVAL_POISSON},
+    {"diurnal", wl_generator, 0, KS_ARRIVAL_DIURNAL},
+    {"bursts", wl_generator, 0, KS_ARRIVAL_BURSTS},
+    {NULL, NULL, 0, 0},
+};
+
+static void wl_arrivals(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    if (v->kind == KS_YMAPPING) { /* exactly one generator: say so before parsing a second one */
+        const ks_ynode *first = NULL;
+        for (size_t i = 0; i < ks_ymap_size(v); i++) {
+            const ks_ynode *k = ks_ymap_key(v, i);
+            if (!field_find(arrivals_fields, k->text) || ks_ynode_is_null(ks_ymap_value(v, i))) continue;
+            if (first) {
+                err_at(c, k, "expected exactly one of " WL_GENERATORS ", got both %s and %s", first->text, k->text);
+                return;
+            }
+            first = k;
+        }
+        if (!first) err_at(c, v, "expected exactly one of " WL_GENERATORS);
+    }
+    walk_map(c, v, arrivals_fields, obj);
+}
+
+/* One entry of spec.templates: {weight, pod | job | deployment, lifetime}. */
+typedef struct wlt_build {
+    ks_workload_template t;
+    const char *ns;
+    int objects;
+} wlt_build;
+
+static void wlt_weight(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    wl_number(c, v, true, "a weight above 0", &((wlt_build *)obj)->t.weight);
+}
+
+static void wlt_lifetime(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    wlt_build *b = obj;
+    int errors = c->L->nerrors;
+    parse_dist(c, v, U_DURATION, &b->t.lifetime);
+    b->t.has_lifetime = c->L->nerrors == errors;
+}
+
+/* A second object in one entry: reported at its key, not parsed. */
+static bool wlt_claim(ctx *c, const ks_ynode *v, wlt_build *b)
+{
+    if (b->objects++ == 0) return true;
+    err_at(c, v, "expected only one of pod, job or deployment in a template");
+    return false;
+}
+
+/* pod: a PodTemplateSpec, parsed as a Deployment's spec.template. */
+static void wlt_pod(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    wlt_build *b = obj;
+    if (!wlt_claim(c, v, b)) return;
+    dep_build db = {0};
+    pod_spec_init(&db.d.template);
+    db.pb.s = &db.d.template;
+    walk_map(c, v, template_fields, &db);
+    pod_spec_finish(c, &db.d.template, &db.tmeta, b->ns, "metadata");
+    const ks_ynode *named = db.tmeta.name ? db.tmeta.name : db.tmeta.ns;
+    if (named) {
+        size_t mark = path_push(c, db.tmeta.name ? "metadata.name" : "metadata.namespace");
+        err_at(c, named, "not allowed in a Workload's template: each arrival's object is named "
+                         "<workload>-<index>, in spec.namespace");
+        path_pop(c, mark);
+    }
+    b->t.object = KS_WORKLOAD_POD;
+    b->t.pod = db.d.template;
+    meta_free(&db.tmeta);
+}
+
+/* job: a JobSpec, with load_job's defaulting and checks (pkg/apis/batch/v1/defaults.go,
+ * pkg/apis/batch/validation). */
+static void wlt_job(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    wlt_build *b = obj;
+    if (!wlt_claim(c, v, b)) return;
+    job_build jb = {.j = {.parallelism = 1, .completions = -1, .backoff_limit = 6, .active_deadline_s = -1,
+                          .ttl_after_finished_s = -1}};
+    pod_spec_init(&jb.j.template);
+    jb.pb.s = &jb.j.template;
+    walk_map(c, v, jobspec_fields, &jb);
+    pod_spec_finish(c, &jb.j.template, &jb.tmeta, b->ns, "template.metadata");
+    if (!jb.completions_set && !jb.parallelism_set) jb.j.completions = 1;
+    if (jb.j.completion_mode == KS_COMPLETION_INDEXED && !jb.completions_set) {
+        size_t mark = path_push(c, "completions");
+        err_at(c, jb.mode_n, "Required value: when completion mode is Indexed");
+        path_pop(c, mark);
+    }
+    if (jb.template_n && jb.j.template.restart_policy == KS_RESTART_ALWAYS) {
+        const ks_ynode *at = ks_ymap_get(ks_ymap_get(jb.template_n, "spec"), "restartPolicy");
+        size_t mark = path_push(c, "template.spec.restartPolicy");
+        err_at(c, at ? at : jb.template_n, "Unsupported value: \"Always\": supported values: \"OnFailure\", \"Never\"");
+        path_pop(c, mark);
+    }
+    jb.j.namespace = dup(b->ns);
+    b->t.object = KS_WORKLOAD_JOB;
+    b->t.job = jb.j;
+    meta_free(&jb.meta);
+    meta_free(&jb.tmeta);
+}
+
+/* deployment: a DeploymentSpec, with load_deployment's defaulting and checks. */
+static void wlt_deployment(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    wlt_build *b = obj;
+    if (!wlt_claim(c, v, b)) return;
+    dep_build db = {.d = {.replicas = 1, .strategy = KS_STRATEGY_ROLLING_UPDATE, .max_surge = {25, true},
+                          .max_unavailable = {25, true}, .progress_deadline_s = 600, .revision_history_limit = 10}};
+    pod_spec_init(&db.d.template);
+    db.pb.s = &db.d.template;
+    walk_map(c, v, depspec_fields, &db);
+    pod_spec_finish(c, &db.d.template, &db.tmeta, b->ns, "template.metadata");
+    if (db.selector_ok && db.template_n) check_selector(c, &db, "template.metadata.labels");
+    if (db.d.template.restart_policy != KS_RESTART_ALWAYS) {
+        const ks_ynode *at = ks_ymap_get(ks_ymap_get(db.template_n, "spec"), "restartPolicy");
+        size_t mark = path_push(c, "template.spec.restartPolicy");
+        err_at(c, at ? at : db.template_n ? db.template_n : v, "Unsupported value: supported values: \"Always\"");
+        path_pop(c, mark);
+    }
+    db.d.namespace = dup(b->ns);
+    db.d.template_hash = db.template_n ? template_hash(db.template_n) : dup("");
+    b->t.object = KS_WORKLOAD_DEPLOYMENT;
+    b->t.deployment = db.d;
+    meta_free(&db.meta);
+    meta_free(&db.tmeta);
+}
+
+static const field wl_template_fields[] = {
+    {"weight", wlt_weight, 0, 0},
+    {"pod", wlt_pod, 0, 0},
+    {"job", wlt_job, 0, 0},
+    {"deployment", wlt_deployment, 0, 0},
+    {"lifetime", wlt_lifetime, 0, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void wl_template(ctx *c, const ks_ynode *item, void *obj)
+{
+    wl_build *b = obj;
+    loader *L = c->L;
+    int errors = L->nerrors;
+    wlt_build tb = {.t = {.weight = 1}, .ns = b->w.namespace};
+    walk_map(c, item, wl_template_fields, &tb);
+    if (item->kind == KS_YMAPPING && tb.objects == 0) err_at(c, item, "expected one of pod, job or deployment");
+    if (L->nerrors != errors || tb.objects == 0) {
+        ks_workload_template_free(&tb.t);
+        return;
+    }
+    ks_grow(cfg_mem(), (void **)&b->w.templates, &b->cap_templates, b->w.ntemplates + 1, sizeof *b->w.templates);
+    b->w.templates[b->w.ntemplates++] = tb.t;
+}
+
+static void wl_templates(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    if (v->kind == KS_YSEQUENCE && v->nkids == 0) {
+        expect(c, v, "a list of at least one template");
+        return;
+    }
+    walk_seq(c, v, wl_template, obj);
+}
+
+static const field wl_spec_fields[] = {
+    {"namespace", f_skip, 0, 0}, /* read first: the templates need it */
+    {"start", wl_start_end, 0, 0},
+    {"end", wl_start_end, 0, 1},
+    {"maxArrivals", wl_max_arrivals, 0, 0},
+    {"arrivals", wl_arrivals, F_REQUIRED, 0},
+    {"templates", wl_templates, F_REQUIRED, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static void wl_metadata(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    wl_build *b = obj;
+    walk_meta(c, v, &b->meta);
+    if (b->meta.name) c->name = b->meta.name->text;
+    if (b->meta.ns) {
+        size_t mark = path_push(c, "namespace");
+        err_at(c, b->meta.ns, "not allowed: a Workload is cluster-scoped; spec.namespace is where its objects go");
+        path_pop(c, mark);
+    }
+}
+
+static void wl_spec(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    wl_build *b = obj;
+    b->spec_n = v;
+    const ks_ynode *ns = v->kind == KS_YMAPPING ? ks_ymap_get(v, "namespace") : NULL;
+    if (ns && !ks_ynode_is_null(ns)) {
+        size_t mark = path_push(c, "namespace");
+        if (get_dns_label(c, ns)) {
+            ks_free(b->w.namespace);
+            b->w.namespace = dup(ns->text);
+        }
+        path_pop(c, mark);
+    }
+    walk_map(c, v, wl_spec_fields, obj);
+}
+
+static const field workload_fields[] = {
+    {"apiVersion", f_skip, 0, 0},
+    {"kind", f_skip, 0, 0},
+    {"metadata", wl_metadata, F_REQUIRED, 0},
+    {"spec", wl_spec, F_REQUIRED, 0},
+    {NULL, NULL, 0, 0},
+};
+
+static int cmp_time(const void *a, const void *b)
+{
+    ks_time x = *(const ks_time *)a, y = *(const ks_time *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void load_workload(ctx *c, const ks_ynode *root)
+{
+    loader *L = c->L;
+    int errors = L->nerrors;
+    wl_build b = {.w = {.namespace = dup("default"), .end = -1, .max_arrivals = -1}};
+    walk_map(c, root, workload_fields, &b);
+    bool named = require_name(c, &b.meta);
+    ks_workload_spec *w = &b.w;
+    if (b.end_given && w->end <= w->start) {
+        char d[32];
+        ks_duration_format(w->start, d, sizeof d);
+        size_t mark = path_push(c, "spec.end");
+        err_at(c, b.end_n, "expected a time after spec.start (%s)", d);
+        path_pop(c, mark);
+    }
+    /* Fixed times within [start, end); the latest is checked against the duration later when
+     * end is not given. */
+    if (b.times_n && L->nerrors == errors) {
+        for (size_t i = 0; i < w->arrivals.ntimes; i++) {
+            ks_time t = w->arrivals.times[i];
+            char d[32];
+            bool early = t < w->start, late = b.end_given && t >= w->end;
+            if (early || late) {
+                ks_duration_format(early ? w->start : w->end, d, sizeof d);
+                size_t mark = path_push(c, "spec.arrivals.fixed.times");
+                path_index(c, i);
+                err_at(c, b.times_n->kids[i], early ? "expected a time at or after spec.start (%s)" : "expected a time before spec.end (%s)", d);
+                path_pop(c, mark);
+            }
+        }
+        qsort(w->arrivals.times, w->arrivals.ntimes, sizeof *w->arrivals.times, cmp_time);
+    }
+    /* A Job's name is its pods' job-name label value: at most 63 characters
+     * (k8s.io/apimachinery/pkg/util/validation IsValidLabelValue), so "<workload>-<index>" with
+     * an index up to 10 digits leaves 52. */
+    bool jobs = false;
+    for (size_t i = 0; i < w->ntemplates; i++) jobs |= w->templates[i].object == KS_WORKLOAD_JOB;
+    if (named && jobs && strlen(b.meta.name->text) > 52) {
+        size_t mark = path_push(c, "metadata.name");
+        err_at(c, b.meta.name, "expected at most 52 characters: its Jobs are named <name>-<index>, a label value "
+                               "of at most 63 characters");
+        path_pop(c, mark);
+    }
+    if (named) register_object(c, "Workload", "", b.meta.name, 0);
+    if (L->nerrors == errors && named) {
+        w->name = dup(b.meta.name->text);
+        ks_config *cfg = L->cfg;
+        ks_grow(cfg_mem(), (void **)&cfg->workloads, &L->cap_workloads, cfg->nworkloads + 1, sizeof *cfg->workloads);
+        ks_grow(cfg_mem(), (void **)&L->wl_refs, &L->cap_wl_refs, cfg->nworkloads + 1, sizeof *L->wl_refs);
+        const ks_ynode *at = b.start_n ? b.start_n : b.spec_n ? b.spec_n : root;
+        wl_ref r = {c->file, at->line, at->col, 0, 0, b.meta.name->line, b.meta.name->col, b.end_given};
+        if (b.times_n) {
+            size_t k = 0; /* the list position of the latest time */
+            int64_t best = -1, x;
+            for (size_t i = 0; i < b.times_n->nkids; i++)
+                if (ks_duration_parse(b.times_n->kids[i]->text, &x) == KS_QTY_OK && x >= best) best = x, k = i;
+            r.tline = b.times_n->kids[k]->line;
+            r.tcol = b.times_n->kids[k]->col;
+        }
+        L->wl_refs[cfg->nworkloads] = r;
+        cfg->workloads[cfg->nworkloads++] = b.w;
+    } else {
+        ks_workload_spec_free(&b.w);
+    }
+    meta_free(&b.meta);
+}
+
+/* Whether NAME is "<prefix>-<index>" with a decimal index without leading zeros. */
+static bool generated_name(const char *prefix, const char *name)
+{
+    size_t n = strlen(prefix);
+    if (strncmp(name, prefix, n) != 0 || name[n] != '-') return false;
+    const char *d = name + n + 1;
+    size_t digits = strspn(d, "0123456789");
+    return digits && !d[digits] && !(d[0] == '0' && digits > 1);
+}
+
+/* What only every document together decides: a Workload's end when it names none (the
+ * experiment's duration), and that no Pod, Job or Deployment of the config has a name one of
+ * its arrivals will take. */
+static void check_workloads(loader *L)
+{
+    ks_config *cfg = L->cfg;
+    for (size_t i = 0; i < cfg->nworkloads; i++) {
+        ks_workload_spec *w = &cfg->workloads[i];
+        const wl_ref *r = &L->wl_refs[i];
+        if (r->end_given) continue;
+        w->end = cfg->experiment.duration;
+        char msg[200], d[32];
+        ks_duration_format(w->end, d, sizeof d);
+        snprintf(msg, sizeof msg, "expected a time before the experiment's end (%s), or set spec.end", d);
+        if (w->start >= w->end) report(L, r->file, r->line, r->col, "Workload", w->name, "spec.start", msg);
+        else if (w->arrivals.kind == KS_ARRIVAL_TIMES && w->arrivals.ntimes && w->arrivals.times[w->arrivals.ntimes - 1] >= w->end)
+            report(L, r->file, r->tline, r->tcol, "Workload", w->name, "spec.arrivals.fixed.times", msg);
+    }
+    static const char *const kinds_made[] = {"Pod", "Job", "Deployment"};
+    for (size_t o = 0; o < L->nobjs && cfg->nworkloads; o++) {
+        const objref *obj = &L->objs[o];
+        for (size_t i = 0; i < cfg->nworkloads; i++) {
+            const ks_workload_spec *w = &cfg->workloads[i];
+            bool makes = false;
+            for (size_t k = 0; k < w->ntemplates; k++) makes |= !strcmp(kinds_made[w->templates[k].object], obj->kind);
+            if (!makes || strcmp(w->namespace, obj->ns) || !generated_name(w->name, obj->name)) continue;
+            char msg[600];
+            snprintf(msg, sizeof msg, "duplicate name: Workload \"%s\" (%s:%d:%d) also creates a %s named \"%s\"",
+                     w->name, L->wl_refs[i].file, L->wl_refs[i].nline, L->wl_refs[i].ncol, obj->kind, obj->name);
+            report(L, obj->file, obj->line, obj->col, obj->kind, obj->name, "metadata.name", msg);
+        }
+    }
+}
+
 static void load_list(ctx *c, const ks_ynode *root);
 
 static const kind_def kinds[] = {
@@ -5774,7 +6314,7 @@ static const kind_def kinds[] = {
     {"Service", "v1", K_MODELLED, load_service},
     {"PriorityClass", "scheduling.k8s.io/v1", K_MODELLED, load_priority_class},
     {"Scenario", "kubesim.io/v1alpha1", K_MODELLED, load_scenario},
-    {"Workload", "kubesim.io/v1alpha1", K_UNSUPPORTED, NULL},
+    {"Workload", "kubesim.io/v1alpha1", K_MODELLED, load_workload},
     {"TraceReplay", "kubesim.io/v1alpha1", K_MODELLED, load_trace_replay},
     /* Kinds with no effect on scheduling or startup in the models: noted and skipped. */
     {"ConfigMap", "v1", K_IGNORED, NULL},
@@ -6067,7 +6607,9 @@ int ks_config_load(ks_config *cfg, const char *const *paths, size_t npaths, FILE
     if (L.nerrors < KS_CONFIG_MAX_ERRORS) check_scheduler_names(&L);
     if (L.nerrors < KS_CONFIG_MAX_ERRORS) check_node_names(&L);
     if (L.nerrors < KS_CONFIG_MAX_ERRORS) check_actions(&L);
+    if (L.nerrors < KS_CONFIG_MAX_ERRORS) check_workloads(&L);
     if (L.nerrors < KS_CONFIG_MAX_ERRORS) resolve_priorities(&L);
+    ks_free(L.wl_refs);
     for (size_t i = 0; i < cfg->nactions; i++) {
         ks_free(L.action_refs[i].scenario);
         ks_free(L.action_refs[i].path);
@@ -6147,6 +6689,8 @@ void ks_config_free(ks_config *cfg)
     }
     ks_free(cfg->actions);
     ks_free(cfg->failure_procs);
+    for (size_t i = 0; i < cfg->nworkloads; i++) ks_workload_spec_free(&cfg->workloads[i]);
+    ks_free(cfg->workloads);
     ks_sched_config_free(&cfg->sched);
     ks_timings_free(&cfg->timings);
     ks_free(cfg->text);

@@ -2,6 +2,9 @@
  *
  * Accepted kinds (apiVersion in brackets):
  *   Experiment, NodePool, ControlPlane, Scenario [kubesim.io/v1alpha1] (Scenario: scale, update)
+ *   Workload                                    [kubesim.io/v1alpha1] (arrival generators: fixed,
+ *                                               poisson, diurnal, bursts; a weighted mix of Pod,
+ *                                               Job and Deployment templates; models/workload.h)
  *   TraceReplay                                 [kubesim.io/v1alpha1] (tracereplay.h: its CSV
  *                                               files add nodes, pods and pod deletes)
  *   Node, Pod, Service                          [v1]
@@ -12,7 +15,7 @@
  *   KubeSchedulerConfiguration                  [kubescheduler.config.k8s.io/v1]
  * Upstream kinds that kubesim does not model (ConfigMap, Secret, ServiceAccount, Namespace, …)
  * are accepted, skipped, and listed once as ignored. Kinds that kubesim will model but this
- * version does not (ReplicaSet, Workload …) are errors that say so: silently dropping them would change the
+ * version does not (ReplicaSet, StatefulSet …) are errors that say so: silently dropping them would change the
  * experiment.
  *
  * Validation is strict like `kubectl apply --validate=strict`: unknown fields, wrong types,
@@ -69,6 +72,8 @@ typedef struct ks_config {
     ks_failure_process *failure_procs; /* every Scenario's randomFailures */
     size_t nfailure_procs;
     ks_fgd_workload fgd; /* a TraceReplay with order: fgd (npods 0: none) */
+    ks_workload_spec *workloads; /* Workload documents; end resolved to the duration when not given */
+    size_t nworkloads;
     ks_sched_config sched;
     ks_timings timings;
     char *text;          /* every file's text, each preceded by "# kubesim: file <path>\n" */

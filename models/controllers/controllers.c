@@ -571,6 +571,29 @@ void ks_controllers_pod_changed(ks_world *w, uint32_t pod, bool ready)
     deploy_request_sync(w, dep, ks_world_watch(w) + (ready ? KS_SEC(d->spec->min_ready_s) : 0));
 }
 
+uint32_t ks_controllers_add_deployment(ks_world *w, const ks_deployment_spec *spec)
+{
+    ks_cluster *c = &w->cluster;
+    if (c->deployments_cap < c->ndeployments) c->deployments_cap = c->ndeployments; /* sized exactly at t = 0 */
+    ks_grow(mem_ctrl, (void **)&c->deployments, &c->deployments_cap, c->ndeployments + 1, sizeof *c->deployments);
+    uint32_t dep = (uint32_t)c->ndeployments++;
+    c->deployments[dep] = (ks_deployment){.spec = spec,
+                                          .replicas = spec->replicas,
+                                          .tmpl = &spec->template,
+                                          .tmpl_hash = spec->template_hash,
+                                          .next_sync = KS_NEVER,
+                                          .last_request = KS_NEVER,
+                                          .rollout_started = KS_NEVER,
+                                          .rollout_completed = KS_NEVER,
+                                          .progress_at = KS_NEVER,
+                                          .deadline_exceeded = KS_NEVER,
+                                          .rs = KS_NONE,
+                                          .back_at = KS_NEVER,
+                                          .resource_version = ks_cluster_bump(c)};
+    deploy_request_sync(w, dep, ks_world_watch(w));
+    return dep;
+}
+
 void ks_controllers_start(ks_world *w)
 {
     /* Each Deployment's first sync, once the controller's informer has seen it (a Scenario's

@@ -83,7 +83,7 @@ enum { OBS_CREATED, OBS_FINISHED, OBS_UPDATED };
 struct ks_jobs {
     ks_world *w;
     ks_job *jobs;
-    size_t njobs;
+    size_t njobs, jobs_cap; /* jobs_cap: 0 until a Job is added during the run */
     uint32_t *pod_job;   /* pod row -> Job index, KS_NONE; rows past npod are no Job's */
     int32_t *pod_index;  /* completion index, -1 for NonIndexed */
     uint8_t *pod_flags;
@@ -485,6 +485,34 @@ void ks_jobs_delete(ks_world *w, const char *name, const char *namespace, uint32
     }
 }
 
+static void job_init(ks_job *j, const ks_job_spec *spec)
+{
+    *j = (ks_job){.spec = spec, .start = KS_NEVER, .completion = KS_NEVER, .finished = KS_NEVER,
+                  .deleted = KS_NEVER, .reason = "", .last_failure = KS_NEVER, .next_sync = KS_NEVER};
+    if (spec->completion_mode == KS_COMPLETION_INDEXED && spec->completions > 0) {
+        j->index_state = ks_calloc(mem_jobs, (size_t)spec->completions, 1);
+        j->pending_indexes = spec->completions;
+    }
+}
+
+uint32_t ks_jobs_add(ks_world *w, const ks_job_spec *spec)
+{
+    ks_jobs *J = w->jobs;
+    if (J->jobs_cap < J->njobs) J->jobs_cap = J->njobs; /* sized exactly at t = 0 */
+    ks_grow(mem_jobs, (void **)&J->jobs, &J->jobs_cap, J->njobs + 1, sizeof *J->jobs);
+    uint32_t job = (uint32_t)J->njobs++;
+    job_init(&J->jobs[job], spec);
+    request_sync(J, job, ks_world_watch(w)); /* addJob, once the informer has delivered it */
+    return job;
+}
+
+void ks_jobs_delete_job(ks_world *w, uint32_t job, uint32_t client)
+{
+    ks_jobs *J = w->jobs;
+    if (J->jobs[job].deleted != KS_NEVER) return;
+    ks_api_call(&w->api, ks_sim_now(w->sim), client, KS_VERB_DELETE, J->ev_job_deleted, job, 0);
+}
+
 ks_jobs *ks_jobs_create(ks_world *w, const ks_job_spec *specs, size_t n)
 {
     mem_jobs = ks_mem_purpose("controllers");
@@ -492,15 +520,7 @@ ks_jobs *ks_jobs_create(ks_world *w, const ks_job_spec *specs, size_t n)
     J->w = w;
     J->njobs = n;
     J->jobs = ks_calloc(mem_jobs, n ? n : 1, sizeof *J->jobs);
-    for (size_t i = 0; i < n; i++) {
-        ks_job *j = &J->jobs[i];
-        *j = (ks_job){.spec = &specs[i], .start = KS_NEVER, .completion = KS_NEVER, .finished = KS_NEVER,
-                      .deleted = KS_NEVER, .reason = "", .last_failure = KS_NEVER, .next_sync = KS_NEVER};
-        if (specs[i].completion_mode == KS_COMPLETION_INDEXED && specs[i].completions > 0) {
-            j->index_state = ks_calloc(mem_jobs, (size_t)specs[i].completions, 1);
-            j->pending_indexes = specs[i].completions;
-        }
-    }
+    for (size_t i = 0; i < n; i++) job_init(&J->jobs[i], &specs[i]);
     J->client = ks_api_add_client(&w->api, &w->timings->controller_manager, KS_COMP_JOB);
     J->ttl_client = ks_api_add_client(&w->api, &w->timings->controller_manager, KS_COMP_TTL_AFTER_FINISHED);
     J->gc_client = ks_api_add_client(&w->api, &w->timings->controller_manager, KS_COMP_GARBAGE_COLLECTOR);

@@ -68,6 +68,12 @@ void ks_jobs_destroy(ks_jobs *j);
  * garbage collector deletes its pods; no-op when there is no such Job (NotFound). */
 void ks_jobs_delete(struct ks_world *w, const char *name, const char *namespace, uint32_t client);
 
+/* A Job from SPEC (borrowed; it must outlive the world) is created now, as a Scenario's create
+ * would: the controller syncs it once its informer has seen it. Returns its index. */
+uint32_t ks_jobs_add(struct ks_world *w, const ks_job_spec *spec);
+/* kubectl delete of the Job with index JOB through CLIENT (no-op when already deleted). */
+void ks_jobs_delete_job(struct ks_world *w, uint32_t job, uint32_t client);
+
 bool ks_jobs_pod_inactive(struct ks_world *w, uint32_t pod);
 void ks_jobs_pod_updated(struct ks_world *w, uint32_t pod);
 

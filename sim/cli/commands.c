@@ -116,9 +116,9 @@ int ks_cmd_validate(int argc, char **argv)
         int64_t replicas = 0;
         for (size_t i = 0; i < cfg.ndeployments; i++) replicas += cfg.deployments[i].replicas;
         printf("%s: valid — %zu nodes, %zu Pods, %zu Deployments (%" PRId64 " replicas), %zu Jobs, %zu Services, "
-               "%zu PodDisruptionBudgets, %zu scheduler profile(s), %zu scenario actions\n",
+               "%zu PodDisruptionBudgets, %zu scheduler profile(s), %zu scenario actions, %zu Workloads\n",
                argc - optind == 1 ? argv[optind] : "configs", w->cluster.nodes.n, cfg.npods, cfg.ndeployments,
-               replicas, cfg.njobs, cfg.nservices, cfg.npdbs, cfg.sched.nprofiles, cfg.nactions);
+               replicas, cfg.njobs, cfg.nservices, cfg.npdbs, cfg.sched.nprofiles, cfg.nactions, cfg.nworkloads);
     } else {
         rc = KS_EXIT_USAGE;
     }

@@ -15,6 +15,7 @@
 #include "world.h"
 #include "endpointslice.h"
 #include "kubeproxy.h"
+#include "workload.h"
 
 static ks_mem_id summary_mem(void)
 {
@@ -112,11 +113,28 @@ static void summarize_jobs(const ks_world *w, ks_summary *s)
     ks_jobs_completion_percentiles(w->jobs, s->job_completion, &done);
 }
 
+/* The Workloads' part of the summary (models/workload.h). */
+static void summarize_workloads(const ks_world *w, ks_summary *s)
+{
+    size_t n = ks_workloads_count(w->workloads);
+    s->workloads = (int64_t)n;
+    for (size_t i = 0; i < n; i++) {
+        const ks_workload_stats *st = ks_workloads_stats(w->workloads, i);
+        s->wl_arrivals += st->arrivals;
+        s->wl_objects += st->pods + st->jobs + st->deployments;
+        s->wl_deleted += st->deleted;
+        if (i < KS_SUMMARY_WORKLOADS)
+            s->wl[i] = (struct ks_summary_workload){ks_workloads_spec(w->workloads, i)->name, st->arrivals, st->pods,
+                                                    st->jobs, st->deployments, st->deleted};
+    }
+}
+
 ks_summary ks_summarize(const ks_world *w, const ks_sim *sim, double wall_s)
 {
     const ks_cluster *c = &w->cluster;
     ks_summary s = {0};
     summarize_jobs(w, &s);
+    summarize_workloads(w, &s);
     size_t cap = c->npods ? c->npods : 1;
     double *sli = ks_malloc(summary_mem(), cap * sizeof *sli);
     double *ready = ks_malloc(summary_mem(), cap * sizeof *ready);
@@ -259,6 +277,17 @@ void ks_summary_print(FILE *out, const ks_config *cfg, const ks_summary *s, ks_t
             fprintf(out, "; start -> completion p50 %.3f s, p99 %.3f s", s->job_completion[0], s->job_completion[1]);
         fprintf(out, "\n");
     }
+    for (int64_t i = 0; i < s->workloads && i < KS_SUMMARY_WORKLOADS; i++) {
+        const struct ks_summary_workload *x = &s->wl[i];
+        fprintf(out, "%s%s: %" PRId64 " arrivals (%" PRId64 " Pods, %" PRId64 " Jobs, %" PRId64
+                     " Deployments created), %" PRId64 " deleted at the end of their lifetime\n",
+                i ? "               " : "  workloads    ", x->name, x->arrivals, x->pods, x->jobs, x->deployments,
+                x->deleted);
+    }
+    if (s->workloads > KS_SUMMARY_WORKLOADS)
+        fprintf(out, "               and %" PRId64 " more Workloads (in all %" PRId64 " arrivals, %" PRId64
+                     " deleted at the end of their lifetime; see /workloads)\n",
+                s->workloads - KS_SUMMARY_WORKLOADS, s->wl_arrivals, s->wl_deleted);
     if (s->services)
         fprintf(out, "  network      %" PRId64 " Services, %" PRIu64 " endpoint readiness changes, %" PRIu64
                      " (change, node) pairs programmed; network programming latency p50 %.3f s, p99 %.3f s\n",
@@ -328,6 +357,10 @@ void ks_summary_write(ks_trace *t, const ks_summary *s, bool wall_figures)
     ks_trace_attr_i64(t, "/summary", "jobs_failed", s->jobs_failed);
     ks_trace_attr_f64(t, "/summary", "job_completion_p50_s", s->job_completion[0]);
     ks_trace_attr_f64(t, "/summary", "job_completion_p99_s", s->job_completion[1]);
+    ks_trace_attr_i64(t, "/summary", "workloads", s->workloads);
+    ks_trace_attr_i64(t, "/summary", "workload_arrivals", s->wl_arrivals);
+    ks_trace_attr_i64(t, "/summary", "workload_objects", s->wl_objects);
+    ks_trace_attr_i64(t, "/summary", "workload_deleted", s->wl_deleted);
     ks_trace_attr_i64(t, "/summary", "services", s->services);
     ks_trace_attr_i64(t, "/summary", "endpoint_ready_changes", (int64_t)s->net_changes);
     ks_trace_attr_i64(t, "/summary", "network_programming_pairs", (int64_t)s->net_pairs);

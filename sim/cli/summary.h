@@ -21,6 +21,8 @@ struct ks_sim;
 struct ks_config;
 struct ks_trace;
 
+#define KS_SUMMARY_WORKLOADS 8 /* Workloads listed one by one in the printed summary */
+
 typedef struct ks_summary {
     int64_t created, scheduled, running, pending;
     /* Pods that exist, are not assigned to a node and failed at least one scheduling attempt
@@ -57,6 +59,13 @@ typedef struct ks_summary {
      * first pod that fitted nowhere. */
     int64_t gpu_capacity_milli, gpu_used_milli;
     double gpu_unalloc_at_100, gpu_frag_ratio_at_100, gpu_fail_arrived_pct;
+    /* Workloads (models/workload.h): how many, their totals, and the first KS_SUMMARY_WORKLOADS
+     * one by one (name borrowed from the config, which must outlive the summary's printing). */
+    int64_t workloads, wl_arrivals, wl_objects, wl_deleted;
+    struct ks_summary_workload {
+        const char *name;
+        int64_t arrivals, pods, jobs, deployments, deleted;
+    } wl[KS_SUMMARY_WORKLOADS];
 } ks_summary;
 
 /* The summary of the world W run by SIM, which took WALL_S seconds of wall time. O(pods log pods

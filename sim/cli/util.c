@@ -101,6 +101,8 @@ ks_world_params ks_cli_world_params(const ks_config *cfg)
         .timings = &cfg->timings,
         .sample_interval = cfg->experiment.sample_interval,
         .trace = NULL,
+        .workloads = cfg->workloads,
+        .nworkloads = cfg->nworkloads,
     };
 }
 
