@@ -631,6 +631,8 @@ typedef struct meta_build {
     bool run_set, ready_set;
     ks_dist run_for, ready_after;
     int32_t exit_code;
+    int32_t max_per_node;            /* KS_MAX_PER_NODE_ANNOTATION; 0: none */
+    const ks_ynode *max_per_node_at; /* its value, for the missing-app-label error */
 } meta_build;
 
 static void meta_free(meta_build *m)
@@ -678,6 +680,18 @@ static void meta_annotation(ctx *c, meta_build *m, const ks_ynode *k, const ks_y
     }
     if (strcmp(k->text, EXIT_CODE_ANNOTATION) == 0) {
         exit_code_annotation(c, m, v, s);
+        return;
+    }
+    if (strcmp(k->text, KS_MAX_PER_NODE_ANNOTATION) == 0) { /* spec.h: a positive count as a string */
+        char *end;
+        errno = 0;
+        long x = strtol(s, &end, 10);
+        if (!*s || *end || errno || x < 1 || x > INT32_MAX) {
+            expect_text(c, v, "a positive count of pods as a string, e.g. \"4\"");
+            return;
+        }
+        m->max_per_node = (int32_t)x;
+        m->max_per_node_at = v;
         return;
     }
     size_t plen = strlen(IMAGE_SIZE_ANNOTATION);
@@ -2055,6 +2069,13 @@ static void pod_spec_finish(ctx *c, ks_pod_spec *s, meta_build *m, const char *n
         m->run_set = false;
     }
     s->exit_code = m->exit_code;
+    s->max_per_node = m->max_per_node;
+    if (m->max_per_node && !ks_labels_get(&s->labels, KS_APP_LABEL)) { /* the cap counts the pods of the app */
+        size_t mark = path_push(c, meta_path);
+        path_push(c, "annotations." KS_MAX_PER_NODE_ANNOTATION);
+        err_at(c, m->max_per_node_at, "needs the label \"%s\" (the pods it counts are those with the same value)", KS_APP_LABEL);
+        path_pop(c, mark);
+    }
     s->ready_after = m->ready_set ? m->ready_after : ks_dist_constant(0);
     if (m->ready_set) {
         m->ready_after = (ks_dist){0};
@@ -5420,6 +5441,7 @@ typedef struct trace_build {
     int order;
     int64_t limit;
     double time_scale;
+    int format; /* ks_trace_format */
 } trace_build;
 
 static void trace_path(ctx *c, const ks_ynode *v, void *obj, int arg)
@@ -5438,6 +5460,14 @@ static void trace_order(ctx *c, const ks_ynode *v, void *obj, int arg)
     static const char *const orders[] = {"trace", NULL}; /* ks_trace_order */
     int k = get_enum(c, v, orders);
     if (k >= 0) ((trace_build *)obj)->order = k;
+}
+
+static void trace_format(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    static const char *const formats[] = {"alibaba-gpu-2023", "alibaba-gpu-2025-dlrm", NULL}; /* ks_trace_format */
+    int k = get_enum(c, v, formats);
+    if (k >= 0) ((trace_build *)obj)->format = k;
 }
 
 static void trace_namespace(ctx *c, const ks_ynode *v, void *obj, int arg)
@@ -5475,6 +5505,7 @@ static const field trace_spec_fields[] = {
     {"namespace", trace_namespace, 0, 0},
     {"limit", trace_limit, 0, 0},
     {"timeScale", trace_time_scale, 0, 0},
+    {"format", trace_format, 0, 0},
     {NULL, NULL, 0, 0},
 };
 
@@ -5543,10 +5574,16 @@ static void load_trace_replay(ctx *c, const ks_ynode *root)
         err_at(c, spec, "expected spec.nodes, spec.pods or both");
         path_pop(c, mark);
     }
+    if (b.format == KS_TRACE_ALIBABA_GPU_2025_DLRM && b.nodes) { /* tracedlrm.h: pods only */
+        size_t mark = path_push(c, "spec.nodes");
+        err_at(c, ks_ymap_get(spec, "nodes"),
+               "the alibaba-gpu-2025-dlrm format has no node list: give the cluster as NodePools or Nodes");
+        path_pop(c, mark);
+    }
     if (named) register_object(c, "TraceReplay", "", b.meta.name, 0);
     if (L->nerrors == errors) {
         char *nodes = b.nodes ? resolve_path(c->file, b.nodes) : NULL, *pods = b.pods ? resolve_path(c->file, b.pods) : NULL;
-        ks_trace_request req = {nodes, pods, b.ns, (ks_trace_order)b.order, b.limit, b.time_scale};
+        ks_trace_request req = {nodes, pods, b.ns, (ks_trace_order)b.order, b.limit, b.time_scale, (ks_trace_format)b.format};
         ks_trace_result r;
         L->nerrors += ks_trace_load(&req, &r, L->err, KS_CONFIG_MAX_ERRORS - L->nerrors);
         ks_free(nodes);
