@@ -146,11 +146,12 @@ static bool get_int(reader *r, int line, const cell *c, const char *column, int6
             err_at(r, line, c->col, "%s: expected a non-negative integer, got \"%.*s\"", column, CLIP(c));
             return false;
         }
-        if (v > (max - (ch - '0')) / 10) {
+        int64_t digit = ch - '0';
+        if (digit > max || v > (max - digit) / 10) { /* v * 10 + digit > max, without overflow */
             err_at(r, line, c->col, "%s: expected an integer at most %" PRId64 ", got \"%.*s\"", column, max, CLIP(c));
             return false;
         }
-        v = v * 10 + (ch - '0');
+        v = v * 10 + digit;
     }
     *out = v;
     return true;
