@@ -3,7 +3,9 @@
  * Accepted kinds (apiVersion in brackets):
  *   Experiment, NodePool, ControlPlane, Scenario [kubesim.io/v1alpha1] (Scenario: scale, update)
  *   TraceReplay                                 [kubesim.io/v1alpha1] (tracereplay.h: its CSV
- *                                               files add nodes, pods and pod deletes)
+ *                                               files add nodes, pods and pod deletes; spec.format
+ *                                               alibaba-gpu-2023 (default) or
+ *                                               alibaba-gpu-2025-dlrm, tracedlrm.h: pods only)
  *   Node, Pod, Service                          [v1]
  *   Deployment                                  [apps/v1]
  *   Job                                         [batch/v1]
