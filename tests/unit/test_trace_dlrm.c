@@ -546,6 +546,39 @@ static void test_cap_through_annotations_and_explain(void **state)
     ks_test_run_free(&r);
 }
 
+/* MaxPerNode is not UnschedulableAndUnresolvable: a higher-priority pod of an app at its cap on
+ * the only node preempts a lower-priority pod of the app (the what-if without the victim counts
+ * one pod fewer) and takes its place. */
+static void test_cap_and_preemption(void **state)
+{
+    (void)state;
+    char yaml[4096] = "apiVersion: kubesim.io/v1alpha1\nkind: Experiment\nmetadata: {name: pre}\nspec: {duration: 60s, seed: 1}\n"
+                      "---\napiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: high}\nvalue: 1000\n"
+                      "---\napiVersion: v1\nkind: Node\nmetadata: {name: n0}\n"
+                      "status: {allocatable: {cpu: \"16\", memory: 64Gi, pods: \"110\"}}\n";
+    size_t len = strlen(yaml);
+    for (int k = 0; k < 3; k++)
+        len += (size_t)snprintf(yaml + len, sizeof yaml - len,
+                                "---\napiVersion: v1\nkind: Pod\nmetadata: {name: %s, labels: {app: web}, "
+                                "annotations: {kubesim.io/max-per-node: \"2\"}}\n"
+                                "spec: {%s, containers: [{name: c, image: i, resources: {requests: {cpu: 100m}}}]}\n",
+                                k < 2 ? (k ? "low-1" : "low-0") : "high", k < 2 ? "nodeName: n0" : "priorityClassName: high");
+    char out[1024];
+    snprintf(out, sizeof out, "%s", ks_test_path("preempt.h5"));
+    run_out o;
+    run_config(ks_test_write_file("preempt.yaml", yaml), out, &o);
+    size_t high = pod_index(&o, "high"), l0 = pod_index(&o, "low-0"), l1 = pod_index(&o, "low-1");
+    print_message("high node=%s scheduled=%g; low-0 deleted? %d, low-1 %d\n", o.node[high], o.scheduled[high],
+                  !isnan(o.requested[l0]), !isnan(o.requested[l1]));
+    assert_string_equal(o.node[high], "n0");
+    assert_true(isnan(o.requested[l0]) != isnan(o.requested[l1])); /* exactly one victim */
+    char *msgs = failed_scheduling(out, "high");
+    assert_non_null(strstr(msgs, "0/1 nodes are available: 1 " CAP_REASON "."));
+    assert_null(strstr(msgs, "Preemption is not helpful"));
+    free(msgs);
+    run_out_free(&o);
+}
+
 /* ------------------------------------------------------------------ end to end */
 
 /* The fixture replayed: the HN instances land on the GPU node (the only one with GPUs, its
@@ -696,6 +729,7 @@ int main(void)
         cmocka_unit_test(test_config_errors),
         cmocka_unit_test(test_cap_through_the_trace),
         cmocka_unit_test(test_cap_through_annotations_and_explain),
+        cmocka_unit_test(test_cap_and_preemption),
         cmocka_unit_test(test_replay_end_to_end),
         cmocka_unit_test(test_real_trace_counts),
         cmocka_unit_test(test_real_trace_slice_replay),
