@@ -57,6 +57,11 @@ void ks_cluster_free(ks_cluster *c)
     }
     ks_free(c->classes);
     ks_free(c->class_slots);
+    for (size_t i = 0; i < c->napps; i++) ks_free(c->apps[i].classes);
+    ks_free(c->apps);
+    ks_free(c->app_slots);
+    ks_free(c->name_slots);
+    ks_free(c->name_older);
     ks_free(c->aff_pods);
     topologies_free(c);
     for (size_t i = 0; i < n->n; i++) {
@@ -225,6 +230,65 @@ static bool class_equal(const ks_pod_class *k, const char *ns, const ks_labels *
     return true;
 }
 
+/* ---------------------------------------------------------------- apps (kubesim.io/max-per-node) */
+
+static uint64_t app_hash(const char *ns, const char *app) { return fnv_str(fnv_str(14695981039346656037ull, ns), app); }
+
+uint32_t ks_cluster_find_app(const ks_cluster *c, const char *ns, const char *app)
+{
+    if (!app || !c->app_slots_cap) return KS_NONE;
+    if (!ns) ns = "";
+    size_t mask = c->app_slots_cap - 1;
+    for (size_t at = app_hash(ns, app) & mask; c->app_slots[at] != KS_NONE; at = (at + 1) & mask) {
+        const ks_app_group *g = &c->apps[c->app_slots[at]];
+        if (!strcmp(g->app, app) && !strcmp(g->namespace, ns)) return c->app_slots[at];
+    }
+    return KS_NONE;
+}
+
+/* Adds class K (namespace NS, app APP) to its app group, made on first use. Once per class. */
+static uint32_t app_add_class(ks_cluster *c, const char *ns, const char *app, uint32_t k)
+{
+    if (!ns) ns = "";
+    uint32_t id = ks_cluster_find_app(c, ns, app);
+    if (id == KS_NONE) {
+        if (2 * (c->napps + 1) > c->app_slots_cap) { /* rehash at half full */
+            size_t cap = c->app_slots_cap ? 2 * c->app_slots_cap : 64;
+            ks_free(c->app_slots);
+            c->app_slots = ks_malloc(mem_pods, cap * sizeof *c->app_slots);
+            memset(c->app_slots, 0xff, cap * sizeof *c->app_slots);
+            c->app_slots_cap = cap;
+            for (uint32_t g = 0; g < c->napps; g++) {
+                size_t at = app_hash(c->apps[g].namespace, c->apps[g].app) & (cap - 1);
+                while (c->app_slots[at] != KS_NONE) at = (at + 1) & (cap - 1);
+                c->app_slots[at] = g;
+            }
+        }
+        ks_grow(mem_pods, (void **)&c->apps, &c->apps_cap, c->napps + 1, sizeof *c->apps);
+        id = (uint32_t)c->napps++;
+        c->apps[id] = (ks_app_group){.namespace = ns, .app = app};
+        size_t mask = c->app_slots_cap - 1, at = app_hash(ns, app) & mask;
+        while (c->app_slots[at] != KS_NONE) at = (at + 1) & mask;
+        c->app_slots[at] = id;
+    }
+    ks_app_group *g = &c->apps[id];
+    ks_grow(mem_pods, (void **)&g->classes, &g->classes_cap, g->nclasses + 1, sizeof *g->classes);
+    g->classes[g->nclasses++] = k;
+    return id;
+}
+
+int64_t ks_cluster_app_pods_on(const ks_cluster *c, uint32_t app, uint32_t node)
+{
+    if (app == KS_NONE) return 0;
+    const ks_app_group *g = &c->apps[app];
+    int64_t n = 0;
+    for (uint32_t j = 0; j < g->nclasses; j++) {
+        const ks_pod_class *k = &c->classes[g->classes[j]];
+        n += (k->live ? k->live[node] : 0) + (k->terminating ? k->terminating[node] : 0);
+    }
+    return n;
+}
+
 /* The class of pods in namespace NS with labels L (+ pod-template-hash HASH), interned. Labels
  * are compared as sets; the hash of the set is order-independent (a sum). */
 static uint32_t pod_class(ks_cluster *c, const char *ns, const ks_labels *l, const char *hash)
@@ -252,8 +316,10 @@ static uint32_t pod_class(ks_cluster *c, const char *ns, const ks_labels *l, con
         if (class_equal(&c->classes[c->class_slots[at]], ns, l, hash)) return c->class_slots[at];
     ks_grow(mem_pods, (void **)&c->classes, &c->classes_cap, c->nclasses + 1, sizeof *c->classes);
     uint32_t id = (uint32_t)c->nclasses++;
-    c->classes[id] = (ks_pod_class){.namespace = ns, .labels = l, .template_hash = hash};
+    c->classes[id] = (ks_pod_class){.namespace = ns, .labels = l, .template_hash = hash, .app = KS_NONE};
     c->class_slots[at] = id;
+    const char *app = ks_labels_get(l, KS_APP_LABEL);
+    if (app) c->classes[id].app = app_add_class(c, ns, app, id);
     return id;
 }
 
@@ -339,6 +405,63 @@ const ks_topology *ks_cluster_topology(ks_cluster *c, const char *key)
     return t;
 }
 
+/* ---------------------------------------------------------------- pods by name */
+
+static const char *ns_of(const ks_pod *p) { return p->spec->namespace ? p->spec->namespace : ""; }
+
+static uint64_t pod_name_hash(const ks_cluster *c, uint32_t pod)
+{
+    return fnv_str(fnv_str(14695981039346656037ull, ns_of(&c->pods[pod])), c->pods[pod].name);
+}
+
+/* Makes POD the newest row of its name; its older namesake, if any, follows it in name_older. */
+static void name_index_insert(ks_cluster *c, uint32_t pod)
+{
+    size_t mask = c->name_slots_cap - 1, at = pod_name_hash(c, pod) & mask;
+    const ks_pod *p = &c->pods[pod];
+    c->name_older[pod] = KS_NONE;
+    for (; c->name_slots[at] != KS_NONE; at = (at + 1) & mask) {
+        const ks_pod *q = &c->pods[c->name_slots[at]];
+        if (!strcmp(q->name, p->name) && !strcmp(ns_of(q), ns_of(p))) {
+            c->name_older[pod] = c->name_slots[at];
+            break;
+        }
+    }
+    c->name_slots[at] = pod;
+}
+
+/* Indexes the newest row, rebuilding the table (rows in order) when it gets half full. */
+static void name_index_add(ks_cluster *c, uint32_t pod)
+{
+    ks_grow(mem_pods, (void **)&c->name_older, &c->name_older_cap, (size_t)pod + 1, sizeof *c->name_older);
+    if (2 * c->npods <= c->name_slots_cap) {
+        name_index_insert(c, pod);
+        return;
+    }
+    size_t cap = c->name_slots_cap ? 2 * c->name_slots_cap : 1024;
+    ks_free(c->name_slots);
+    c->name_slots = ks_malloc(mem_pods, cap * sizeof *c->name_slots);
+    memset(c->name_slots, 0xff, cap * sizeof *c->name_slots);
+    c->name_slots_cap = cap;
+    for (uint32_t i = 0; i <= pod; i++) name_index_insert(c, i);
+}
+
+uint32_t ks_cluster_find_pod(const ks_cluster *c, const char *ns, const char *name)
+{
+    if (!c->name_slots_cap) return KS_NONE;
+    size_t mask = c->name_slots_cap - 1;
+    uint64_t h = fnv_str(fnv_str(14695981039346656037ull, ns), name);
+    for (size_t at = h & mask; c->name_slots[at] != KS_NONE; at = (at + 1) & mask) {
+        const ks_pod *q = &c->pods[c->name_slots[at]];
+        if (strcmp(q->name, name) || strcmp(ns_of(q), ns)) continue;
+        uint32_t found = KS_NONE; /* newest to oldest: the last one that qualifies is the first row */
+        for (uint32_t i = c->name_slots[at]; i != KS_NONE; i = c->name_older[i])
+            if (c->pods[i].deleted == KS_NEVER && !c->pods[i].terminating) found = i;
+        return found;
+    }
+    return KS_NONE;
+}
+
 uint32_t ks_cluster_add_pod(ks_cluster *c, const char *name, const ks_pod_spec *spec, uint32_t owner, ks_time now)
 {
     ks_grow(mem_pods, (void **)&c->pods, &c->pods_cap, c->npods + 1, sizeof *c->pods);
@@ -370,6 +493,7 @@ uint32_t ks_cluster_add_pod(ks_cluster *c, const char *name, const ks_pod_spec *
         .resource_version = ks_cluster_bump(c),
     };
     c->pods[i].pclass = pod_class(c, spec->namespace, &spec->labels, owner == KS_NONE ? NULL : c->rs[owner].hash);
+    name_index_add(c, i);
     c->pods_pending++;
     return i;
 }

@@ -179,7 +179,19 @@ typedef struct ks_pod_class {
     uint32_t *occ, *occ_at;
     uint32_t nocc;
     size_t occ_cap;
+    uint32_t app; /* its ks_app_group; KS_NONE without a KS_APP_LABEL label */
 } ks_pod_class;
+
+/* The pods of one app: the classes with the same namespace and KS_APP_LABEL value. The
+ * MaxPerNode filter (kubesim.io/max-per-node) counts an app's pods on a node as the sum of its
+ * classes' live and terminating counts there — no per-node array of its own, so an app costs a
+ * list of class ids. */
+typedef struct ks_app_group {
+    const char *namespace, *app; /* borrowed from its first class's spec */
+    uint32_t *classes;
+    uint32_t nclasses;
+    size_t classes_cap;
+} ks_app_group;
 
 /* A node label key's values, interned per key (for topology domains). dom[node] is the id of the
  * node's value; a node without the label gets the id of "" (as a Go map lookup returns "") and
@@ -234,6 +246,16 @@ typedef struct ks_cluster {
     uint32_t *class_slots; /* open-addressing table of class ids (KS_NONE: empty) */
     size_t class_slots_cap;
     size_t class_nodes_cap; /* entries of each class's live / terminating arrays */
+    ks_app_group *apps;
+    size_t napps, apps_cap;
+    uint32_t *app_slots; /* open-addressing table of app group ids (KS_NONE: empty) */
+    size_t app_slots_cap;
+    /* Pods by namespace and name (ks_cluster_find_pod): an open-addressing table of the newest
+     * row of each name, and per row the next older row with the same name (KS_NONE ends it). */
+    uint32_t *name_slots;
+    size_t name_slots_cap;
+    uint32_t *name_older;
+    size_t name_older_cap;
     /* Assigned, unreleased pods with pod affinity or anti-affinity terms (upstream
      * NodeInfo.PodsWithAffinity, over all nodes). */
     uint32_t *aff_pods;
@@ -265,6 +287,14 @@ void ks_cluster_free(ks_cluster *c);
 uint32_t ks_cluster_add_node(ks_cluster *c, ks_node_spec *spec, ks_time now);
 /* Appends a pod row (Pending, unbound); the name is copied. */
 uint32_t ks_cluster_add_pod(ks_cluster *c, const char *name, const ks_pod_spec *spec, uint32_t owner, ks_time now);
+/* The pod named NAME in namespace NS that a delete by name acts on: the first row with that name
+ * that is neither deleted nor terminating; KS_NONE if none. O(1) (a hash of the names, kept as
+ * pods are added), where `kubectl delete pod` replays of a trace would otherwise scan every pod. */
+uint32_t ks_cluster_find_pod(const ks_cluster *c, const char *ns, const char *name);
+/* The app group of APP in namespace NS (KS_NONE: no pod of that app was ever added), and how many
+ * of its pods are assigned to NODE and not released (terminating ones included). */
+uint32_t ks_cluster_find_app(const ks_cluster *c, const char *ns, const char *app);
+int64_t ks_cluster_app_pods_on(const ks_cluster *c, uint32_t app, uint32_t node);
 /* Accounts POD's requests on NODE (assume or bind) / releases them. */
 void ks_cluster_assign(ks_cluster *c, uint32_t pod, uint32_t node);
 /* Stops counting a terminal or deleted pod's requests on its node (once; the node is kept). */

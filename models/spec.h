@@ -202,6 +202,10 @@ typedef struct ks_pod_spec {
      * tracked per GPU in the cluster's GPU table). 0 and 0: only what nvidia.com/gpu asks, if
      * anything (whole GPUs). */
     int32_t gpu_count, gpu_milli;
+    /* kubesim.io/max-per-node (no upstream field): at most this many pods of the pod's app — the
+     * pods in its namespace with its KS_APP_LABEL value, bound or assumed and not yet gone — per
+     * node, checked by the scheduler's MaxPerNode filter (scheduler.c). 0: no cap. */
+    int32_t max_per_node;
 
     /* Derived by ks_pod_spec_finalize, per upstream's rules:
      * effective request = max(sum of app containers, max of init containers) + overhead, per
@@ -213,6 +217,10 @@ typedef struct ks_pod_spec {
     ks_ext ext_req[2 * KS_MAX_EXT]; /* effective extended requests (names borrowed from containers) */
     uint8_t next_req;
 } ks_pod_spec;
+
+/* The label whose value names a pod's app for kubesim.io/max-per-node, and the annotation. */
+#define KS_APP_LABEL "app"
+#define KS_MAX_PER_NODE_ANNOTATION "kubesim.io/max-per-node"
 
 /* Upstream defaults for the non-zero scoring requests (pkg/scheduler/util/pod_resources.go). */
 #define KS_DEFAULT_MILLI_CPU_REQUEST 100

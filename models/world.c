@@ -445,15 +445,9 @@ static void on_scenario_action(ks_sim *sim, void *ctx, const ks_event *ev)
         ks_nodelifecycle_delete_node(w, a->deployment);
         return;
     }
-    if (a->kind == KS_ACTION_DELETE) { /* kubectl delete pod NAME -n NAMESPACE */
-        for (uint32_t i = 0; i < c->npods; i++) {
-            const ks_pod *pod = &c->pods[i];
-            if (pod->deleted != KS_NEVER || pod->terminating || strcmp(pod->name, a->deployment) ||
-                strcmp(pod->spec->namespace, a->namespace))
-                continue;
-            ks_world_delete_pod(w, KS_CLIENT_USER, i);
-            break;
-        }
+    if (a->kind == KS_ACTION_DELETE) { /* kubectl delete pod NAME -n NAMESPACE: O(1) by name */
+        uint32_t pod = ks_cluster_find_pod(c, a->namespace, a->deployment);
+        if (pod != KS_NONE) ks_world_delete_pod(w, KS_CLIENT_USER, pod);
         return;
     }
     if (a->kind != KS_ACTION_SCALE && a->kind != KS_ACTION_UPDATE) { /* the node actions */

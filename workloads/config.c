@@ -640,6 +640,8 @@ typedef struct meta_build {
     int32_t exit_code;
     int32_t gpu_milli, gpu_count; /* GPU_MILLI_ANNOTATION, GPU_COUNT_ANNOTATION; 0: not given */
     const ks_ynode *gpu_milli_n, *gpu_count_n;
+    int32_t max_per_node;            /* KS_MAX_PER_NODE_ANNOTATION; 0: none */
+    const ks_ynode *max_per_node_at; /* its value, for the missing-app-label error */
 } meta_build;
 
 static void meta_free(meta_build *m)
@@ -708,6 +710,18 @@ static void meta_annotation(ctx *c, meta_build *m, const ks_ynode *k, const ks_y
             m->gpu_count = (int32_t)x;
             m->gpu_count_n = v;
         }
+        return;
+    }
+    if (strcmp(k->text, KS_MAX_PER_NODE_ANNOTATION) == 0) { /* spec.h: a positive count as a string */
+        char *end;
+        errno = 0;
+        long x = strtol(s, &end, 10);
+        if (!*s || *end || errno || x < 1 || x > INT32_MAX) {
+            expect_text(c, v, "a positive count of pods as a string, e.g. \"4\"");
+            return;
+        }
+        m->max_per_node = (int32_t)x;
+        m->max_per_node_at = v;
         return;
     }
     size_t plen = strlen(IMAGE_SIZE_ANNOTATION);
@@ -2095,6 +2109,13 @@ static void pod_spec_finish(ctx *c, ks_pod_spec *s, meta_build *m, const char *n
                    GPU_MILLI_ANNOTATION, s->gpu_milli, s->gpu_count);
             path_pop(c, mark);
         }
+    }
+    s->max_per_node = m->max_per_node;
+    if (m->max_per_node && !ks_labels_get(&s->labels, KS_APP_LABEL)) { /* the cap counts the pods of the app */
+        size_t mark = path_push(c, meta_path);
+        path_push(c, "annotations." KS_MAX_PER_NODE_ANNOTATION);
+        err_at(c, m->max_per_node_at, "needs the label \"%s\" (the pods it counts are those with the same value)", KS_APP_LABEL);
+        path_pop(c, mark);
     }
     s->ready_after = m->ready_set ? m->ready_after : ks_dist_constant(0);
     if (m->ready_set) {
@@ -5499,6 +5520,7 @@ typedef struct trace_build {
     int64_t interval;       /* order fgd; < 0: not given */
     const ks_ynode *tune_n, *interval_n, *time_scale_n;
     const ks_ynode *sched_n; /* spec.schedulerName: the pods' (default "default-scheduler") */
+    int format; /* ks_trace_format */
 } trace_build;
 
 static void trace_scheduler(ctx *c, const ks_ynode *v, void *obj, int arg)
@@ -5523,6 +5545,14 @@ static void trace_order(ctx *c, const ks_ynode *v, void *obj, int arg)
     static const char *const orders[] = {"trace", "fgd", NULL}; /* ks_trace_order */
     int k = get_enum(c, v, orders);
     if (k >= 0) ((trace_build *)obj)->order = k;
+}
+
+static void trace_format(ctx *c, const ks_ynode *v, void *obj, int arg)
+{
+    (void)arg;
+    static const char *const formats[] = {"alibaba-gpu-2023", "alibaba-gpu-2025-dlrm", NULL}; /* ks_trace_format */
+    int k = get_enum(c, v, formats);
+    if (k >= 0) ((trace_build *)obj)->format = k;
 }
 
 static void trace_namespace(ctx *c, const ks_ynode *v, void *obj, int arg)
@@ -5593,6 +5623,7 @@ static const field trace_spec_fields[] = {
     {"tuneRatio", trace_tune_ratio, 0, 0},
     {"schedulerName", trace_scheduler, 0, 0},
     {"interval", trace_interval, 0, 0},
+    {"format", trace_format, 0, 0},
     {NULL, NULL, 0, 0},
 };
 
@@ -5674,10 +5705,16 @@ static void load_trace_replay(ctx *c, const ks_ynode *root)
         err_at(c, spec, "expected spec.nodes, spec.pods or both");
         path_pop(c, mark);
     }
+    if (b.format == KS_TRACE_ALIBABA_GPU_2025_DLRM && b.nodes) { /* tracedlrm.h: pods only */
+        size_t mark = path_push(c, "spec.nodes");
+        err_at(c, ks_ymap_get(spec, "nodes"),
+               "the alibaba-gpu-2025-dlrm format has no node list: give the cluster as NodePools or Nodes");
+        path_pop(c, mark);
+    }
     if (named) register_object(c, "TraceReplay", "", b.meta.name, 0);
     if (L->nerrors == errors) {
         char *nodes = b.nodes ? resolve_path(c->file, b.nodes) : NULL, *pods = b.pods ? resolve_path(c->file, b.pods) : NULL;
-        ks_trace_request req = {nodes, pods, b.ns, (ks_trace_order)b.order, b.limit, b.time_scale};
+        ks_trace_request req = {nodes, pods, b.ns, (ks_trace_order)b.order, b.limit, b.time_scale, (ks_trace_format)b.format};
         ks_trace_result r;
         L->nerrors += ks_trace_load(&req, &r, L->err, KS_CONFIG_MAX_ERRORS - L->nerrors);
         ks_free(nodes);

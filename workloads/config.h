@@ -6,7 +6,9 @@
  *                                               poisson, diurnal, bursts; a weighted mix of Pod,
  *                                               Job and Deployment templates; models/workload.h)
  *   TraceReplay                                 [kubesim.io/v1alpha1] (tracereplay.h: its CSV
- *                                               files add nodes, pods and pod deletes)
+ *                                               files add nodes, pods and pod deletes; spec.format
+ *                                               alibaba-gpu-2023 (default) or
+ *                                               alibaba-gpu-2025-dlrm, tracedlrm.h: pods only)
  *   Node, Pod, Service                          [v1]
  *   Deployment                                  [apps/v1]
  *   Job                                         [batch/v1]

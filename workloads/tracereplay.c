@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "alloc.h"
+#include "tracedlrm.h"
 
 static ks_mem_id trace_mem(void) { return ks_mem_purpose("config"); }
 static char *dup_n(const char *s, size_t n)
@@ -555,6 +556,7 @@ static void load_pods(reader *r, const ks_trace_request *req, ks_trace_result *o
 
 int ks_trace_load(const ks_trace_request *req, ks_trace_result *out, FILE *err, int max_errors)
 {
+    if (req->format == KS_TRACE_ALIBABA_GPU_2025_DLRM) return ks_trace_load_dlrm(req, out, err, max_errors);
     memset(out, 0, sizeof *out);
     int nerrors = 0;
     if (req->nodes_path) {

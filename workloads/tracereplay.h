@@ -1,5 +1,7 @@
 /* tracereplay.h — reading the Alibaba GPU cluster trace 2023 ("openb", cluster-trace-gpu-v2023) into
- * node specs and pod documents, for the TraceReplay kind (workloads/config.c).
+ * node specs and pod documents, for the TraceReplay kind (workloads/config.c). spec.format picks
+ * the reader: this one (alibaba-gpu-2023, the default) or the DLRM trace of 2025
+ * (alibaba-gpu-2025-dlrm: tracedlrm.h, which fills the same ks_trace_result without nodes).
  *
  * The format is the one of alibaba/clusterdata cluster-trace-gpu-v2023/csv, released with
  * Weng et al., "Beware of Fragmentation: Scheduling GPU-Sharing Workloads with Fragmentation
@@ -47,6 +49,9 @@
  * run, inflated to spec.tuneRatio of the GPU capacity, one every spec.interval, no deletions). */
 typedef enum ks_trace_order { KS_TRACE_ORDER_TRACE, KS_TRACE_ORDER_FGD } ks_trace_order;
 
+/* spec.format: which trace's CSV layout the files have (the zero value is the 2023 trace). */
+typedef enum ks_trace_format { KS_TRACE_ALIBABA_GPU_2023, KS_TRACE_ALIBABA_GPU_2025_DLRM } ks_trace_format;
+
 typedef struct ks_trace_request {
     const char *nodes_path; /* NULL: no node list */
     const char *pods_path;  /* NULL: no pod list */
@@ -54,6 +59,7 @@ typedef struct ks_trace_request {
     ks_trace_order order;
     int64_t limit; /* at most this many pods (the first in file order); -1: all */
     double time_scale; /* simulated seconds per trace second, in (0, 1]; 1: the trace's own times */
+    ks_trace_format format; /* KS_TRACE_ALIBABA_GPU_2025_DLRM: pods_path only (no node list) */
 } ks_trace_request;
 
 /* What a replay loads. Owned by the caller after ks_trace_load; every string and array is

@@ -220,8 +220,27 @@ static void ref_reason(ks_explain_node *e, const char *fmt, const char *arg1, co
     if (e->nreasons < 8) snprintf(e->reasons[e->nreasons++], sizeof e->reasons[0], fmt, arg1, arg2);
 }
 
+/* kubesim's MaxPerNode filter (kubesim.io/max-per-node; no upstream plugin), stated plainly: walk
+ * the node's assigned pods and count those in the pod's namespace with its app label; refuse the
+ * node when they number max_per_node or more. Returns whether the node passes. */
+static bool ref_max_per_node(const ks_cluster *c, const ks_pod_spec *ps, uint32_t i, ks_explain_node *e)
+{
+    const char *app = ks_labels_get(&ps->labels, KS_APP_LABEL);
+    if (ps->max_per_node <= 0 || !app) return true;
+    int64_t count = 0;
+    for (uint32_t q = c->nodes.pod_head[i]; q != KS_NONE; q = c->pods[q].node_next) {
+        const ks_pod_spec *qs = c->pods[q].spec;
+        const char *qa = ks_labels_get(&qs->labels, KS_APP_LABEL);
+        count += qa && !strcmp(qa, app) && !strcmp(qs->namespace ? qs->namespace : "", ps->namespace ? ps->namespace : "");
+    }
+    if (count < ps->max_per_node) return true;
+    ref_reason(e, "node(s) had the maximum pods of the app (kubesim.io/max-per-node)", "", "");
+    return false;
+}
+
 /* framework/runtime/framework.go RunFilterPlugins: the default profile's filter order, the first
- * failing plugin's reasons only. Returns whether the node is feasible. */
+ * failing plugin's reasons only (kubesim's MaxPerNode after NodeResourcesFit). Returns whether
+ * the node is feasible. */
 static bool ref_filter(const ks_cluster *c, const ks_sched_profile *prof, const ks_pod_spec *ps, const ref_pod *rp,
                        uint32_t i, ks_explain_node *e)
 {
@@ -257,7 +276,7 @@ static bool ref_filter(const ks_cluster *c, const ks_sched_profile *prof, const 
         ref_reason(e, "node(s) didn't have free ports for the requested pod ports", "", "");
         return false;
     }
-    if (!prof->fit_filter) return true;
+    if (!prof->fit_filter) return ref_max_per_node(c, ps, i, e);
     /* noderesources/fit.go fitsRequest: the pod count, then cpu, memory, ephemeral-storage and
      * each scalar resource the pod asks for, every shortage reported. */
     const ks_nodes *n = &c->nodes;
@@ -272,7 +291,7 @@ static bool ref_filter(const ks_cluster *c, const ks_sched_profile *prof, const 
         int64_t free_amount = ref_node_ext_alloc(c, i, rp->ext_name[k]) - ref_node_ext_requested(c, i, rp->ext_name[k]);
         if (rp->ext[k] > free_amount) ref_reason(e, "Insufficient %s", rp->ext_name[k], "");
     }
-    return e->nreasons == before;
+    return e->nreasons == before && ref_max_per_node(c, ps, i, e);
 }
 
 /* ------------------------------------------------------------------ scores */

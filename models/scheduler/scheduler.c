@@ -443,6 +443,7 @@ enum {
     R_POD_AFFINITY,
     R_POD_ANTI,
     R_EXISTING_ANTI,
+    R_MAX_PER_NODE,
     R_GONE, /* the Node was deleted: not in the scheduler's snapshot, no reason counted */
     R_GPU,  /* the FGD artifact's Open-Gpu-Share filter */
     R_COUNT
@@ -465,9 +466,11 @@ static const char *const reason_text_of[R_COUNT] = {
     "node(s) didn't match pod affinity rules",
     "node(s) didn't match pod anti-affinity rules",
     "node(s) didn't satisfy existing pods anti-affinity rules",
-    NULL,
+    /* kubesim's MaxPerNode (kubesim.io/max-per-node): no upstream plugin, so kubesim's words */
+    [R_MAX_PER_NODE] = "node(s) had the maximum pods of the app (kubesim.io/max-per-node)",
+    [R_GONE] = NULL,
     /* Open-Gpu-Share answers "Node:<name>", one text per node; kubesim counts them as one. */
-    "node(s) didn't have free GPUs for the requested GPU milli",
+    [R_GPU] = "node(s) didn't have free GPUs for the requested GPU milli",
 };
 /* Reasons whose status is UnschedulableAndUnresolvable: removing pods from the node cannot help,
  * so preemption skips it (nodeunschedulable, nodename, tainttoleration, nodeaffinity filters;
@@ -511,6 +514,8 @@ typedef struct pod_ext {
     int n;
     uint32_t self; /* the pod's row, KS_NONE for a what-if: skipped among the nominated pods */
     ks_gpu_pod gpu; /* its GPU request (gpu_count 0: none) */
+    int32_t max_per_node; /* kubesim.io/max-per-node (0: no cap) */
+    uint32_t app;         /* the pod's app group (cluster.h); KS_NONE: no pod of the app exists */
 } pod_ext;
 
 /* fit.go fitsRequest: extended resources in the profile's ignoredResources, or whose group (the
@@ -530,6 +535,8 @@ static void find_pod_ext(const ks_cluster *c, const ks_sched_profile *prof, cons
 {
     pe->self = KS_NONE;
     pe->gpu = ks_gpu_pod_of(c, ps);
+    pe->max_per_node = ps->max_per_node;
+    pe->app = ps->max_per_node ? ks_cluster_find_app(c, ps->namespace, ks_labels_get(&ps->labels, KS_APP_LABEL)) : KS_NONE;
     pe->n = ps->next_req;
     for (int k = 0; k < pe->n; k++) {
         pe->id[k] = ks_cluster_find_ext(c, ps->ext_req[k].name);
@@ -556,8 +563,8 @@ bool ks_node_affinity_matches(const ks_pod_spec *ps, const ks_node_spec *n) { re
 bool ks_node_taints_tolerated(const ks_node_spec *n, const ks_pod_spec *ps) { return untolerated_taint(n, ps) == NULL; }
 
 /* Runs the filters on node I in the default profile's order — NodeUnschedulable, NodeName,
- * TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit, PodTopologySpread,
- * InterPodAffinity — and returns a bitmask of the reasons of the first that fails (0: feasible).
+ * TaintToleration, NodeAffinity, NodePorts, NodeResourcesFit, kubesim's MaxPerNode,
+ * PodTopologySpread, InterPodAffinity — and returns a bitmask of the reasons of the first that fails (0: feasible).
  * DYN receives the texts of node-dependent reasons (the untolerated taint, the insufficient
  * extended resource). */
 static unsigned filter_node(const ks_cluster *c, const ks_sched_profile *prof, const ks_pod_spec *ps,
@@ -584,6 +591,14 @@ static unsigned filter_node(const ks_cluster *c, const ks_sched_profile *prof, c
     unsigned r = prof->fit_filter ? fit_filter(c, ps, pe, i, dyn) : 0;
     if (r) return r;
     if (prof->gpu_filter && pe->gpu.gpu_count && !gpu_filter(c, &pe->gpu, i)) return 1u << R_GPU;
+    /* MaxPerNode (kubesim.io/max-per-node), which no upstream plugin states: PodTopologySpread's
+     * skew is relative to other domains and anti-affinity caps at one, while the DLRM trace
+     * (tracedlrm.h) caps each app at N pods per node. It counts the app's pods assigned to the
+     * node and not yet gone (terminating ones hold their place, as their resources do), from the
+     * app's pod classes: O(classes of the app) per node. Always on: a pod without the
+     * annotation is never refused. Preemption may remove lower-priority pods of the app to make
+     * room, so the verdict is not UnschedulableAndUnresolvable. */
+    if (pe->max_per_node && ks_cluster_app_pods_on(c, pe->app, i) >= pe->max_per_node) return 1u << R_MAX_PER_NODE;
     /* PodTopologySpread, then InterPodAffinity. */
     static const unsigned ip_reason[] = {0, 1u << R_SPREAD_LABEL, 1u << R_SPREAD, 1u << R_POD_AFFINITY,
                                          1u << R_POD_ANTI, 1u << R_EXISTING_ANTI};
@@ -1168,6 +1183,7 @@ static bool kernel_takes(const ks_world *w, const ks_sched_profile *prof, const 
     if (ps->next_req) return false;
     /* GPU sharing (a share, a GPU policy) and the node-order tie-break: the general path only. */
     if (ps->gpu_milli > 0 || (prof->gpu_policy && prof->gpu_weight) || w->sched.node_rank) return false;
+    if (ps->max_per_node) return false; /* MaxPerNode: a per-node verdict over pod counts */
     if (prof->fit_weight && prof->fit_strategy == KS_FIT_REQUESTED_TO_CAPACITY_RATIO) return false;
     if (prof->fit_cpu_weight > 100 || prof->fit_mem_weight > 100) return false; /* kernel.c's exact mean */
     if (ip->spread_filtering || ip->interpod_filtering || c->nodes.nnominated) return false;

@@ -1,7 +1,7 @@
 /* The scheduler held against its scalar reference (models/scheduler/reference.c) on thousands of
  * random small clusters and pods: allocatables, existing pods' requests, taints of every effect,
  * labels, tolerations, nodeSelector, required and preferred node affinity with every operator,
- * host ports, images, extended resources, and random profiles (strategies, weights, resource
+ * host ports, images, extended resources, apps capped by kubesim.io/max-per-node, and random profiles (strategies, weights, resource
  * lists, RequestedToCapacityRatio shapes, disabled filters).
  *
  * For every pod: ks_sched_explain and ks_ref_explain must agree on every node's verdict, reason
@@ -201,6 +201,11 @@ static ks_pod_spec *random_pod(int nnodes, bool simple)
             ps->nrequired = rnd(3);
             ps->required_terms = arena_alloc(&ar, 2 * sizeof *ps->required_terms);
             for (size_t k = 0; k < ps->nrequired; k++) ps->required_terms[k] = random_term(nnodes);
+        }
+        if (chance(40)) { /* an app, and now and then its kubesim.io/max-per-node cap */
+            ps->labels = (ks_labels){arena_alloc(&ar, sizeof(ks_kv)), 1};
+            ps->labels.items[0] = (ks_kv){S(KS_APP_LABEL), S(chance(50) ? "a" : "b")};
+            if (chance(50)) ps->max_per_node = (int32_t)(1 + rnd(3));
         }
         if (chance(35)) {
             ps->npreferred = 1 + rnd(3);
