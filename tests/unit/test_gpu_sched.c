@@ -361,6 +361,56 @@ static void test_binning_by_hand(void **state)
     free(events);
 }
 
+/* configs/fgd-openb.yaml works for every pod list of the trace folder (gpushare*, multigpu*,
+ * gpuspec*, cpu*, default): each loads, inflates or deflates, and records the series. Skipped
+ * when the trace is absent. */
+static void test_every_pod_list(void **state)
+{
+    (void)state;
+    static const char *const lists[] = {
+        "default",     "cpu050",      "cpu100",      "cpu200",      "cpu250",     "gpushare20",
+        "gpushare40",  "gpushare60",  "gpushare80",  "gpushare100", "gpuspec10",  "gpuspec20",
+        "gpuspec25",   "gpuspec33",   "multigpu20",  "multigpu30",  "multigpu40", "multigpu50"};
+    char dir[512];
+    snprintf(dir, sizeof dir, "%s", KS_SOURCE_DIR "/../shared/traces/alibaba-gpu-2023/csv");
+    char probe[600];
+    snprintf(probe, sizeof probe, "%s/openb_node_list_gpu_node.csv", dir);
+    if (!ks_test_file_exists(probe)) {
+        print_message("skipped: %s is absent\n", probe);
+        skip();
+    }
+    size_t len = 0;
+    char *cfg = ks_test_read_file(ks_test_source_path("configs/fgd-openb.yaml"), &len);
+    for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
+        /* The example with absolute trace paths and another pod list. */
+        char *text = malloc(len + 4096), *o = text;
+        for (const char *p = cfg; *p;) {
+            if (!strncmp(p, "../../shared/traces/alibaba-gpu-2023/csv", 40)) {
+                o += sprintf(o, "%s", dir);
+                p += 40;
+            } else if (!strncmp(p, "openb_pod_list_default.csv", 26)) {
+                o += sprintf(o, "openb_pod_list_%s.csv", lists[i]);
+                p += 26;
+            } else {
+                *o++ = *p++;
+            }
+        }
+        *o = 0;
+        const char *path = ks_test_write_file("fgd-list.yaml", text), *out = ks_test_path("fgd-list.h5");
+        free(text);
+        const char *argv[] = {"run", path, "-q", "-o", out, "--until", "20s", NULL};
+        ks_test_run r = ks_test_kubesim(argv);
+        if (r.status != 0) fail_msg("pod list %s: status %d\n%s", lists[i], r.status, r.err);
+        ks_test_run_free(&r);
+        long rows = ks_tc_rows(out, "/gpu_events");
+        if (rows < 900) fail_msg("pod list %s: %ld arrivals in 20 s, want ~1000 (one per 20 ms)", lists[i], rows);
+        int64_t cap = 0;
+        assert_int_equal(ks_tc_attr_i64(out, "/summary", "gpu_capacity_milli", &cap), 0);
+        assert_int_equal(cap, 6212000);
+    }
+    free(cfg);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -371,6 +421,7 @@ int main(void)
         cmocka_unit_test(test_fgd_same_seed),
         cmocka_unit_test(test_node_order_tie_break),
         cmocka_unit_test(test_binning_by_hand),
+        cmocka_unit_test(test_every_pod_list),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
