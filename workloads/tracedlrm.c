@@ -5,9 +5,7 @@
  * NSDI 2025 (the workload the trace describes).
  *
  * The file is plain like the 2023 trace's (UTF-8, LF, a header row, commas, no quoting), so the
- * reader walks it once in place as tracereplay.c does. Its small CSV helpers are repeated here
- * rather than shared: tracereplay.c keeps them file-local and is being changed in parallel (a
- * later clean-up can move both readers onto one helper module). Numbers differ from the 2023
+ * reader walks it once in place, with tracereplay.c's helpers (csvscan.h). Numbers differ from the 2023
  * trace: sizes and times are decimals ("120.0", "475.00000000000006"), so they are read as
  * doubles after a strict character check and converted once to milli-units, bytes and
  * nanoseconds with llround (GiB x 2^30 of these values is exact in a double; times below 2^32 s
@@ -15,14 +13,13 @@
  */
 #include "tracedlrm.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "alloc.h"
+#include "csvscan.h"
 
 static ks_mem_id dlrm_mem(void) { return ks_mem_purpose("config"); }
 static char *dup_n(const char *s, size_t n)
@@ -35,139 +32,20 @@ static char *dup_n(const char *s, size_t n)
 static char *dup(const char *s) { return ks_strdup(dlrm_mem(), s); }
 
 /* ---------------------------------------------------------------------------------------------
- * Reading and reporting (as tracereplay.c)
+ * Reading and reporting (csvscan.h)
  * ------------------------------------------------------------------------------------------- */
-
-typedef struct reader {
-    const char *path;
-    FILE *err;
-    int nerrors, max_errors;
-} reader;
-
-__attribute__((format(printf, 4, 5))) static void err_at(reader *r, int line, int col, const char *fmt, ...)
-{
-    r->nerrors++;
-    if (r->nerrors > r->max_errors) return;
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    if (line > 0) fprintf(r->err, "%s:%d:%d: error: %s\n", r->path, line, col, msg);
-    else fprintf(r->err, "%s: error: %s\n", r->path, msg);
-}
-
-static char *read_all(reader *r, size_t *len)
-{
-    FILE *f = fopen(r->path, "rb");
-    if (!f) {
-        err_at(r, 0, 0, "cannot read: %s", strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 16, n = 0;
-    char *buf = ks_malloc(dlrm_mem(), cap);
-    for (;;) {
-        if (cap - n < 2) buf = ks_realloc(buf, cap *= 2);
-        size_t got = fread(buf + n, 1, cap - n - 1, f);
-        if (got == 0) break;
-        n += got;
-    }
-    bool bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        err_at(r, 0, 0, "cannot read: %s", strerror(EIO));
-        ks_free(buf);
-        return NULL;
-    }
-    buf[n] = 0;
-    *len = n;
-    return buf;
-}
-
-typedef struct cell {
-    const char *s;
-    size_t n;
-    int col;
-} cell;
-
-#define MAX_COLS 24
-#define CLIP(c) (int)((c)->n > 40 ? 40 : (c)->n), (c)->s
-
-static int split(const char *p, const char *end, cell *cells)
-{
-    int n = 0;
-    const char *line = p;
-    for (;;) {
-        const char *q = memchr(p, ',', (size_t)(end - p));
-        if (!q) q = end;
-        if (n == MAX_COLS) return MAX_COLS + 1;
-        cells[n++] = (cell){p, (size_t)(q - p), (int)(p - line) + 1};
-        if (q == end) return n;
-        p = q + 1;
-    }
-}
-
-static bool next_line(const char **p, const char *end, const char **ls, const char **le)
-{
-    if (*p >= end) return false;
-    const char *q = memchr(*p, '\n', (size_t)(end - *p));
-    *ls = *p;
-    *le = q ? q : end;
-    *p = q ? q + 1 : end;
-    if (*le > *ls && (*le)[-1] == '\r') (*le)--;
-    return true;
-}
-
-static size_t count_lines(const char *text, size_t len)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++) n += text[i] == '\n';
-    if (len && text[len - 1] != '\n') n++;
-    return n;
-}
-
-static bool cell_is(const cell *c, const char *word) { return strlen(word) == c->n && memcmp(word, c->s, c->n) == 0; }
-
-/* A non-negative decimal integer up to MAX. */
-static bool get_int(reader *r, int line, const cell *c, const char *column, int64_t max, int64_t *out)
-{
-    if (c->n == 0) {
-        err_at(r, line, c->col, "%s: expected a non-negative integer, got an empty field", column);
-        return false;
-    }
-    if (c->s[0] == '-') {
-        err_at(r, line, c->col, "%s: expected a non-negative integer, got negative \"%.*s\"", column, CLIP(c));
-        return false;
-    }
-    int64_t v = 0;
-    for (size_t i = 0; i < c->n; i++) {
-        char ch = c->s[i];
-        if (ch < '0' || ch > '9') {
-            err_at(r, line, c->col, "%s: expected a non-negative integer, got \"%.*s\"", column, CLIP(c));
-            return false;
-        }
-        int64_t digit = ch - '0';
-        if (digit > max || v > (max - digit) / 10) { /* v * 10 + digit > max, without overflow */
-            err_at(r, line, c->col, "%s: expected an integer at most %" PRId64 ", got \"%.*s\"", column, max, CLIP(c));
-            return false;
-        }
-        v = v * 10 + digit;
-    }
-    *out = v;
-    return true;
-}
 
 /* A non-negative decimal number up to MAX: digits, optionally a '.' and more digits ("48",
  * "120.0"). No sign, exponent, spaces, "inf" or "nan": strtod would take those, the trace has
  * none, and a row that does is more likely damaged than meant. */
-static bool get_num(reader *r, int line, const cell *c, const char *column, double max, double *out)
+static bool get_num(ks_csv_reader *r, int line, const ks_csv_cell *c, const char *column, double max, double *out)
 {
     if (c->n == 0) {
-        err_at(r, line, c->col, "%s: expected a non-negative number, got an empty field", column);
+        ks_csv_err_at(r, line, c->col, "%s: expected a non-negative number, got an empty field", column);
         return false;
     }
     if (c->s[0] == '-') {
-        err_at(r, line, c->col, "%s: expected a non-negative number, got negative \"%.*s\"", column, CLIP(c));
+        ks_csv_err_at(r, line, c->col, "%s: expected a non-negative number, got negative \"%.*s\"", column, KS_CSV_CLIP(c));
         return false;
     }
     size_t digits = 0, dots = 0;
@@ -178,8 +56,8 @@ static bool get_num(reader *r, int line, const cell *c, const char *column, doub
         else ok = false;
     }
     if (!ok || !digits || dots > 1) {
-        err_at(r, line, c->col, "%s: expected a non-negative number (digits, an optional decimal point), got \"%.*s\"",
-               column, CLIP(c));
+        ks_csv_err_at(r, line, c->col, "%s: expected a non-negative number (digits, an optional decimal point), got \"%.*s\"",
+               column, KS_CSV_CLIP(c));
         return false;
     }
     char buf[72];
@@ -187,7 +65,7 @@ static bool get_num(reader *r, int line, const cell *c, const char *column, doub
     buf[c->n] = 0;
     double v = strtod(buf, NULL);
     if (!(v <= max)) {
-        err_at(r, line, c->col, "%s: expected a number at most %.0f, got \"%.*s\"", column, max, CLIP(c));
+        ks_csv_err_at(r, line, c->col, "%s: expected a number at most %.0f, got \"%.*s\"", column, max, KS_CSV_CLIP(c));
         return false;
     }
     *out = v;
@@ -195,7 +73,7 @@ static bool get_num(reader *r, int line, const cell *c, const char *column, doub
 }
 
 /* A label value (alphanumerics, '-', '_', '.', at most 63, alphanumeric at both ends). */
-static bool label_value_ok(const cell *c)
+static bool label_value_ok(const ks_csv_cell *c)
 {
     if (c->n == 0 || c->n > 63) return false;
     for (size_t i = 0; i < c->n; i++) {
@@ -209,7 +87,7 @@ static bool label_value_ok(const cell *c)
 
 /* instance_sn as a pod name: '_' becomes '-', and the result must be a DNS subdomain (lower-case
  * alphanumerics, '-', '.', at most 253, alphanumeric at both ends). Returns the name or NULL. */
-static char *pod_name(const cell *c)
+static char *pod_name(const ks_csv_cell *c)
 {
     if (c->n == 0 || c->n > 253) return NULL;
     char *name = dup_n(c->s, c->n);
@@ -280,30 +158,30 @@ static const char *const columns[] = {
 
 /* Checks the header: every known column exactly once, in any order. Fills ORDER[i] = the column
  * of field i. Returns the field count, or -1 after reporting. */
-static int read_header(reader *r, const char *ls, const char *le, int *order)
+static int read_header(ks_csv_reader *r, const char *ls, const char *le, int *order)
 {
-    cell cells[MAX_COLS];
-    int n = split(ls, le, cells), where[D_COLS], errors = r->nerrors;
-    if (n > MAX_COLS) {
-        err_at(r, 1, 1, "expected the %d columns of the DLRM trace in the header, got more than %d", D_COLS, MAX_COLS);
+    ks_csv_cell cells[KS_CSV_MAX_COLS];
+    int n = ks_csv_split(ls, le, cells), where[D_COLS], errors = r->nerrors;
+    if (n > KS_CSV_MAX_COLS) {
+        ks_csv_err_at(r, 1, 1, "expected the %d columns of the DLRM trace in the header, got more than %d", D_COLS, KS_CSV_MAX_COLS);
         return -1;
     }
     for (int k = 0; k < D_COLS; k++) where[k] = -1;
     for (int i = 0; i < n; i++) {
         int k = 0;
-        while (columns[k] && !cell_is(&cells[i], columns[k])) k++;
+        while (columns[k] && !ks_csv_is(&cells[i], columns[k])) k++;
         if (!columns[k]) {
-            err_at(r, 1, cells[i].col, "header: expected a column of the DLRM trace (instance_sn,role,app_name,...), got \"%.*s\"",
-                   CLIP(&cells[i]));
+            ks_csv_err_at(r, 1, cells[i].col, "header: expected a column of the DLRM trace (instance_sn,role,app_name,...), got \"%.*s\"",
+                   KS_CSV_CLIP(&cells[i]));
         } else if (where[k] >= 0) {
-            err_at(r, 1, cells[i].col, "header: column \"%s\" appears twice", columns[k]);
+            ks_csv_err_at(r, 1, cells[i].col, "header: column \"%s\" appears twice", columns[k]);
         } else {
             where[k] = i;
             order[i] = k;
         }
     }
     for (int k = 0; k < D_COLS; k++)
-        if (where[k] < 0) err_at(r, 1, 1, "header: missing column \"%s\"", columns[k]);
+        if (where[k] < 0) ks_csv_err_at(r, 1, 1, "header: missing column \"%s\"", columns[k]);
     return r->nerrors == errors ? n : -1;
 }
 
@@ -321,57 +199,57 @@ typedef struct row {
 } row;
 
 /* A limit column against its request: at least it (cpu, memory, disk). */
-static void check_limit(reader *r, int line, const cell *lim, const char *column, double request, const char *unit)
+static void check_limit(ks_csv_reader *r, int line, const ks_csv_cell *lim, const char *column, double request, const char *unit)
 {
     double v;
     if (get_num(r, line, lim, column, MAX_GIB, &v) && v < request)
-        err_at(r, line, lim->col, "%s: expected at least the request (%g%s), got \"%.*s\"", column, request, unit, CLIP(lim));
+        ks_csv_err_at(r, line, lim->col, "%s: expected at least the request (%g%s), got \"%.*s\"", column, request, unit, KS_CSV_CLIP(lim));
 }
 
 /* An extended resource's limit: equal to its request (upstream: extended resources cannot be
  * overcommitted, pkg/apis/core/validation ValidateResourceRequirements). */
-static void check_ext_limit(reader *r, int line, const cell *lim, const char *column, int64_t request, int64_t max)
+static void check_ext_limit(ks_csv_reader *r, int line, const ks_csv_cell *lim, const char *column, int64_t request, int64_t max)
 {
     int64_t v;
-    if (get_int(r, line, lim, column, max, &v) && v != request)
-        err_at(r, line, lim->col, "%s: expected the request (%" PRId64 "): an extended resource's limit equals its request, got %" PRId64,
+    if (ks_csv_get_int(r, line, lim, column, max, &v) && v != request)
+        ks_csv_err_at(r, line, lim->col, "%s: expected the request (%" PRId64 "): an extended resource's limit equals its request, got %" PRId64,
                column, request, v);
 }
 
 /* Validates the cells C of LINE into *OUT; returns false after reporting. */
-static bool read_row(reader *r, int line, const cell *const *c, row *out)
+static bool read_row(ks_csv_reader *r, int line, const ks_csv_cell *const *c, row *out)
 {
     int errors = r->nerrors;
     memset(out, 0, sizeof *out);
     out->name = pod_name(c[D_SN]);
     if (!out->name)
-        err_at(r, line, c[D_SN]->col,
+        ks_csv_err_at(r, line, c[D_SN]->col,
                "instance_sn: expected an instance name that is a DNS subdomain once '_' becomes '-' (e.g. instance_12), got \"%.*s\"",
-               CLIP(c[D_SN]));
-    bool role_ok = cell_is(c[D_ROLE], "CN") || cell_is(c[D_ROLE], "HN");
-    if (!role_ok) err_at(r, line, c[D_ROLE]->col, "role: expected CN or HN, got \"%.*s\"", CLIP(c[D_ROLE]));
-    out->hn = cell_is(c[D_ROLE], "HN");
+               KS_CSV_CLIP(c[D_SN]));
+    bool role_ok = ks_csv_is(c[D_ROLE], "CN") || ks_csv_is(c[D_ROLE], "HN");
+    if (!role_ok) ks_csv_err_at(r, line, c[D_ROLE]->col, "role: expected CN or HN, got \"%.*s\"", KS_CSV_CLIP(c[D_ROLE]));
+    out->hn = ks_csv_is(c[D_ROLE], "HN");
     if (!label_value_ok(c[D_APP]))
-        err_at(r, line, c[D_APP]->col,
+        ks_csv_err_at(r, line, c[D_APP]->col,
                "app_name: expected an app name that is a label value (letters, digits, '-', '_', '.', at most 63), got \"%.*s\"",
-               CLIP(c[D_APP]));
+               KS_CSV_CLIP(c[D_APP]));
     if (get_num(r, line, c[D_CPU], "cpu_request", MAX_VCPU, &out->cpu))
         check_limit(r, line, c[D_CPU_LIM], "cpu_limit", out->cpu, " vCPU");
     else
         get_num(r, line, c[D_CPU_LIM], "cpu_limit", MAX_VCPU, &(double){0});
     /* README: gpu_request is whole GPUs, 0 or 1: 0 for CN, 1 for HN (16,485 and 7,386 rows). */
-    if (get_int(r, line, c[D_GPU], "gpu_request", 1, &out->gpu)) {
+    if (ks_csv_get_int(r, line, c[D_GPU], "gpu_request", 1, &out->gpu)) {
         if (role_ok && out->gpu != (out->hn ? 1 : 0))
-            err_at(r, line, c[D_GPU]->col, "gpu_request: expected %d for a%s instance, got %" PRId64, out->hn ? 1 : 0,
+            ks_csv_err_at(r, line, c[D_GPU]->col, "gpu_request: expected %d for a%s instance, got %" PRId64, out->hn ? 1 : 0,
                    out->hn ? "n HN (GPU node)" : " CN (CPU node)", out->gpu);
         check_ext_limit(r, line, c[D_GPU_LIM], "gpu_limit", out->gpu, 1);
     } else {
-        get_int(r, line, c[D_GPU_LIM], "gpu_limit", 1, &(int64_t){0});
+        ks_csv_get_int(r, line, c[D_GPU_LIM], "gpu_limit", 1, &(int64_t){0});
     }
-    if (get_int(r, line, c[D_RDMA], "rdma_request", MAX_RDMA, &out->rdma))
+    if (ks_csv_get_int(r, line, c[D_RDMA], "rdma_request", MAX_RDMA, &out->rdma))
         check_ext_limit(r, line, c[D_RDMA_LIM], "rdma_limit", out->rdma, MAX_RDMA);
     else
-        get_int(r, line, c[D_RDMA_LIM], "rdma_limit", MAX_RDMA, &(int64_t){0});
+        ks_csv_get_int(r, line, c[D_RDMA_LIM], "rdma_limit", MAX_RDMA, &(int64_t){0});
     if (get_num(r, line, c[D_MEM], "memory_request", MAX_GIB, &out->mem))
         check_limit(r, line, c[D_MEM_LIM], "memory_limit", out->mem, " GiB");
     else
@@ -380,31 +258,31 @@ static bool read_row(reader *r, int line, const cell *const *c, row *out)
         check_limit(r, line, c[D_DISK_LIM], "disk_limit", out->disk, " GiB");
     else
         get_num(r, line, c[D_DISK_LIM], "disk_limit", MAX_GIB, &(double){0});
-    const cell *m = c[D_MAX_PER_NODE];
-    if (cell_is(m, "-1")) out->max_per_node = -1;
+    const ks_csv_cell *m = c[D_MAX_PER_NODE];
+    if (ks_csv_is(m, "-1")) out->max_per_node = -1;
     else if (m->n && m->s[0] == '-')
-        err_at(r, line, m->col, "max_instance_per_node: expected -1 (no limit) or a positive count, got \"%.*s\"", CLIP(m));
-    else if (get_int(r, line, m, "max_instance_per_node", MAX_PER_NODE, &out->max_per_node) && out->max_per_node == 0)
-        err_at(r, line, m->col, "max_instance_per_node: expected -1 (no limit) or a positive count, got 0");
+        ks_csv_err_at(r, line, m->col, "max_instance_per_node: expected -1 (no limit) or a positive count, got \"%.*s\"", KS_CSV_CLIP(m));
+    else if (ks_csv_get_int(r, line, m, "max_instance_per_node", MAX_PER_NODE, &out->max_per_node) && out->max_per_node == 0)
+        ks_csv_err_at(r, line, m->col, "max_instance_per_node: expected -1 (no limit) or a positive count, got 0");
     /* Times: creation and scheduled time are empty together (an instance older than the trace). */
-    const cell *cr = c[D_CREATE], *sc = c[D_SCHED], *de = c[D_DELETE];
+    const ks_csv_cell *cr = c[D_CREATE], *sc = c[D_SCHED], *de = c[D_DELETE];
     out->has_create = cr->n > 0;
     bool create_ok = !cr->n || get_num(r, line, cr, "creation_time", MAX_TIME_S, &out->create);
     if (sc->n && !cr->n)
-        err_at(r, line, sc->col, "scheduled_time: expected an empty field when creation_time is empty (an instance older than the trace), got \"%.*s\"",
-               CLIP(sc));
+        ks_csv_err_at(r, line, sc->col, "scheduled_time: expected an empty field when creation_time is empty (an instance older than the trace), got \"%.*s\"",
+               KS_CSV_CLIP(sc));
     else if (!sc->n && cr->n)
-        err_at(r, line, sc->col, "scheduled_time: expected a time for an instance with a creation_time, got an empty field");
+        ks_csv_err_at(r, line, sc->col, "scheduled_time: expected a time for an instance with a creation_time, got an empty field");
     else if (sc->n) {
         double sched;
         if (get_num(r, line, sc, "scheduled_time", MAX_TIME_S, &sched) && create_ok && sched < out->create)
-            err_at(r, line, sc->col, "scheduled_time: expected a time at or after creation_time (%.17g s), got \"%.*s\"",
-                   out->create, CLIP(sc));
+            ks_csv_err_at(r, line, sc->col, "scheduled_time: expected a time at or after creation_time (%.17g s), got \"%.*s\"",
+                   out->create, KS_CSV_CLIP(sc));
     }
     out->has_delete = de->n > 0;
     if (de->n && get_num(r, line, de, "deletion_time", MAX_TIME_S, &out->delete) && create_ok && out->delete < out->create)
-        err_at(r, line, de->col, "deletion_time: expected a time at or after creation_time (%.17g s), got \"%.*s\"", out->create,
-               CLIP(de));
+        ks_csv_err_at(r, line, de->col, "deletion_time: expected a time at or after creation_time (%.17g s), got \"%.*s\"", out->create,
+               KS_CSV_CLIP(de));
     if (r->nerrors == errors) return true;
     ks_free(out->name);
     out->name = NULL;
@@ -412,7 +290,7 @@ static bool read_row(reader *r, int line, const cell *const *c, row *out)
 }
 
 /* The pod document of a checked row. */
-static void make_pod(const ks_trace_request *req, const cell *const *c, row *rw, ks_pod_doc *d)
+static void make_pod(const ks_trace_request *req, const ks_csv_cell *const *c, row *rw, ks_pod_doc *d)
 {
     d->name = rw->name;
     rw->name = NULL;
@@ -455,15 +333,15 @@ static void make_pod(const ks_trace_request *req, const cell *const *c, row *rw,
     d->at = rw->has_create ? scaled(rw->create, req->time_scale) : 0;
 }
 
-static void load_pods(reader *r, const ks_trace_request *req, ks_trace_result *out)
+static void load_pods(ks_csv_reader *r, const ks_trace_request *req, ks_trace_result *out)
 {
     size_t len = 0;
-    char *text = read_all(r, &len);
+    char *text = ks_csv_read_all(r, &len);
     if (!text) return;
     const char *p = text, *end = text + len, *ls, *le;
-    int order[MAX_COLS];
-    if (!next_line(&p, end, &ls, &le)) {
-        err_at(r, 0, 0, "expected a header row (instance_sn,role,app_name,...), got an empty file");
+    int order[KS_CSV_MAX_COLS];
+    if (!ks_csv_next_line(&p, end, &ls, &le)) {
+        ks_csv_err_at(r, 0, 0, "expected a header row (instance_sn,role,app_name,...), got an empty file");
         ks_free(text);
         return;
     }
@@ -472,7 +350,7 @@ static void load_pods(reader *r, const ks_trace_request *req, ks_trace_result *o
         ks_free(text);
         return;
     }
-    size_t rows = count_lines(text, len);
+    size_t rows = ks_csv_count_lines(text, len);
     if (req->limit >= 0 && (size_t)req->limit < rows) rows = (size_t)req->limit;
     ks_pod_doc *pods = ks_calloc(dlrm_mem(), rows + 1, sizeof *pods);
     ks_time *delete_at = ks_calloc(dlrm_mem(), rows + 1, sizeof *delete_at);
@@ -482,24 +360,24 @@ static void load_pods(reader *r, const ks_trace_request *req, ks_trace_result *o
     names.lines = ks_calloc(dlrm_mem(), rows + 1, sizeof *names.lines);
     size_t n = 0;
     int line = 1;
-    while (n < rows && next_line(&p, end, &ls, &le) && r->nerrors < r->max_errors) {
+    while (n < rows && ks_csv_next_line(&p, end, &ls, &le) && r->nerrors < r->max_errors) {
         line++;
         if (ls == le && p >= end) break; /* the file's last LF */
-        cell cells[MAX_COLS];
-        int nf = split(ls, le, cells);
+        ks_csv_cell cells[KS_CSV_MAX_COLS];
+        int nf = ks_csv_split(ls, le, cells);
         if (nf != ncols) {
-            err_at(r, line, 1, "expected %d fields, got %s%d", ncols, nf > MAX_COLS ? "more than " : "",
-                   nf > MAX_COLS ? MAX_COLS : nf);
+            ks_csv_err_at(r, line, 1, "expected %d fields, got %s%d", ncols, nf > KS_CSV_MAX_COLS ? "more than " : "",
+                   nf > KS_CSV_MAX_COLS ? KS_CSV_MAX_COLS : nf);
             continue;
         }
-        const cell *c[D_COLS];
+        const ks_csv_cell *c[D_COLS];
         for (int i = 0; i < ncols; i++) c[order[i]] = &cells[i];
         row rw;
         if (!read_row(r, line, c, &rw)) continue;
         make_pod(req, c, &rw, &pods[n]);
         int first = name_set_add(&names, pods, (uint32_t)n, line);
         if (first) {
-            err_at(r, line, c[D_SN]->col, "instance_sn: duplicate pod name \"%s\" (first on line %d)", pods[n].name, first);
+            ks_csv_err_at(r, line, c[D_SN]->col, "instance_sn: duplicate pod name \"%s\" (first on line %d)", pods[n].name, first);
             ks_free(pods[n].name);
             ks_pod_spec_free(&pods[n].spec);
             memset(&pods[n], 0, sizeof pods[n]);
@@ -522,7 +400,7 @@ static void load_pods(reader *r, const ks_trace_request *req, ks_trace_result *o
 int ks_trace_load_dlrm(const ks_trace_request *req, ks_trace_result *out, FILE *err, int max_errors)
 {
     memset(out, 0, sizeof *out);
-    reader r = {.path = req->pods_path, .err = err, .max_errors = max_errors};
+    ks_csv_reader r = {.path = req->pods_path, .err = err, .max_errors = max_errors};
     if (req->pods_path) load_pods(&r, req, out);
     if (r.nerrors) ks_trace_result_free(out);
     return r.nerrors;

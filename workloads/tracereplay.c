@@ -12,13 +12,12 @@
  */
 #include "tracereplay.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <math.h>
-#include <stdarg.h>
 #include <string.h>
 
 #include "alloc.h"
+#include "csvscan.h"
 #include "tracedlrm.h"
 
 static ks_mem_id trace_mem(void) { return ks_mem_purpose("config"); }
@@ -32,111 +31,12 @@ static char *dup_n(const char *s, size_t n)
 static char *dup(const char *s) { return ks_strdup(trace_mem(), s); }
 
 /* ---------------------------------------------------------------------------------------------
- * Reading and reporting
+ * Reading and reporting (csvscan.h), field checks
  * ------------------------------------------------------------------------------------------- */
-
-typedef struct reader {
-    const char *path;
-    FILE *err;
-    int nerrors, max_errors;
-} reader;
-
-__attribute__((format(printf, 4, 5))) static void err_at(reader *r, int line, int col, const char *fmt, ...)
-{
-    r->nerrors++;
-    if (r->nerrors > r->max_errors) return;
-    char msg[512];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    if (line > 0) fprintf(r->err, "%s:%d:%d: error: %s\n", r->path, line, col, msg);
-    else fprintf(r->err, "%s: error: %s\n", r->path, msg);
-}
-
-static char *read_all(reader *r, size_t *len)
-{
-    FILE *f = fopen(r->path, "rb");
-    if (!f) {
-        err_at(r, 0, 0, "cannot read: %s", strerror(errno));
-        return NULL;
-    }
-    size_t cap = 1 << 16, n = 0;
-    char *buf = ks_malloc(trace_mem(), cap);
-    for (;;) {
-        if (cap - n < 2) buf = ks_realloc(buf, cap *= 2);
-        size_t got = fread(buf + n, 1, cap - n - 1, f);
-        if (got == 0) break;
-        n += got;
-    }
-    bool bad = ferror(f);
-    fclose(f);
-    if (bad) {
-        err_at(r, 0, 0, "cannot read: %s", strerror(EIO));
-        ks_free(buf);
-        return NULL;
-    }
-    buf[n] = 0;
-    *len = n;
-    return buf;
-}
-
-/* One field of the current line: its text (not terminated) and 1-based column. */
-typedef struct cell {
-    const char *s;
-    size_t n;
-    int col;
-} cell;
-
-#define MAX_COLS 16
-
-/* Splits the line [P, END) at commas into CELLS; returns the count (MAX_COLS + 1 if more). */
-static int split(const char *p, const char *end, cell *cells)
-{
-    int n = 0;
-    const char *line = p;
-    for (;;) {
-        const char *q = memchr(p, ',', (size_t)(end - p));
-        if (!q) q = end;
-        if (n == MAX_COLS) return MAX_COLS + 1;
-        cells[n++] = (cell){p, (size_t)(q - p), (int)(p - line) + 1};
-        if (q == end) return n;
-        p = q + 1;
-    }
-}
-
-/* A non-negative decimal integer up to MAX. Reports and returns false otherwise. */
-static bool get_int(reader *r, int line, const cell *c, const char *column, int64_t max, int64_t *out)
-{
-    if (c->n == 0) {
-        err_at(r, line, c->col, "%s: expected a non-negative integer, got an empty field", column);
-        return false;
-    }
-    if (c->s[0] == '-') {
-        err_at(r, line, c->col, "%s: expected a non-negative integer, got negative \"%.*s\"", column, (int)(c->n > 40 ? 40 : c->n), c->s);
-        return false;
-    }
-    int64_t v = 0;
-    for (size_t i = 0; i < c->n; i++) {
-        char ch = c->s[i];
-        if (ch < '0' || ch > '9') {
-            err_at(r, line, c->col, "%s: expected a non-negative integer, got \"%.*s\"", column, (int)(c->n > 40 ? 40 : c->n), c->s);
-            return false;
-        }
-        if (v > (max - (ch - '0')) / 10) {
-            err_at(r, line, c->col, "%s: expected an integer at most %" PRId64 ", got \"%.*s\"", column, max,
-                   (int)(c->n > 40 ? 40 : c->n), c->s);
-            return false;
-        }
-        v = v * 10 + (ch - '0');
-    }
-    *out = v;
-    return true;
-}
 
 /* A node or pod name: a DNS subdomain (lower-case alphanumerics, '-' and '.', at most 253,
  * starting and ending alphanumeric), as the API server requires of object names. */
-static bool name_ok(const cell *c)
+static bool name_ok(const ks_csv_cell *c)
 {
     if (c->n == 0 || c->n > 253) return false;
     for (size_t i = 0; i < c->n; i++) {
@@ -163,7 +63,7 @@ static bool model_ok(const char *s, size_t n)
 }
 
 /* Finds a field's value among the allowed words; -1 when absent. */
-static int word_index(const cell *c, const char *const *words)
+static int word_index(const ks_csv_cell *c, const char *const *words)
 {
     for (int i = 0; words[i]; i++)
         if (strlen(words[i]) == c->n && memcmp(words[i], c->s, c->n) == 0) return i;
@@ -220,38 +120,17 @@ static void name_set_free(name_set *ns)
 static const char *node_name_at(const void *rows, uint32_t i) { return ((const ks_node_spec *)rows)[i].name; }
 static const char *pod_name_at(const void *rows, uint32_t i) { return ((const ks_pod_doc *)rows)[i].name; }
 
-/* The data lines of TEXT: their count (a final empty line is not one). */
-static size_t count_lines(const char *text, size_t len)
-{
-    size_t n = 0;
-    for (size_t i = 0; i < len; i++) n += text[i] == '\n';
-    if (len && text[len - 1] != '\n') n++;
-    return n;
-}
-
-/* Iterates the lines of a file: [*P, line end), without LF or CR LF. */
-static bool next_line(const char **p, const char *end, const char **ls, const char **le)
-{
-    if (*p >= end) return false;
-    const char *q = memchr(*p, '\n', (size_t)(end - *p));
-    *ls = *p;
-    *le = q ? q : end;
-    *p = q ? q + 1 : end;
-    if (*le > *ls && (*le)[-1] == '\r') (*le)--;
-    return true;
-}
-
 /* Checks the header against the known COLUMNS (NULL-terminated); fills ORDER[i] = the known
  * column of field i and reports unknown, repeated and missing required ones (the first NREQUIRED
  * of COLUMNS). Returns the field count, or -1. */
-static int read_header(reader *r, const char *ls, const char *le, const char *const *columns, int nrequired, int *order,
+static int read_header(ks_csv_reader *r, const char *ls, const char *le, const char *const *columns, int nrequired, int *order,
                        int *where)
 {
-    cell cells[MAX_COLS];
-    int n = split(ls, le, cells);
+    ks_csv_cell cells[KS_CSV_MAX_COLS];
+    int n = ks_csv_split(ls, le, cells);
     int errors = r->nerrors;
-    if (n > MAX_COLS) {
-        err_at(r, 1, 1, "expected at most %d columns in the header", MAX_COLS);
+    if (n > KS_CSV_MAX_COLS) {
+        ks_csv_err_at(r, 1, 1, "expected at most %d columns in the header", KS_CSV_MAX_COLS);
         return -1;
     }
     for (int k = 0; columns[k]; k++) where[k] = -1;
@@ -262,19 +141,19 @@ static int read_header(reader *r, const char *ls, const char *le, const char *co
             size_t m = 0;
             for (int j = 0; columns[j] && m + 1 < sizeof known; j++)
                 m += (size_t)snprintf(known + m, sizeof known - m, "%s%s", j ? "," : "", columns[j]);
-            err_at(r, 1, cells[i].col, "header: expected a column of %s, got \"%.*s\"", known,
+            ks_csv_err_at(r, 1, cells[i].col, "header: expected a column of %s, got \"%.*s\"", known,
                    (int)(cells[i].n > 40 ? 40 : cells[i].n), cells[i].s);
             continue;
         }
         if (where[k] >= 0) {
-            err_at(r, 1, cells[i].col, "header: column \"%s\" appears twice", columns[k]);
+            ks_csv_err_at(r, 1, cells[i].col, "header: column \"%s\" appears twice", columns[k]);
             continue;
         }
         where[k] = i;
         order[i] = k;
     }
     for (int k = 0; k < nrequired; k++)
-        if (where[k] < 0) err_at(r, 1, 1, "header: missing required column \"%s\"", columns[k]);
+        if (where[k] < 0) ks_csv_err_at(r, 1, 1, "header: missing required column \"%s\"", columns[k]);
     return r->nerrors == errors ? n : -1;
 }
 
@@ -292,15 +171,15 @@ static const char *const node_columns[] = {"sn", "cpu_milli", "memory_mib", "gpu
 #define MAX_GPUS 1024
 #define MAX_TIME_S (1LL << 32) /* ~136 years: seconds * 1e9 stays in int64 */
 
-static void load_nodes(reader *r, ks_trace_result *out)
+static void load_nodes(ks_csv_reader *r, ks_trace_result *out)
 {
     size_t len = 0;
-    char *text = read_all(r, &len);
+    char *text = ks_csv_read_all(r, &len);
     if (!text) return;
     const char *p = text, *end = text + len, *ls, *le;
-    int order[MAX_COLS], where[N_COLS + 1];
-    if (!next_line(&p, end, &ls, &le)) {
-        err_at(r, 0, 0, "expected a header row (%s), got an empty file", "sn,cpu_milli,memory_mib,gpu,model");
+    int order[KS_CSV_MAX_COLS], where[N_COLS + 1];
+    if (!ks_csv_next_line(&p, end, &ls, &le)) {
+        ks_csv_err_at(r, 0, 0, "expected a header row (%s), got an empty file", "sn,cpu_milli,memory_mib,gpu,model");
         ks_free(text);
         return;
     }
@@ -309,45 +188,45 @@ static void load_nodes(reader *r, ks_trace_result *out)
         ks_free(text);
         return;
     }
-    size_t rows = count_lines(text, len);
+    size_t rows = ks_csv_count_lines(text, len);
     ks_node_spec *nodes = ks_calloc(trace_mem(), rows + 1, sizeof *nodes);
     size_t n = 0;
     name_set names;
     name_set_init(&names, rows);
     int line = 1;
-    while (next_line(&p, end, &ls, &le) && r->nerrors < r->max_errors) {
+    while (ks_csv_next_line(&p, end, &ls, &le) && r->nerrors < r->max_errors) {
         line++;
         if (ls == le && p >= end) break; /* the file's last LF */
-        cell cells[MAX_COLS];
-        int nf = split(ls, le, cells);
+        ks_csv_cell cells[KS_CSV_MAX_COLS];
+        int nf = ks_csv_split(ls, le, cells);
         if (nf != ncols) {
-            err_at(r, line, 1, "expected %d fields, got %s%d", ncols, nf > MAX_COLS ? "more than " : "", nf > MAX_COLS ? MAX_COLS : nf);
+            ks_csv_err_at(r, line, 1, "expected %d fields, got %s%d", ncols, nf > KS_CSV_MAX_COLS ? "more than " : "", nf > KS_CSV_MAX_COLS ? KS_CSV_MAX_COLS : nf);
             continue;
         }
-        const cell *c[N_COLS];
+        const ks_csv_cell *c[N_COLS];
         for (int i = 0; i < ncols; i++) c[order[i]] = &cells[i];
         int errors = r->nerrors;
         int64_t cpu = 0, mem = 0, gpu = 0;
         if (!name_ok(c[N_SN]))
-            err_at(r, line, c[N_SN]->col, "sn: expected a node name (a DNS subdomain), got \"%.*s\"",
+            ks_csv_err_at(r, line, c[N_SN]->col, "sn: expected a node name (a DNS subdomain), got \"%.*s\"",
                    (int)(c[N_SN]->n > 60 ? 60 : c[N_SN]->n), c[N_SN]->s);
-        get_int(r, line, c[N_CPU], "cpu_milli", MAX_MILLI, &cpu);
-        get_int(r, line, c[N_MEM], "memory_mib", MAX_MIB, &mem);
-        get_int(r, line, c[N_GPU], "gpu", MAX_GPUS, &gpu);
-        const cell *m = c[N_MODEL];
+        ks_csv_get_int(r, line, c[N_CPU], "cpu_milli", MAX_MILLI, &cpu);
+        ks_csv_get_int(r, line, c[N_MEM], "memory_mib", MAX_MIB, &mem);
+        ks_csv_get_int(r, line, c[N_GPU], "gpu", MAX_GPUS, &gpu);
+        const ks_csv_cell *m = c[N_MODEL];
         if (m->n && !model_ok(m->s, m->n))
-            err_at(r, line, m->col, "model: expected a GPU model (letters, digits, '-', '_', '.'), got \"%.*s\"",
+            ks_csv_err_at(r, line, m->col, "model: expected a GPU model (letters, digits, '-', '_', '.'), got \"%.*s\"",
                    (int)(m->n > 60 ? 60 : m->n), m->s);
         else if (r->nerrors == errors && gpu > 0 && !m->n)
-            err_at(r, line, m->col, "model: expected the GPU model of a node with %" PRId64 " GPUs, got an empty field", gpu);
+            ks_csv_err_at(r, line, m->col, "model: expected the GPU model of a node with %" PRId64 " GPUs, got an empty field", gpu);
         else if (r->nerrors == errors && gpu == 0 && m->n)
-            err_at(r, line, m->col, "model: expected an empty field for a node without GPUs, got \"%.*s\"", (int)m->n, m->s);
+            ks_csv_err_at(r, line, m->col, "model: expected an empty field for a node without GPUs, got \"%.*s\"", (int)m->n, m->s);
         if (r->nerrors != errors) continue;
         ks_node_spec *s = &nodes[n];
         s->name = dup_n(c[N_SN]->s, c[N_SN]->n);
         int first = name_set_add(&names, s->name, (uint32_t)n, line, node_name_at, nodes);
         if (first) {
-            err_at(r, line, c[N_SN]->col, "sn: duplicate node name \"%s\" (first on line %d)", s->name, first);
+            ks_csv_err_at(r, line, c[N_SN]->col, "sn: duplicate node name \"%s\" (first on line %d)", s->name, first);
             ks_node_spec_free(s);
             continue;
         }
@@ -383,14 +262,14 @@ static const char *const phase_words[] = {"Running", "Failed", "Pending", "Succe
 
 /* gpu_spec "A|B|B" as a required node affinity term: KS_TRACE_GPU_MODEL_LABEL In (A, B).
  * Returns false after reporting a malformed model. */
-static bool parse_gpu_spec(reader *r, int line, const cell *c, ks_pod_spec *s)
+static bool parse_gpu_spec(ks_csv_reader *r, int line, const ks_csv_cell *c, ks_pod_spec *s)
 {
     size_t nvalues = 1;
     for (size_t i = 0; i < c->n; i++) nvalues += c->s[i] == '|';
     for (size_t i = 0, start = 0; i <= c->n; i++) {
         if (i < c->n && c->s[i] != '|') continue;
         if (!model_ok(c->s + start, i - start)) {
-            err_at(r, line, c->col + (int)start,
+            ks_csv_err_at(r, line, c->col + (int)start,
                    "gpu_spec: expected GPU models separated by '|' (e.g. \"V100M16|V100M32\"), got \"%.*s\"",
                    (int)(c->n > 60 ? 60 : c->n), c->s);
             return false;
@@ -424,15 +303,15 @@ static ks_time scaled(int64_t seconds, double scale)
     return (ks_time)llround((double)seconds * scale * 1e9);
 }
 
-static void load_pods(reader *r, const ks_trace_request *req, ks_trace_result *out)
+static void load_pods(ks_csv_reader *r, const ks_trace_request *req, ks_trace_result *out)
 {
     size_t len = 0;
-    char *text = read_all(r, &len);
+    char *text = ks_csv_read_all(r, &len);
     if (!text) return;
     const char *p = text, *end = text + len, *ls, *le;
-    int order[MAX_COLS], where[P_COLS + 1];
-    if (!next_line(&p, end, &ls, &le)) {
-        err_at(r, 0, 0, "expected a header row (name,cpu_milli,memory_mib,num_gpu,gpu_milli,...), got an empty file");
+    int order[KS_CSV_MAX_COLS], where[P_COLS + 1];
+    if (!ks_csv_next_line(&p, end, &ls, &le)) {
+        ks_csv_err_at(r, 0, 0, "expected a header row (name,cpu_milli,memory_mib,num_gpu,gpu_milli,...), got an empty file");
         ks_free(text);
         return;
     }
@@ -442,11 +321,11 @@ static void load_pods(reader *r, const ks_trace_request *req, ks_trace_result *o
         return;
     }
     if ((where[P_CREATE] < 0) != (where[P_DELETE] < 0) && where[P_CREATE] < 0) {
-        err_at(r, 1, 1, "header: column \"deletion_time\" needs \"creation_time\"");
+        ks_csv_err_at(r, 1, 1, "header: column \"deletion_time\" needs \"creation_time\"");
         ks_free(text);
         return;
     }
-    size_t rows = count_lines(text, len);
+    size_t rows = ks_csv_count_lines(text, len);
     if (req->limit >= 0 && (size_t)req->limit < rows) rows = (size_t)req->limit;
     ks_pod_doc *pods = ks_calloc(trace_mem(), rows + 1, sizeof *pods);
     ks_time *delete_at = ks_calloc(trace_mem(), rows + 1, sizeof *delete_at);
@@ -454,52 +333,52 @@ static void load_pods(reader *r, const ks_trace_request *req, ks_trace_result *o
     name_set names;
     name_set_init(&names, rows);
     int line = 1;
-    static const cell empty = {"", 0, 1};
-    while (n < rows && next_line(&p, end, &ls, &le) && r->nerrors < r->max_errors) {
+    static const ks_csv_cell empty = {"", 0, 1};
+    while (n < rows && ks_csv_next_line(&p, end, &ls, &le) && r->nerrors < r->max_errors) {
         line++;
         if (ls == le && p >= end) break;
-        cell cells[MAX_COLS];
-        int nf = split(ls, le, cells);
+        ks_csv_cell cells[KS_CSV_MAX_COLS];
+        int nf = ks_csv_split(ls, le, cells);
         if (nf != ncols) {
-            err_at(r, line, 1, "expected %d fields, got %s%d", ncols, nf > MAX_COLS ? "more than " : "", nf > MAX_COLS ? MAX_COLS : nf);
+            ks_csv_err_at(r, line, 1, "expected %d fields, got %s%d", ncols, nf > KS_CSV_MAX_COLS ? "more than " : "", nf > KS_CSV_MAX_COLS ? KS_CSV_MAX_COLS : nf);
             continue;
         }
-        const cell *c[P_COLS];
+        const ks_csv_cell *c[P_COLS];
         for (int k = 0; k < P_COLS; k++) c[k] = &empty;
         for (int i = 0; i < ncols; i++) c[order[i]] = &cells[i];
         int errors = r->nerrors;
         int64_t cpu = 0, mem = 0, num_gpu = 0, milli = 0, created = 0, deleted = -1, sched = 0;
         if (!name_ok(c[P_NAME]))
-            err_at(r, line, c[P_NAME]->col, "name: expected a pod name (a DNS subdomain), got \"%.*s\"",
+            ks_csv_err_at(r, line, c[P_NAME]->col, "name: expected a pod name (a DNS subdomain), got \"%.*s\"",
                    (int)(c[P_NAME]->n > 60 ? 60 : c[P_NAME]->n), c[P_NAME]->s);
-        get_int(r, line, c[P_CPU], "cpu_milli", MAX_MILLI, &cpu);
-        get_int(r, line, c[P_MEM], "memory_mib", MAX_MIB, &mem);
-        bool gpus_ok = get_int(r, line, c[P_NUM_GPU], "num_gpu", MAX_GPUS, &num_gpu);
-        gpus_ok &= get_int(r, line, c[P_GPU_MILLI], "gpu_milli", 1000, &milli);
+        ks_csv_get_int(r, line, c[P_CPU], "cpu_milli", MAX_MILLI, &cpu);
+        ks_csv_get_int(r, line, c[P_MEM], "memory_mib", MAX_MIB, &mem);
+        bool gpus_ok = ks_csv_get_int(r, line, c[P_NUM_GPU], "num_gpu", MAX_GPUS, &num_gpu);
+        gpus_ok &= ks_csv_get_int(r, line, c[P_GPU_MILLI], "gpu_milli", 1000, &milli);
         /* README: gpu_milli is the share per GPU; < 1000 only with num_gpu 1; 0 with num_gpu 0. */
         if (gpus_ok && num_gpu == 0 && milli != 0)
-            err_at(r, line, c[P_GPU_MILLI]->col, "gpu_milli: expected 0 for a pod without GPUs (num_gpu 0), got %" PRId64, milli);
+            ks_csv_err_at(r, line, c[P_GPU_MILLI]->col, "gpu_milli: expected 0 for a pod without GPUs (num_gpu 0), got %" PRId64, milli);
         else if (gpus_ok && num_gpu > 0 && milli == 0)
-            err_at(r, line, c[P_GPU_MILLI]->col, "gpu_milli: expected 1..1000 for a pod with GPUs, got 0");
+            ks_csv_err_at(r, line, c[P_GPU_MILLI]->col, "gpu_milli: expected 1..1000 for a pod with GPUs, got 0");
         else if (gpus_ok && num_gpu > 1 && milli != 1000)
-            err_at(r, line, c[P_GPU_MILLI]->col,
+            ks_csv_err_at(r, line, c[P_GPU_MILLI]->col,
                    "gpu_milli: expected 1000 for a pod with %" PRId64 " GPUs (only single-GPU pods share a GPU), got %" PRId64,
                    num_gpu, milli);
         if (where[P_QOS] >= 0 && c[P_QOS]->n && word_index(c[P_QOS], qos_words) < 0)
-            err_at(r, line, c[P_QOS]->col, "qos: expected LS, BE, Burstable or Guaranteed, got \"%.*s\"",
+            ks_csv_err_at(r, line, c[P_QOS]->col, "qos: expected LS, BE, Burstable or Guaranteed, got \"%.*s\"",
                    (int)(c[P_QOS]->n > 40 ? 40 : c[P_QOS]->n), c[P_QOS]->s);
         if (where[P_PHASE] >= 0 && c[P_PHASE]->n && word_index(c[P_PHASE], phase_words) < 0)
-            err_at(r, line, c[P_PHASE]->col, "pod_phase: expected Running, Failed, Pending or Succeeded, got \"%.*s\"",
+            ks_csv_err_at(r, line, c[P_PHASE]->col, "pod_phase: expected Running, Failed, Pending or Succeeded, got \"%.*s\"",
                    (int)(c[P_PHASE]->n > 40 ? 40 : c[P_PHASE]->n), c[P_PHASE]->s);
-        if (where[P_CREATE] >= 0) get_int(r, line, c[P_CREATE], "creation_time", MAX_TIME_S, &created);
+        if (where[P_CREATE] >= 0) ks_csv_get_int(r, line, c[P_CREATE], "creation_time", MAX_TIME_S, &created);
         if (where[P_DELETE] >= 0 && c[P_DELETE]->n) {
-            if (get_int(r, line, c[P_DELETE], "deletion_time", MAX_TIME_S, &deleted) && r->nerrors == errors &&
+            if (ks_csv_get_int(r, line, c[P_DELETE], "deletion_time", MAX_TIME_S, &deleted) && r->nerrors == errors &&
                 deleted < created)
-                err_at(r, line, c[P_DELETE]->col,
+                ks_csv_err_at(r, line, c[P_DELETE]->col,
                        "deletion_time: expected a time at or after creation_time (%" PRId64 " s), got %" PRId64 " s", created,
                        deleted);
         }
-        if (where[P_SCHED] >= 0 && c[P_SCHED]->n) get_int(r, line, c[P_SCHED], "scheduled_time", MAX_TIME_S, &sched);
+        if (where[P_SCHED] >= 0 && c[P_SCHED]->n) ks_csv_get_int(r, line, c[P_SCHED], "scheduled_time", MAX_TIME_S, &sched);
         if (r->nerrors != errors) continue;
         ks_pod_doc *d = &pods[n];
         ks_pod_spec *s = &d->spec;
@@ -510,7 +389,7 @@ static void load_pods(reader *r, const ks_trace_request *req, ks_trace_result *o
         d->name = dup_n(c[P_NAME]->s, c[P_NAME]->n);
         int first = name_set_add(&names, d->name, (uint32_t)n, line, pod_name_at, pods);
         if (first) {
-            err_at(r, line, c[P_NAME]->col, "name: duplicate pod name \"%s\" (first on line %d)", d->name, first);
+            ks_csv_err_at(r, line, c[P_NAME]->col, "name: duplicate pod name \"%s\" (first on line %d)", d->name, first);
             ks_free(d->name);
             ks_pod_spec_free(s);
             memset(d, 0, sizeof *d);
@@ -560,12 +439,12 @@ int ks_trace_load(const ks_trace_request *req, ks_trace_result *out, FILE *err, 
     memset(out, 0, sizeof *out);
     int nerrors = 0;
     if (req->nodes_path) {
-        reader r = {.path = req->nodes_path, .err = err, .max_errors = max_errors};
+        ks_csv_reader r = {.path = req->nodes_path, .err = err, .max_errors = max_errors};
         load_nodes(&r, out);
         nerrors += r.nerrors;
     }
     if (req->pods_path && nerrors < max_errors) {
-        reader r = {.path = req->pods_path, .err = err, .max_errors = max_errors - nerrors};
+        ks_csv_reader r = {.path = req->pods_path, .err = err, .max_errors = max_errors - nerrors};
         load_pods(&r, req, out);
         nerrors += r.nerrors;
     }
