@@ -12,6 +12,7 @@
 #ifndef KS_CLUSTER_H
 #define KS_CLUSTER_H
 
+#include <math.h>
 #include <stdbool.h>
 #include <stdint.h>
 
@@ -23,6 +24,9 @@
 #define KS_NONE UINT32_MAX
 #define KS_MAX_EXT_CLUSTER 8 /* distinct extended resource names in one cluster */
 #define KS_NEVER ((ks_time)-1) /* a step that has not happened; written as NaN in the trace */
+
+/* A time as the trace writes it: seconds, NaN for KS_NEVER. */
+static inline double ks_when(ks_time t) { return t == KS_NEVER ? (double)NAN : ks_time_to_sec(t); }
 
 typedef enum ks_pod_phase { KS_PHASE_PENDING, KS_PHASE_RUNNING, KS_PHASE_SUCCEEDED, KS_PHASE_FAILED, KS_PHASE_UNKNOWN } ks_pod_phase;
 const char *ks_pod_phase_name(ks_pod_phase p);

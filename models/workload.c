@@ -313,8 +313,6 @@ typedef struct workload_row {
     double first_arrival, last_arrival;
 } workload_row;
 
-static double when(ks_time t) { return t == KS_NEVER ? (double)NAN : ks_time_to_sec(t); }
-
 void ks_workloads_write_table(const ks_workloads *s, ks_trace *t)
 {
     static const ks_column cols[] = {
@@ -343,8 +341,8 @@ void ks_workloads_write_table(const ks_workloads *s, ks_trace *t)
             .jobs = st->jobs,
             .deployments = st->deployments,
             .deleted = st->deleted,
-            .first_arrival = when(st->first),
-            .last_arrival = when(st->last),
+            .first_arrival = ks_when(st->first),
+            .last_arrival = ks_when(st->last),
         };
         ks_table_append(tab, &r);
     }

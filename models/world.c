@@ -684,8 +684,6 @@ static const ks_column node_columns[] = {
 };
 
 
-static double when(ks_time t) { return t == KS_NEVER ? (double)NAN : ks_time_to_sec(t); }
-
 typedef struct deployment_row {
     const char *name, *namespace, *strategy, *replicaset;
     int32_t replicas, replicasets;
@@ -726,12 +724,12 @@ static void write_deployments(const ks_world *w, ks_trace *t)
             .replicaset = d->rs != KS_NONE ? c->rs[d->rs].name : "",
             .replicas = d->replicas,
             .replicasets = alive,
-            .rollout_started = when(d->rollout_started),
-            .rollout_completed = when(d->rollout_completed),
-            .progress_deadline_exceeded = when(d->deadline_exceeded),
+            .rollout_started = ks_when(d->rollout_started),
+            .rollout_completed = ks_when(d->rollout_completed),
+            .progress_deadline_exceeded = ks_when(d->deadline_exceeded),
             .ready = d->ready_now,
             .min_ready = c->incident_start == KS_NEVER ? -1 : d->min_ready,
-            .back_at = when(d->back_at),
+            .back_at = ks_when(d->back_at),
         };
         ks_table_append(tab, &r);
     }
@@ -764,18 +762,18 @@ void ks_world_write_tables(ks_world *w, ks_trace *t)
             .priority = p->spec->priority,
             .cpu_milli = p->spec->req_cpu_milli,
             .mem_bytes = p->spec->req_mem_bytes,
-            .created = when(p->created),
-            .scheduled = when(p->scheduled),
-            .bound = when(p->bound),
-            .kubelet_seen = when(p->kubelet_seen),
-            .pull_started = when(p->pull_started),
-            .pulled = when(p->pulled),
-            .started = when(p->started),
-            .running = when(p->running),
-            .ready = when(p->ready),
-            .finished = when(p->finished),
-            .deletion_requested = when(p->deletion_requested),
-            .deleted = when(p->deleted),
+            .created = ks_when(p->created),
+            .scheduled = ks_when(p->scheduled),
+            .bound = ks_when(p->bound),
+            .kubelet_seen = ks_when(p->kubelet_seen),
+            .pull_started = ks_when(p->pull_started),
+            .pulled = ks_when(p->pulled),
+            .started = ks_when(p->started),
+            .running = ks_when(p->running),
+            .ready = ks_when(p->ready),
+            .finished = ks_when(p->finished),
+            .deletion_requested = ks_when(p->deletion_requested),
+            .deleted = ks_when(p->deleted),
             .attempts = p->attempts,
             .restarts = p->restarts,
         };

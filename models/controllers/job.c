@@ -597,8 +597,6 @@ typedef struct job_row {
     double start_time, completion_time, finished, deleted;
 } job_row;
 
-static double when(ks_time t) { return t == KS_NEVER ? (double)NAN : ks_time_to_sec(t); }
-
 void ks_jobs_write_table(const ks_jobs *J, ks_trace *t)
 {
     static const ks_column cols[] = {
@@ -636,10 +634,10 @@ void ks_jobs_write_table(const ks_jobs *J, ks_trace *t)
             .failed = j->failed,
             .active = j->active,
             .pods = (int32_t)j->npods,
-            .start_time = when(j->start),
-            .completion_time = when(j->completion),
-            .finished = when(j->finished),
-            .deleted = when(j->deleted),
+            .start_time = ks_when(j->start),
+            .completion_time = ks_when(j->completion),
+            .finished = ks_when(j->finished),
+            .deleted = ks_when(j->deleted),
         };
         ks_table_append(tab, &r);
     }

@@ -650,8 +650,6 @@ static const ks_column failure_columns[] = {
     FAILURE_COL(recovered, KS_COL_F64), FAILURE_COL(evicted, KS_COL_U32),
 };
 
-static double when(ks_time t) { return t == KS_NEVER ? NAN : ks_time_to_sec(t); }
-
 void ks_nodelifecycle_write_table(const ks_world *w, struct ks_trace *t)
 {
     const ks_nlc *s = w->nlc;
@@ -662,8 +660,8 @@ void ks_nodelifecycle_write_table(const ks_world *w, struct ks_trace *t)
     for (size_t i = 0; i < s->nfail; i++) {
         const failure *f = &s->fail[i];
         const ks_node_spec *n = &w->cluster.nodes.spec[f->node];
-        failure_row r = {n->name, n->zone ? n->zone : "", modes[f->mode], when(f->failed), when(f->not_ready),
-                         when(f->tainted), when(f->recovered), f->evicted};
+        failure_row r = {n->name, n->zone ? n->zone : "", modes[f->mode], ks_when(f->failed), ks_when(f->not_ready),
+                         ks_when(f->tainted), ks_when(f->recovered), f->evicted};
         ks_table_append(tab, &r);
     }
 }

@@ -11,44 +11,12 @@
 
 #include "config.h"
 #include "testutil.h"
+#include "configtest.h"
 #include "tracecheck.h"
 #include "tracereplay.h"
 
 #define MIB (1024LL * 1024)
 #define TRACE_DIR KS_SOURCE_DIR "/../shared/traces/alibaba-gpu-2023/csv"
-
-typedef struct loaded {
-    int rc;
-    char *err;
-} loaded;
-
-static loaded load(ks_config *cfg, const char *path)
-{
-    loaded l = {0};
-    size_t len = 0;
-    FILE *err = open_memstream(&l.err, &len);
-    assert_non_null(err);
-    const char *paths[] = {path};
-    l.rc = ks_config_load(cfg, paths, 1, err);
-    fclose(err);
-    if (l.rc) print_message("%s", l.err);
-    return l;
-}
-
-static const ks_pod_doc *find_pod(const ks_config *cfg, const char *name)
-{
-    for (size_t i = 0; i < cfg->npods; i++)
-        if (!strcmp(cfg->pods[i].name, name)) return &cfg->pods[i];
-    fail_msg("no pod %s", name);
-    return NULL;
-}
-
-static int64_t ext_req(const ks_pod_spec *s, const char *name)
-{
-    for (uint8_t i = 0; i < s->next_req; i++)
-        if (!strcmp(s->ext_req[i].name, name)) return s->ext_req[i].value;
-    return 0;
-}
 
 /* Every column of the fixture, value by value. */
 static void test_fixture_columns(void **state)

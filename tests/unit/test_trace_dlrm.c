@@ -14,6 +14,7 @@
 
 #include "config.h"
 #include "testutil.h"
+#include "configtest.h"
 #include "tracecheck.h"
 #include "tracedlrm.h"
 
@@ -23,39 +24,6 @@
     "instance_sn,role,app_name,cpu_request,cpu_limit,gpu_request,gpu_limit,rdma_request,rdma_limit,memory_request," \
     "memory_limit,disk_request,disk_limit,max_instance_per_node,creation_time,scheduled_time,deletion_time\n"
 #define CAP_REASON "node(s) had the maximum pods of the app (kubesim.io/max-per-node)"
-
-typedef struct loaded {
-    int rc;
-    char *err;
-} loaded;
-
-static loaded load(ks_config *cfg, const char *path)
-{
-    loaded l = {0};
-    size_t len = 0;
-    FILE *err = open_memstream(&l.err, &len);
-    assert_non_null(err);
-    const char *paths[] = {path};
-    l.rc = ks_config_load(cfg, paths, 1, err);
-    fclose(err);
-    if (l.rc) print_message("%s", l.err);
-    return l;
-}
-
-static const ks_pod_doc *find_pod(const ks_config *cfg, const char *name)
-{
-    for (size_t i = 0; i < cfg->npods; i++)
-        if (!strcmp(cfg->pods[i].name, name)) return &cfg->pods[i];
-    fail_msg("no pod %s", name);
-    return NULL;
-}
-
-static int64_t ext_req(const ks_pod_spec *s, const char *name)
-{
-    for (uint8_t i = 0; i < s->next_req; i++)
-        if (!strcmp(s->ext_req[i].name, name)) return s->ext_req[i].value;
-    return 0;
-}
 
 /* A config with one TraceReplay of CSV (written next to it) and SPEC_EXTRA in its spec. */
 static const char *dlrm_config(const char *csv, const char *spec_extra)
