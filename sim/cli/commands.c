@@ -119,6 +119,11 @@ int ks_cmd_validate(int argc, char **argv)
                "%zu PodDisruptionBudgets, %zu scheduler profile(s), %zu scenario actions, %zu Workloads\n",
                argc - optind == 1 ? argv[optind] : "configs", w->cluster.nodes.n, cfg.npods, cfg.ndeployments,
                replicas, cfg.njobs, cfg.nservices, cfg.npdbs, cfg.sched.nprofiles, cfg.nactions, cfg.nworkloads);
+        if (w->nfgd)
+            printf("  TraceReplay order fgd: %zu trace pods; with seed %" PRIu64 " %zu arrive (%zu clones), one every "
+                   "%.3f s; %.0f GPUs\n",
+                   cfg.fgd.npods, cfg.experiment.seed, w->nfgd, w->nfgd - w->nfgd_orig,
+                   ks_time_to_sec(cfg.fgd.interval), (double)w->cluster.gpu.capacity_milli / 1000);
     } else {
         rc = KS_EXIT_USAGE;
     }
