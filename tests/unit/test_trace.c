@@ -89,16 +89,9 @@ static void test_fixture_columns(void **state)
     assert_string_equal(p4->spec.required_terms[0].reqs[0].values[0], "T4");
 
     /* Deletions: every pod with a deletion_time, in file order; pod-4's zero lifetime is 1 ns. */
-    assert_int_equal(cfg.nactions, 4);
     const char *names[] = {"pod-0", "pod-1", "pod-2", "pod-4"};
     const ks_time at[] = {KS_SEC(100), KS_SEC(50), KS_SEC(30), KS_SEC(5) + 1};
-    for (int i = 0; i < 4; i++) {
-        assert_int_equal(cfg.actions[i].kind, KS_ACTION_DELETE);
-        assert_int_equal(cfg.actions[i].object_kind, 0);
-        assert_string_equal(cfg.actions[i].deployment, names[i]);
-        assert_string_equal(cfg.actions[i].namespace, "gpu");
-        assert_int_equal(cfg.actions[i].at, at[i]);
-    }
+    assert_pod_deletes(&cfg, names, at, 4, "gpu");
     ks_config_free(&cfg);
 }
 

@@ -106,16 +106,9 @@ static void test_fixture_columns(void **state)
     assert_int_equal(p4->at, KS_SEC(30));
 
     /* Deletions, in file order; instance_3 is deleted at its creation instant, so 1 ns later. */
-    assert_int_equal(cfg.nactions, 3);
     const char *names[] = {"instance-1", "instance-2", "instance-3"};
     const ks_time at[] = {KS_MS(90500), KS_SEC(40), KS_SEC(20) + 1};
-    for (int i = 0; i < 3; i++) {
-        assert_int_equal(cfg.actions[i].kind, KS_ACTION_DELETE);
-        assert_int_equal(cfg.actions[i].object_kind, 0);
-        assert_string_equal(cfg.actions[i].deployment, names[i]);
-        assert_string_equal(cfg.actions[i].namespace, "dlrm");
-        assert_int_equal(cfg.actions[i].at, at[i]);
-    }
+    assert_pod_deletes(&cfg, names, at, 3, "dlrm");
     ks_config_free(&cfg);
 }
 

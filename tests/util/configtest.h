@@ -43,4 +43,18 @@ static inline int64_t ext_req(const ks_pod_spec *s, const char *name)
     return 0;
 }
 
+/* The config's first N actions are the trace's pod deletes: NAMES[i] in namespace NS at AT[i]. */
+static inline void assert_pod_deletes(const ks_config *cfg, const char *const *names, const ks_time *at, size_t n,
+                                      const char *ns)
+{
+    assert_int_equal(cfg->nactions, n);
+    for (size_t i = 0; i < n; i++) {
+        assert_int_equal(cfg->actions[i].kind, KS_ACTION_DELETE);
+        assert_int_equal(cfg->actions[i].object_kind, 0);
+        assert_string_equal(cfg->actions[i].deployment, names[i]);
+        assert_string_equal(cfg->actions[i].namespace, ns);
+        assert_int_equal(cfg->actions[i].at, at[i]);
+    }
+}
+
 #endif
